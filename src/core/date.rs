@@ -203,10 +203,22 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates() {
-        for text in ["2026-02-30", "26-3-8", "3/8/2026x", "明天", "", "2026-13-01"] {
+        for text in [
+            "2026-02-30",
+            "26-3-8",
+            "3/8/2026x",
+            "明天",
+            "",
+            "2026-13-01",
+        ] {
             assert!(parse_date(text).is_err(), "{text}");
         }
-        assert!(parse_date("2026-02-30").unwrap_err().to_string().contains("2026-02-30"));
+        assert!(
+            parse_date("2026-02-30")
+                .unwrap_err()
+                .to_string()
+                .contains("2026-02-30")
+        );
     }
 
     #[test]
@@ -219,8 +231,14 @@ mod tests {
 
     #[test]
     fn periods() {
-        assert_eq!(Period::quarter(2026, 1), Period::new(d(2026, 1, 1), d(2026, 3, 31)));
-        assert_eq!(Period::quarter(2026, 4), Period::new(d(2026, 10, 1), d(2026, 12, 31)));
+        assert_eq!(
+            Period::quarter(2026, 1),
+            Period::new(d(2026, 1, 1), d(2026, 3, 31))
+        );
+        assert_eq!(
+            Period::quarter(2026, 4),
+            Period::new(d(2026, 10, 1), d(2026, 12, 31))
+        );
         assert_eq!(Period::quarter_of(d(2026, 5, 20)).label(), "2026年第2季度");
         assert_eq!(Period::month(2024, 2).end, d(2024, 2, 29));
         assert_eq!(Period::year(2026).label(), "2026年");

@@ -4,5 +4,6 @@
 pub mod date;
 pub mod model;
 pub mod money;
+pub mod report;
 pub mod search;
 pub mod seed;

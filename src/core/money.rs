@@ -155,12 +155,30 @@ mod tests {
     #[test]
     fn refuses_what_is_not_money() {
         assert_eq!(parse_amount_fen(""), Err(MoneyError::Empty));
-        assert!(matches!(parse_amount_fen("abc"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(parse_amount_fen("1.2.3"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(parse_amount_fen("."), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(parse_amount_fen("1.234"), Err(MoneyError::TooManyDecimals(_))));
-        assert!(matches!(parse_amount_fen("-5"), Err(MoneyError::Negative(_))));
-        assert!(matches!(parse_amount_fen("100000001"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            parse_amount_fen("abc"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_fen("1.2.3"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_fen("."),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            parse_amount_fen("1.234"),
+            Err(MoneyError::TooManyDecimals(_))
+        ));
+        assert!(matches!(
+            parse_amount_fen("-5"),
+            Err(MoneyError::Negative(_))
+        ));
+        assert!(matches!(
+            parse_amount_fen("100000001"),
+            Err(MoneyError::TooLarge(_))
+        ));
         assert!(matches!(
             parse_amount_fen("99999999999999999999999"),
             Err(MoneyError::TooLarge(_))
@@ -170,7 +188,10 @@ mod tests {
     #[test]
     fn error_messages_name_the_input() {
         let message = parse_amount_fen("1.234").unwrap_err().to_string();
-        assert!(message.contains("1.234") && message.contains("两位小数"), "{message}");
+        assert!(
+            message.contains("1.234") && message.contains("两位小数"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -90,7 +90,20 @@ mod tests {
     #[test]
     fn initials_find_the_name() {
         let key = SearchKey::new("张三丰", "A1024");
-        for query in ["zsf", "ZSF", "zs", "sf", "zhangsan", "zhangsf", "zhangsanfeng", "zsfeng", "三丰", "a10", "1024", "zhan"] {
+        for query in [
+            "zsf",
+            "ZSF",
+            "zs",
+            "sf",
+            "zhangsan",
+            "zhangsf",
+            "zhangsanfeng",
+            "zsfeng",
+            "三丰",
+            "a10",
+            "1024",
+            "zhan",
+        ] {
             assert!(key.matches(query), "{query}");
         }
         for query in ["zsx", "lsf", "李", "9999", "fz"] {

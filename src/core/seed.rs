@@ -13,8 +13,12 @@ pub struct SeedFund {
 /// The funds every new ledger has: welfare, mutual aid, hardship relief.
 pub const FUNDS: &[SeedFund] = &[
     SeedFund { name: "慰问金" },
-    SeedFund { name: "互助保障金" },
-    SeedFund { name: "帮扶资金" },
+    SeedFund {
+        name: "互助保障金"
+    },
+    SeedFund {
+        name: "帮扶资金"
+    },
 ];
 
 /// A default category item under a group.
@@ -34,8 +38,17 @@ pub struct SeedGroup {
     pub items: &'static [SeedItem],
 }
 
-const fn item(name: &'static str, standard_yuan: Option<i64>, payment_form: PaymentForm) -> SeedItem {
-    SeedItem { name, standard_yuan, payment_form, account_code: None }
+const fn item(
+    name: &'static str,
+    standard_yuan: Option<i64>,
+    payment_form: PaymentForm,
+) -> SeedItem {
+    SeedItem {
+        name,
+        standard_yuan,
+        payment_form,
+        account_code: None,
+    }
 }
 
 const fn coded(
@@ -44,7 +57,12 @@ const fn coded(
     payment_form: PaymentForm,
     account_code: &'static str,
 ) -> SeedItem {
-    SeedItem { name, standard_yuan, payment_form, account_code: Some(account_code) }
+    SeedItem {
+        name,
+        standard_yuan,
+        payment_form,
+        account_code: Some(account_code),
+    }
 }
 
 use PaymentForm::{Cash, Goods, GoodsVoucher, Transfer};
@@ -121,12 +139,36 @@ pub struct SeedSource {
 
 /// Where money comes in from.
 pub const INCOME_SOURCES: &[SeedSource] = &[
-    SeedSource { name: "会费", fund: "慰问金", account_code: "401" },
-    SeedSource { name: "拨缴经费", fund: "慰问金", account_code: "402" },
-    SeedSource { name: "上级补助", fund: "帮扶资金", account_code: "403" },
-    SeedSource { name: "行政补助", fund: "慰问金", account_code: "405" },
-    SeedSource { name: "捐款", fund: "帮扶资金", account_code: "407" },
-    SeedSource { name: "其他", fund: "慰问金", account_code: "407" },
+    SeedSource {
+        name: "会费",
+        fund: "慰问金",
+        account_code: "401",
+    },
+    SeedSource {
+        name: "拨缴经费",
+        fund: "慰问金",
+        account_code: "402",
+    },
+    SeedSource {
+        name: "上级补助",
+        fund: "帮扶资金",
+        account_code: "403",
+    },
+    SeedSource {
+        name: "行政补助",
+        fund: "慰问金",
+        account_code: "405",
+    },
+    SeedSource {
+        name: "捐款",
+        fund: "帮扶资金",
+        account_code: "407",
+    },
+    SeedSource {
+        name: "其他",
+        fund: "慰问金",
+        account_code: "407",
+    },
 ];
 
 /// The default union name until the clerk sets one.

@@ -1,0 +1,468 @@
+//! Entries: income and disbursements, append-only, with voucher numbers and running
+//! totals assigned inside the writing transaction.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{OptionalExtension, Row, Transaction};
+
+use super::codec::{date_text, datetime_text, parse_code, parse_date, parse_datetime};
+use super::{Ledger, Result, StoreError};
+use crate::core::date::{Clock, Period, format_date};
+use crate::core::model::{Entry, EntryKind, NewEntry, PaymentForm, delta_fen};
+use crate::core::money::{MAX_AMOUNT_FEN, format_fen};
+use crate::core::report::CategoryAmount;
+
+pub(super) const ENTRY_COLUMNS: &str = "e.id, e.kind, e.date, e.fund_id, e.category_id, e.source_id, e.member_id,
+    e.amount_fen, e.payment_form, e.voucher_year, e.voucher_seq, e.handler, e.note, e.created_at,
+    e.reverses_entry_id, (SELECT r.id FROM entries r WHERE r.reverses_entry_id = e.id), e.reversal_reason";
+
+/// Reads an entry from the first 17 columns of a row selected with [`ENTRY_COLUMNS`].
+pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(Entry, String)> {
+    Ok((
+        Entry {
+            id: row.get(0)?,
+            kind: parse_code(1, &row.get::<_, String>(1)?, EntryKind::parse)?,
+            date: parse_date(2, &row.get::<_, String>(2)?)?,
+            fund_id: row.get(3)?,
+            category_id: row.get(4)?,
+            source_id: row.get(5)?,
+            member_id: row.get(6)?,
+            amount_fen: row.get(7)?,
+            payment_form: parse_code(8, &row.get::<_, String>(8)?, PaymentForm::parse)?,
+            voucher_year: row.get(9)?,
+            voucher_seq: row.get(10)?,
+            handler: row.get(11)?,
+            note: row.get(12)?,
+            created_at: parse_datetime(13, &row.get::<_, String>(13)?)?,
+            reverses_entry_id: row.get(14)?,
+            reversed_by_entry_id: row.get(15)?,
+        },
+        row.get(16)?,
+    ))
+}
+
+/// The first and last day of a date's year, as stored text.
+fn year_bounds(date: NaiveDate) -> (String, String) {
+    let year = date.year();
+    (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
+}
+
+/// Where the next entry of each fund and year continues from during a bulk insert.
+#[derive(Debug, Default)]
+pub struct EntryWriteContext {
+    cumulative: HashMap<(i64, i32), i64>,
+    next_seq: HashMap<i32, i64>,
+    last_date: Option<NaiveDate>,
+}
+
+/// Inserts one validated entry: next voucher number of its year, running total after
+/// the entries dated on or before it, later entries of the same fund and year moved on.
+fn insert_entry(
+    tx: &Transaction<'_>,
+    entry: &NewEntry,
+    reverses: Option<(i64, &str)>,
+    created_at: &str,
+) -> Result<i64> {
+    let delta = delta_fen(entry.kind, entry.amount_fen, reverses.is_some());
+    let year = entry.date.year();
+    let date = date_text(entry.date);
+    let (year_start, year_end) = year_bounds(entry.date);
+    let seq: i64 = tx.query_row(
+        "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
+        [year],
+        |row| row.get(0),
+    )?;
+    let previous: i64 = tx
+        .query_row(
+            "SELECT fund_cumulative_fen FROM entries
+             WHERE fund_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1",
+            (entry.fund_id, &year_start, &date),
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    // An entry dated before others of its fund and year shifts their running totals.
+    tx.execute(
+        "UPDATE entries SET fund_cumulative_fen = fund_cumulative_fen + ?1
+         WHERE fund_id = ?2 AND date > ?3 AND date <= ?4",
+        (delta, entry.fund_id, &date, &year_end),
+    )?;
+    tx.execute(
+        "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
+            payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
+            fund_cumulative_fen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        rusqlite::params![
+            entry.kind.code(),
+            date,
+            year,
+            entry.fund_id,
+            entry.category_id,
+            entry.source_id,
+            entry.member_id,
+            entry.amount_fen,
+            delta,
+            entry.payment_form.code(),
+            seq,
+            entry.handler.trim(),
+            entry.note.trim(),
+            created_at,
+            reverses.map(|(id, _)| id),
+            reverses.map(|(_, reason)| reason.trim()).unwrap_or(""),
+            previous + delta,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Checks an entry against the chart and the register; the error names the field.
+fn validate_entry(tx: &Transaction<'_>, entry: &NewEntry, today: NaiveDate) -> Result<()> {
+    if entry.amount_fen <= 0 {
+        return Err(StoreError::invalid("金额", "必须大于 0"));
+    }
+    if entry.amount_fen > MAX_AMOUNT_FEN {
+        return Err(StoreError::invalid(
+            "金额",
+            format!("{} 元超过单笔上限 1 亿元", format_fen(entry.amount_fen)),
+        ));
+    }
+    if entry.date > today {
+        return Err(StoreError::invalid(
+            "日期",
+            format!(
+                "{} 晚于今天（{}），台账只记已发生的收支",
+                format_date(entry.date),
+                format_date(today)
+            ),
+        ));
+    }
+    if entry.date.year() < 1990 {
+        return Err(StoreError::invalid(
+            "日期",
+            format!("{} 太早，请检查年份", format_date(entry.date)),
+        ));
+    }
+    let fund: Option<(String, bool)> = tx
+        .query_row(
+            "SELECT name, is_active FROM funds WHERE id = ?1",
+            [entry.fund_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match fund {
+        None => {
+            return Err(StoreError::invalid(
+                "资金",
+                format!("编号 {} 的资金不存在", entry.fund_id),
+            ));
+        }
+        Some((name, false)) => return Err(StoreError::invalid("资金", format!("“{name}”已停用"))),
+        Some(_) => {}
+    }
+    let mut member_required = false;
+    match entry.kind {
+        EntryKind::Disbursement => {
+            let Some(category_id) = entry.category_id else {
+                return Err(StoreError::invalid("类别", "支出必须选择类别"));
+            };
+            if entry.source_id.is_some() {
+                return Err(StoreError::invalid("收入来源", "支出不填收入来源"));
+            }
+            let category: Option<(String, bool, bool, i64)> = tx
+                .query_row(
+                    "SELECT name, is_active, requires_member, (SELECT count(*) FROM categories c WHERE c.parent_id = categories.id)
+                     FROM categories WHERE id = ?1",
+                    [category_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?;
+            let Some((name, is_active, requires_member, children)) = category else {
+                return Err(StoreError::invalid(
+                    "类别",
+                    format!("编号 {category_id} 的类别不存在"),
+                ));
+            };
+            if !is_active {
+                return Err(StoreError::invalid("类别", format!("“{name}”已停用")));
+            }
+            if children > 0 {
+                return Err(StoreError::invalid(
+                    "类别",
+                    format!("“{name}”是类别组，请选择其下的明细类别"),
+                ));
+            }
+            member_required = requires_member;
+        }
+        EntryKind::Income => {
+            let Some(source_id) = entry.source_id else {
+                return Err(StoreError::invalid("收入来源", "收入必须选择来源"));
+            };
+            if entry.category_id.is_some() {
+                return Err(StoreError::invalid("类别", "收入不填支出类别"));
+            }
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM income_sources WHERE id = ?1)",
+                [source_id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(StoreError::invalid(
+                    "收入来源",
+                    format!("编号 {source_id} 的来源不存在"),
+                ));
+            }
+        }
+    }
+    match entry.member_id {
+        Some(member_id) => {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?1)",
+                [member_id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(StoreError::invalid(
+                    "会员",
+                    format!("编号 {member_id} 的会员不存在"),
+                ));
+            }
+        }
+        None if member_required => {
+            return Err(StoreError::invalid(
+                "会员",
+                "该类别发放到个人，必须选择会员",
+            ));
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+impl Ledger {
+    /// Records an entry and returns it as saved, with its voucher number.
+    pub fn add_entry(&mut self, entry: &NewEntry, clock: &dyn Clock) -> Result<Entry> {
+        let created_at = datetime_text(clock.now());
+        let id = self.write(|tx| {
+            validate_entry(tx, entry, clock.today())?;
+            insert_entry(tx, entry, None, &created_at)
+        })?;
+        self.entry(id)
+    }
+
+    /// Cancels an entry with a reversal entry dated `date` that points at it. The
+    /// original stays in the books; a reversal cannot itself be reversed, and an entry
+    /// can be reversed only once.
+    pub fn reverse_entry(
+        &mut self,
+        entry_id: i64,
+        reason: &str,
+        date: NaiveDate,
+        handler: &str,
+        clock: &dyn Clock,
+    ) -> Result<Entry> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::invalid("冲销原因", "必须填写"));
+        }
+        let original = self.entry(entry_id)?;
+        if original.reverses_entry_id.is_some() {
+            return Err(StoreError::invalid(
+                "凭证",
+                format!("{} 本身是冲销凭证，不能再冲销", original.voucher_no()),
+            ));
+        }
+        if let Some(reversal) = original.reversed_by_entry_id {
+            let reversal = self.entry(reversal)?;
+            return Err(StoreError::invalid(
+                "凭证",
+                format!(
+                    "{} 已被 {} 冲销",
+                    original.voucher_no(),
+                    reversal.voucher_no()
+                ),
+            ));
+        }
+        if date < original.date {
+            return Err(StoreError::invalid(
+                "冲销日期",
+                format!(
+                    "{} 早于原凭证日期 {}",
+                    format_date(date),
+                    format_date(original.date)
+                ),
+            ));
+        }
+        if date > clock.today() {
+            return Err(StoreError::invalid(
+                "冲销日期",
+                format!("{} 晚于今天", format_date(date)),
+            ));
+        }
+        let reversal = NewEntry {
+            kind: original.kind,
+            date,
+            fund_id: original.fund_id,
+            category_id: original.category_id,
+            source_id: original.source_id,
+            member_id: original.member_id,
+            amount_fen: original.amount_fen,
+            payment_form: original.payment_form,
+            handler: handler.to_string(),
+            note: format!("冲销 {}：{reason}", original.voucher_no()),
+        };
+        let created_at = datetime_text(clock.now());
+        let id =
+            self.write(|tx| insert_entry(tx, &reversal, Some((entry_id, reason)), &created_at))?;
+        self.entry(id)
+    }
+
+    /// One entry by id.
+    pub fn entry(&self, id: i64) -> Result<Entry> {
+        self.entry_with_reason(id).map(|(entry, _)| entry)
+    }
+
+    /// One entry by id, with the reason recorded when it is a reversal.
+    pub fn entry_with_reason(&self, id: i64) -> Result<(Entry, String)> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?1"),
+                [id],
+                entry_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::not_found(format!("凭证（编号 {id}）")))
+    }
+
+    /// Finds an entry by its printed voucher number (`2026-000123` or `2026-123`).
+    pub fn entry_by_voucher(&self, voucher: &str) -> Result<Entry> {
+        let parsed = voucher
+            .trim()
+            .split_once('-')
+            .and_then(|(year, seq)| Some((year.parse::<i32>().ok()?, seq.parse::<i64>().ok()?)));
+        let Some((year, seq)) = parsed else {
+            return Err(StoreError::invalid(
+                "凭证号",
+                format!("“{voucher}”格式应为 年份-序号，如 2026-000123"),
+            ));
+        };
+        let id: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM entries WHERE voucher_year = ?1 AND voucher_seq = ?2",
+                (year, seq),
+                |r| r.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => self.entry(id),
+            None => Err(StoreError::not_found(format!("凭证 {voucher}"))),
+        }
+    }
+
+    /// How many entries the ledger holds.
+    pub fn entry_count(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?)
+    }
+
+    /// Spending per category item in a period: payouts (人次, reversals subtracted)
+    /// and net amount.
+    pub fn spending_by_category(&self, period: Period) -> Result<Vec<CategoryAmount>> {
+        let mut statement = self.conn().prepare_cached(
+            "SELECT category_id, sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END), sum(-delta_fen)
+             FROM entries WHERE kind = 'disbursement' AND date >= ?1 AND date <= ?2
+             GROUP BY category_id ORDER BY category_id",
+        )?;
+        let rows =
+            statement.query_map((date_text(period.start), date_text(period.end)), |row| {
+                Ok(CategoryAmount {
+                    category_id: row.get(0)?,
+                    count: row.get(1)?,
+                    amount_fen: row.get(2)?,
+                })
+            })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Appends many entries in one transaction, for demo data and benchmarks. The
+    /// entries must come in date order and be dated no earlier than any entry already
+    /// in the ledger, so running totals can be carried in memory. Nothing is written
+    /// unless every entry is.
+    pub fn append_entries_in_order(
+        &mut self,
+        entries: impl IntoIterator<Item = NewEntry>,
+        clock: &dyn Clock,
+    ) -> Result<usize> {
+        let created_at = datetime_text(clock.now());
+        let today = clock.today();
+        self.write(|tx| {
+            let mut context = EntryWriteContext::default();
+            let last: Option<String> = tx.query_row("SELECT max(date) FROM entries", [], |r| r.get(0))?;
+            context.last_date = last.map(|text| parse_date(0, &text)).transpose()?;
+            let mut statement = tx.prepare(
+                "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen,
+                    delta_fen, payment_form, voucher_year, voucher_seq, handler, note, created_at, fund_cumulative_fen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15)",
+            )?;
+            let mut count = 0usize;
+            for entry in entries {
+                if context.last_date.is_some_and(|last| entry.date < last) {
+                    return Err(StoreError::invalid(
+                        "日期",
+                        format!("批量写入须按日期顺序，{} 早于已有凭证", format_date(entry.date)),
+                    ));
+                }
+                if entry.amount_fen <= 0 || entry.date > today {
+                    return Err(StoreError::invalid("金额或日期", format!("第 {} 笔无效", count + 1)));
+                }
+                context.last_date = Some(entry.date);
+                let year = entry.date.year();
+                let key = (entry.fund_id, year);
+                let cumulative = match context.cumulative.get(&key) {
+                    Some(value) => *value,
+                    None => tx
+                        .query_row(
+                            "SELECT fund_cumulative_fen FROM entries WHERE fund_id = ?1 AND year = ?2
+                             ORDER BY date DESC, id DESC LIMIT 1",
+                            key,
+                            |r| r.get(0),
+                        )
+                        .optional()?
+                        .unwrap_or(0),
+                };
+                let seq = match context.next_seq.get(&year) {
+                    Some(value) => *value,
+                    None => tx.query_row(
+                        "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
+                        [year],
+                        |r| r.get(0),
+                    )?,
+                };
+                let delta = delta_fen(entry.kind, entry.amount_fen, false);
+                statement.execute(rusqlite::params![
+                    entry.kind.code(),
+                    date_text(entry.date),
+                    year,
+                    entry.fund_id,
+                    entry.category_id,
+                    entry.source_id,
+                    entry.member_id,
+                    entry.amount_fen,
+                    delta,
+                    entry.payment_form.code(),
+                    seq,
+                    entry.handler,
+                    entry.note,
+                    created_at,
+                    cumulative + delta,
+                ])?;
+                context.cumulative.insert(key, cumulative + delta);
+                context.next_seq.insert(year, seq + 1);
+                count += 1;
+            }
+            Ok(count)
+        })
+    }
+}

@@ -1,0 +1,384 @@
+//! The only place with SQL. A [`Ledger`] is one open ledger file; every public
+//! operation that writes is one transaction.
+
+mod chart;
+mod codec;
+mod entries;
+mod ledger_query;
+mod members;
+pub mod schema;
+
+pub use chart::CategoryEdit;
+pub use entries::EntryWriteContext;
+pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
+pub use members::UpsertSummary;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+use thiserror::Error;
+
+use crate::core::date::Clock;
+use crate::core::seed;
+
+/// Why a ledger operation failed. Messages are written for the clerk.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("“{path}”不是工会台账文件（{detail}）。文件未做任何改动。")]
+    NotALedger { path: PathBuf, detail: String },
+    #[error("台账文件“{path}”已损坏，无法打开（{detail}）。文件未做任何改动，请使用最近的备份。")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "台账文件“{path}”由更新版本的程序写入（文件版本 {found}，本程序支持到 {supported}）。请升级程序后再打开；文件未做任何改动。"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("无法打开台账文件“{path}”：{detail}")]
+    CannotOpen { path: PathBuf, detail: String },
+    #[error("台账文件“{path}”正被另一个窗口或命令使用，请稍后再试。")]
+    Busy { path: PathBuf },
+    #[error("{field}：{message}")]
+    Invalid { field: String, message: String },
+    #[error("找不到{what}")]
+    NotFound { what: String },
+    #[error("数据库错误：{0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("数据库升级失败：{0}")]
+    Migration(#[from] rusqlite_migration::Error),
+}
+
+impl StoreError {
+    /// A validation failure naming the field the clerk must fix.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open ledger file.
+pub struct Ledger {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").field("path", &self.path).finish()
+    }
+}
+
+/// The first 16 bytes of every SQLite 3 database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Ledger {
+    /// Opens the ledger at `path`, creating it with the default chart when the file does
+    /// not exist (or is empty). A file that is not a ledger, is damaged, or was written
+    /// by a newer version is refused and left byte-for-byte untouched.
+    pub fn open(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        let exists = path.exists();
+        let is_empty = exists
+            && std::fs::metadata(path)
+                .map(|m| m.len() == 0)
+                .unwrap_or(false);
+        if exists && !is_empty {
+            check_existing_file(path)?;
+        } else if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|error| StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: format!("无法创建目录“{}”：{error}", parent.display()),
+            })?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|error| StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        })?;
+        let mut ledger = Self {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        ledger.prepare(clock).map_err(|error| match error {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
+                if code.code == rusqlite::ErrorCode::DatabaseBusy
+                    || code.code == rusqlite::ErrorCode::DatabaseLocked =>
+            {
+                StoreError::Busy {
+                    path: path.to_path_buf(),
+                }
+            }
+            other => other,
+        })?;
+        Ok(ledger)
+    }
+
+    /// A fresh ledger in memory, with the default chart: for tests and dry runs.
+    pub fn open_in_memory(clock: &dyn Clock) -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        let mut ledger = Self { conn, path: None };
+        ledger.prepare(clock)?;
+        Ok(ledger)
+    }
+
+    /// The file this ledger lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Sets connection options, brings the schema up to date and seeds a new ledger.
+    fn prepare(&mut self, clock: &dyn Clock) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(3))?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version == 0 {
+            // Claim the file before anything else is written, so that even a
+            // half-created ledger is recognised as ours.
+            self.conn
+                .pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        }
+        if self.path.is_some() {
+            let mode: String =
+                self.conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::CannotOpen {
+                    path: self.path.clone().unwrap_or_default(),
+                    detail: format!("无法启用 WAL 日志模式（当前 {mode}）"),
+                });
+            }
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        schema::migrations().to_latest(&mut self.conn)?;
+        self.write(|tx| {
+            let seeded: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')",
+                [],
+                |row| row.get(0),
+            )?;
+            if !seeded {
+                seed_chart(tx, clock)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `operation` in one transaction: committed when it returns `Ok`, rolled back
+    /// when it returns `Err`, so nothing half-written is ever left behind.
+    pub(crate) fn write<T>(
+        &mut self,
+        operation: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = operation(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// The connection, for read-only queries inside the store.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The union's name as printed on every form.
+    pub fn union_name(&self) -> Result<String> {
+        self.setting("union_name")
+            .map(|value| value.unwrap_or_else(|| seed::DEFAULT_UNION_NAME.to_string()))
+    }
+
+    pub fn set_union_name(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::invalid("工会名称", "不能为空"));
+        }
+        self.set_setting("union_name", name)
+    }
+
+    /// A stored preference (e.g. the clerk's name as 经办人).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+}
+
+/// Refuses a file that is not a ledger, is damaged, or is too new, without writing to
+/// it: the header is read directly, then the file is opened read-only.
+fn check_existing_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let not_ledger = |detail: &str| StoreError::NotALedger {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    };
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|error| StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        detail: error.to_string(),
+    })?;
+    let read = file
+        .read(&mut header)
+        .map_err(|error| StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        })?;
+    if read < 16 || &header[..16] != SQLITE_MAGIC {
+        return Err(not_ledger("不是 SQLite 数据库"));
+    }
+    if read < 100 {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "文件头不完整".to_string(),
+        });
+    }
+    let corrupt = |error: rusqlite::Error| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: error.to_string(),
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(corrupt)?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(corrupt)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(corrupt)?;
+    let table_count: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+        .map_err(corrupt)?;
+    if application_id != schema::APPLICATION_ID {
+        if application_id == 0 && table_count == 0 {
+            // An empty SQLite database: nothing to lose, it becomes a ledger.
+            return Ok(());
+        }
+        return Err(not_ledger("是其他程序的 SQLite 数据库"));
+    }
+    if version > schema::LATEST_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema::LATEST_VERSION,
+        });
+    }
+    // Reading every table's root page catches truncation and garbage without the cost
+    // of a full integrity check on a large ledger.
+    for table in ["settings", "funds", "categories", "members", "entries"] {
+        conn.query_row(
+            &format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)"),
+            [],
+            |_| Ok(()),
+        )
+        .map_err(corrupt)?;
+    }
+    let last_page_ok: std::result::Result<i64, _> =
+        conn.query_row("SELECT max(rowid) FROM entries", [], |row| {
+            row.get::<_, Option<i64>>(0).map(|v| v.unwrap_or(0))
+        });
+    last_page_ok.map_err(corrupt)?;
+    Ok(())
+}
+
+/// Writes the default funds, categories, income sources and settings into a new ledger.
+fn seed_chart(tx: &Transaction<'_>, clock: &dyn Clock) -> Result<()> {
+    for (order, fund) in seed::FUNDS.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO funds (name, sort_order) VALUES (?1, ?2)",
+            (fund.name, order as i64),
+        )?;
+    }
+    let fund_id = |name: &str| -> Result<i64> {
+        Ok(
+            tx.query_row("SELECT id FROM funds WHERE name = ?1", [name], |row| {
+                row.get(0)
+            })?,
+        )
+    };
+    for (group_order, group) in seed::CATEGORIES.iter().enumerate() {
+        let group_fund = fund_id(group.fund)?;
+        tx.execute(
+            "INSERT INTO categories (parent_id, name, default_fund_id, account_code, requires_member, sort_order)
+             VALUES (NULL, ?1, ?2, ?3, ?4, ?5)",
+            (group.name, group_fund, group.account_code, group.requires_member, group_order as i64),
+        )?;
+        let group_id = tx.last_insert_rowid();
+        for (item_order, item) in group.items.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO categories (parent_id, name, default_fund_id, standard_amount_fen, account_code,
+                                         default_payment_form, requires_member, sort_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                (
+                    group_id,
+                    item.name,
+                    group_fund,
+                    item.standard_yuan.map(|yuan| yuan * 100),
+                    item.account_code.unwrap_or(group.account_code),
+                    item.payment_form.code(),
+                    group.requires_member,
+                    item_order as i64,
+                ),
+            )?;
+        }
+    }
+    for (order, source) in seed::INCOME_SOURCES.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO income_sources (name, default_fund_id, account_code, sort_order) VALUES (?1, ?2, ?3, ?4)",
+            (source.name, fund_id(source.fund)?, source.account_code, order as i64),
+        )?;
+    }
+    let created = codec::datetime_text(clock.now());
+    for (key, value) in [
+        ("seeded", created.as_str()),
+        ("union_name", seed::DEFAULT_UNION_NAME),
+    ] {
+        tx.execute(
+            "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )?;
+    }
+    Ok(())
+}

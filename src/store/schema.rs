@@ -1,0 +1,160 @@
+//! The ledger file's schema and its migrations, keyed on `PRAGMA user_version`.
+//! Old migrations are never edited: a change is a new migration appended to the list.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Identifies a union-ledger file in the SQLite header (`PRAGMA application_id`), so a
+/// foreign SQLite file is never mistaken for a ledger. ASCII "ULDG".
+pub const APPLICATION_ID: i32 = 0x554C_4447;
+
+/// Version 1: members, funds with yearly openings, the category tree, income sources,
+/// and append-only entries with per-fund running totals.
+const V1: &str = r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE funds (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    is_active  INTEGER NOT NULL DEFAULT 1,
+    sort_order INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- The balance a fund starts a year with, when the clerk has set one. A year without
+-- a row starts from the previous year's closing balance.
+CREATE TABLE fund_openings (
+    fund_id     INTEGER NOT NULL REFERENCES funds(id),
+    year        INTEGER NOT NULL,
+    opening_fen INTEGER NOT NULL,
+    PRIMARY KEY (fund_id, year)
+) STRICT;
+
+CREATE TABLE categories (
+    id                   INTEGER PRIMARY KEY,
+    parent_id            INTEGER REFERENCES categories(id),
+    name                 TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    default_fund_id      INTEGER REFERENCES funds(id),
+    standard_amount_fen  INTEGER CHECK (standard_amount_fen IS NULL OR standard_amount_fen >= 0),
+    account_code         TEXT NOT NULL DEFAULT '',
+    default_payment_form TEXT,
+    requires_member      INTEGER NOT NULL DEFAULT 0,
+    is_active            INTEGER NOT NULL DEFAULT 1,
+    sort_order           INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX categories_parent_name ON categories (ifnull(parent_id, 0), name);
+CREATE INDEX categories_parent ON categories (parent_id);
+CREATE INDEX categories_default_fund ON categories (default_fund_id);
+
+CREATE TABLE income_sources (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    default_fund_id INTEGER REFERENCES funds(id),
+    account_code    TEXT NOT NULL DEFAULT '',
+    sort_order      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX income_sources_default_fund ON income_sources (default_fund_id);
+
+CREATE TABLE members (
+    id                   INTEGER PRIMARY KEY,
+    employee_no          TEXT NOT NULL UNIQUE CHECK (length(trim(employee_no)) > 0),
+    name                 TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    gender               TEXT,
+    department           TEXT NOT NULL DEFAULT '',
+    status               TEXT NOT NULL,
+    birth_date           TEXT,
+    join_date            TEXT,
+    retirement_date      TEXT,
+    phone                TEXT NOT NULL DEFAULT '',
+    bank_card            TEXT NOT NULL DEFAULT '',
+    is_union_member      INTEGER NOT NULL DEFAULT 1,
+    dues_paid            INTEGER NOT NULL DEFAULT 1,
+    hardship_level       TEXT,
+    hardship_reason      TEXT NOT NULL DEFAULT '',
+    hardship_reviewed_on TEXT,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL
+) STRICT;
+CREATE INDEX members_department ON members (department);
+CREATE INDEX members_status ON members (status);
+
+-- Entries are append-only. `delta_fen` is the signed effect on the fund's balance and
+-- `fund_cumulative_fen` the sum of `delta_fen` over the same fund and year up to and
+-- including this entry in (date, id) order, so a ledger row's running balance is the
+-- year's opening balance plus this column, without summing millions of rows.
+CREATE TABLE entries (
+    id                  INTEGER PRIMARY KEY,
+    kind                TEXT NOT NULL CHECK (kind IN ('income', 'disbursement')),
+    date                TEXT NOT NULL,
+    year                INTEGER NOT NULL,
+    fund_id             INTEGER NOT NULL REFERENCES funds(id),
+    category_id         INTEGER REFERENCES categories(id),
+    source_id           INTEGER REFERENCES income_sources(id),
+    member_id           INTEGER REFERENCES members(id),
+    amount_fen          INTEGER NOT NULL CHECK (amount_fen > 0),
+    delta_fen           INTEGER NOT NULL,
+    payment_form        TEXT NOT NULL,
+    voucher_year        INTEGER NOT NULL,
+    voucher_seq         INTEGER NOT NULL CHECK (voucher_seq > 0),
+    handler             TEXT NOT NULL DEFAULT '',
+    note                TEXT NOT NULL DEFAULT '',
+    created_at          TEXT NOT NULL,
+    reverses_entry_id   INTEGER UNIQUE REFERENCES entries(id),
+    reversal_reason     TEXT NOT NULL DEFAULT '',
+    fund_cumulative_fen INTEGER NOT NULL,
+    CHECK ((kind = 'income') = (source_id IS NOT NULL)),
+    CHECK ((kind = 'disbursement') = (category_id IS NOT NULL)),
+    UNIQUE (voucher_year, voucher_seq)
+) STRICT;
+CREATE INDEX entries_date ON entries (date);
+CREATE INDEX entries_fund_date ON entries (fund_id, date);
+CREATE INDEX entries_category_date ON entries (category_id, date);
+CREATE INDEX entries_source_date ON entries (source_id, date);
+CREATE INDEX entries_member_date ON entries (member_id, date);
+CREATE INDEX entries_kind_date ON entries (kind, date);
+
+-- Income and spending per fund and year, kept by trigger so balances never need a
+-- scan of the entries table.
+CREATE TABLE fund_year_totals (
+    fund_id      INTEGER NOT NULL REFERENCES funds(id),
+    year         INTEGER NOT NULL,
+    income_fen   INTEGER NOT NULL DEFAULT 0,
+    spending_fen INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (fund_id, year)
+) STRICT;
+
+CREATE TRIGGER entries_totals AFTER INSERT ON entries BEGIN
+    INSERT INTO fund_year_totals (fund_id, year, income_fen, spending_fen)
+    VALUES (NEW.fund_id, NEW.year,
+            CASE WHEN NEW.kind = 'income' THEN NEW.delta_fen ELSE 0 END,
+            CASE WHEN NEW.kind = 'disbursement' THEN -NEW.delta_fen ELSE 0 END)
+    ON CONFLICT (fund_id, year) DO UPDATE SET
+        income_fen = income_fen + excluded.income_fen,
+        spending_fen = spending_fen + excluded.spending_fen;
+END;
+
+-- A saved entry is never deleted or edited; only the derived running total moves when
+-- an earlier-dated entry is inserted before it.
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN
+    SELECT RAISE(ABORT, 'entries are append-only: record a reversal instead');
+END;
+CREATE TRIGGER entries_no_update
+BEFORE UPDATE OF id, kind, date, year, fund_id, category_id, source_id, member_id,
+    amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note,
+    created_at, reverses_entry_id, reversal_reason ON entries
+BEGIN
+    SELECT RAISE(ABORT, 'entries are append-only: record a reversal instead');
+END;
+CREATE TRIGGER fund_totals_no_delete BEFORE DELETE ON fund_year_totals BEGIN
+    SELECT RAISE(ABORT, 'fund totals follow the entries and cannot be deleted');
+END;
+"#;
+
+/// Every migration, oldest first. Never edit one that has shipped.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: i64 = 1;
