@@ -6,3 +6,4 @@
 //! window. The binary only chooses between the window and a command.
 
 pub mod core;
+pub mod import;
