@@ -6,5 +6,6 @@
 //! window. The binary only chooses between the window and a command.
 
 pub mod core;
+pub mod import;
 pub mod store;
 pub mod ui;
