@@ -31,6 +31,14 @@ fn placeholder(text: &'static str) -> impl Fn(&AccessKitNode<'_>) -> bool {
     move |node| node.data().placeholder() == Some(text)
 }
 
+/// Types into the text field with this hint, the way a clerk does: focus, then type.
+fn type_into(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &str) {
+    harness.get_by(placeholder(hint)).focus();
+    harness.run();
+    harness.get_by(placeholder(hint)).type_text(text);
+    harness.run();
+}
+
 fn notice(harness: &Harness<'_, LedgerApp>) -> String {
     match &harness.state().notice {
         Some(Notice::Info(text)) | Some(Notice::Error(text)) => text.clone(),
@@ -59,9 +67,9 @@ fn add_member_enter_disbursement_and_reverse_it() {
     harness.run();
     harness.get_by_label("新增会员").click();
     harness.run();
-    harness.get_by(placeholder("工号（必填）")).type_text("A1024");
-    harness.get_by(placeholder("姓名（必填）")).type_text("张三丰");
-    harness.get_by(placeholder("如 内科")).type_text("内科");
+    type_into(&mut harness, "工号（必填）", "A1024");
+    type_into(&mut harness, "姓名（必填）", "张三丰");
+    type_into(&mut harness, "如 内科", "内科");
     harness.get_by_label("保存").click();
     harness.run();
     assert_eq!(notice(&harness), "已添加会员 张三丰（A1024）");
@@ -72,9 +80,9 @@ fn add_member_enter_disbursement_and_reverse_it() {
     harness.run();
     harness.get_by_label("收入").click();
     harness.run();
-    harness.get_by(placeholder("如 会费、拨缴经费")).type_text("会费");
+    type_into(&mut harness, "如 会费、拨缴经费", "会费");
     harness.run();
-    harness.get_by(placeholder("如 500")).type_text("2000");
+    type_into(&mut harness, "如 500", "2000");
     harness.get_by_label("保存（Enter）").click();
     harness.run();
     assert_eq!(notice(&harness), "已保存凭证 2026-000001");
@@ -84,12 +92,12 @@ fn add_member_enter_disbursement_and_reverse_it() {
     // Enter saves.
     harness.get_by_label("支出").click();
     harness.run();
-    harness.get_by(placeholder("姓名、工号或拼音首字母")).type_text("zsf");
+    type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
     harness.run();
-    harness.get_by(placeholder("如 住院、zyzy、春节")).type_text("住院");
+    type_into(&mut harness, "如 住院、zyzy、春节", "住院");
     harness.run();
     assert_eq!(harness.state().entry.amount, "500");
-    harness.get_by(placeholder("如 住院慰问：心内科3床")).type_text("住院慰问");
+    type_into(&mut harness, "如 住院慰问：心内科3床", "住院慰问");
     harness.get_by(placeholder("如 住院慰问：心内科3床")).focus();
     harness.key_press(egui::Key::Enter);
     harness.run();
@@ -111,7 +119,7 @@ fn add_member_enter_disbursement_and_reverse_it() {
     harness.get_by_label("确认冲销").click();
     harness.run();
     harness.get_by_label("冲销原因：必须填写");
-    harness.get_by(placeholder("必填，如 金额录错")).type_text("重复登记");
+    type_into(&mut harness, "必填，如 金额录错", "重复登记");
     harness.get_by_label("确认冲销").click();
     harness.run();
     assert_eq!(notice(&harness), "已冲销，冲销凭证 2026-000003");
@@ -125,8 +133,8 @@ fn bad_amount_is_refused_with_the_field_named() {
     let mut harness = harness_for(&path, ScriptedDialogs::default());
     harness.get_by_label("登记").click();
     harness.run();
-    harness.get_by(placeholder("如 住院、zyzy、春节")).type_text("其他支出");
-    harness.get_by(placeholder("如 500")).type_text("12.345");
+    type_into(&mut harness, "如 住院、zyzy、春节", "其他支出");
+    type_into(&mut harness, "如 500", "12.345");
     harness.get_by_label("保存（Enter）").click();
     harness.run();
     harness.get_by_label("金额：金额“12.345”超过两位小数（最小单位为分）");
@@ -153,7 +161,7 @@ fn import_a_roster_from_the_members_screen() {
     assert_eq!(notice(&harness), format!("名册已导入：新增 {good} 人，更新 0 人，未变 0 人"));
     assert_eq!(harness.state().session.as_ref().unwrap().data.members.len(), good);
     // Search by pinyin initials in the register.
-    harness.get_by(placeholder("搜索：姓名、工号或拼音首字母（如 zsf）")).type_text("zsf");
+    type_into(&mut harness, "搜索：姓名、工号或拼音首字母（如 zsf）", "zsf");
     harness.run();
     harness.get_by_label_contains("显示 1 人");
     harness.get_by_label("张三丰");

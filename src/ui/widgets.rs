@@ -103,6 +103,7 @@ impl MemberPicker {
 pub fn id_combo(
     ui: &mut egui::Ui,
     id_salt: &str,
+    name: &str,
     value: &mut Option<i64>,
     none_label: &str,
     options: &[(i64, String)],
@@ -112,12 +113,13 @@ pub fn id_combo(
         .and_then(|id| options.iter().find(|(option, _)| *option == id))
         .map_or(none_label.to_string(), |(_, label)| label.clone());
     let before = *value;
-    egui::ComboBox::from_id_salt(id_salt).selected_text(selected_text).width(width).show_ui(ui, |ui| {
+    let combo = egui::ComboBox::from_id_salt(id_salt).selected_text(selected_text).width(width).show_ui(ui, |ui| {
         ui.selectable_value(value, None, none_label);
         for (id, label) in options {
             ui.selectable_value(value, Some(*id), label);
         }
     });
+    combo.response.accessible_name(name);
     before != *value
 }
 

@@ -223,7 +223,7 @@ impl EntryScreen {
             let funds: Vec<(i64, String)> =
                 data.funds.iter().filter(|f| f.is_active).map(|f| (f.id, f.name.clone())).collect();
             ui.horizontal(|ui| {
-                id_combo(ui, "entry_fund", &mut self.fund_id, "请选择", &funds, 160.0);
+                id_combo(ui, "entry_fund", "资金", &mut self.fund_id, "请选择", &funds, 160.0);
                 if let Some(balance) = self.fund_id.and_then(|id| data.fund_balance(id)) {
                     ui.weak(format!("当前余额 {} 元", format_fen(balance)));
                     if let Ok(amount) = parse_amount_fen(&self.amount) {

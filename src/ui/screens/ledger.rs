@@ -238,30 +238,32 @@ impl LedgerScreen {
         ui.horizontal_wrapped(|ui| {
             ui.heading("台账");
             ui.add_space(8.0);
-            egui::ComboBox::from_id_salt("ledger_period").selected_text(self.period.label()).show_ui(ui, |ui| {
+            let combo = egui::ComboBox::from_id_salt("ledger_period").selected_text(self.period.label()).show_ui(ui, |ui| {
                 for choice in PeriodChoice::ALL {
                     ui.selectable_value(&mut self.period, choice, choice.label());
                 }
             });
+            combo.response.accessible_name("期间");
             if self.period == PeriodChoice::Custom {
                 ui.add(egui::TextEdit::singleline(&mut self.from).id_salt("ledger_from").hint_text("起始日期").desired_width(90.0));
                 ui.label("至");
                 ui.add(egui::TextEdit::singleline(&mut self.to).id_salt("ledger_to").hint_text("截止日期").desired_width(90.0));
             }
             let funds: Vec<(i64, String)> = data.funds.iter().map(|f| (f.id, f.name.clone())).collect();
-            id_combo(ui, "ledger_fund", &mut self.fund_id, "全部资金", &funds, 110.0);
+            id_combo(ui, "ledger_fund", "资金筛选", &mut self.fund_id, "全部资金", &funds, 110.0);
             let categories: Vec<(i64, String)> = data
                 .categories
                 .iter()
                 .map(|c| (c.id, if c.parent_id.is_some() { format!("    {}", c.name) } else { c.name.clone() }))
                 .collect();
-            id_combo(ui, "ledger_category", &mut self.category_id, "全部类别", &categories, 130.0);
+            id_combo(ui, "ledger_category", "类别筛选", &mut self.category_id, "全部类别", &categories, 130.0);
             let kind_text = self.kind.map_or("收支", EntryKind::label);
-            egui::ComboBox::from_id_salt("ledger_kind").selected_text(kind_text).width(60.0).show_ui(ui, |ui| {
+            let combo = egui::ComboBox::from_id_salt("ledger_kind").selected_text(kind_text).width(60.0).show_ui(ui, |ui| {
                 ui.selectable_value(&mut self.kind, None, "收支");
                 ui.selectable_value(&mut self.kind, Some(EntryKind::Income), "收入");
                 ui.selectable_value(&mut self.kind, Some(EntryKind::Disbursement), "支出");
             });
+            combo.response.accessible_name("收支");
             ui.label("会员");
             ui.vertical(|ui| {
                 self.member.ui(ui, data, "ledger_member");
@@ -284,6 +286,8 @@ impl LedgerScreen {
         let mut wanted: Option<(i64, i64)> = None;
         let mut clicked = None;
         let selected = self.selected;
+        // A click anywhere on a row selects it, so cell text must not capture clicks.
+        ui.style_mut().interaction.selectable_labels = false;
         TableBuilder::new(ui)
             .id_salt("ledger_table")
             .striped(true)

@@ -166,19 +166,21 @@ impl MembersScreen {
                     .desired_width(260.0),
             );
             let status_text = self.status.map_or("全部状态", MemberStatus::label);
-            egui::ComboBox::from_id_salt("member_status").selected_text(status_text).show_ui(ui, |ui| {
+            let combo = egui::ComboBox::from_id_salt("member_status").selected_text(status_text).show_ui(ui, |ui| {
                 ui.selectable_value(&mut self.status, None, "全部状态");
                 for status in MemberStatus::ALL {
                     ui.selectable_value(&mut self.status, Some(*status), status.label());
                 }
             });
+            combo.response.accessible_name("状态筛选");
             let department_text = self.department.clone().unwrap_or_else(|| "全部部门".into());
-            egui::ComboBox::from_id_salt("member_department").selected_text(department_text).show_ui(ui, |ui| {
+            let combo = egui::ComboBox::from_id_salt("member_department").selected_text(department_text).show_ui(ui, |ui| {
                 ui.selectable_value(&mut self.department, None, "全部部门");
                 for department in &data.departments {
                     ui.selectable_value(&mut self.department, Some(department.clone()), department);
                 }
             });
+            combo.response.accessible_name("部门筛选");
             if ui.button("新增会员").clicked() {
                 self.editor = Some(MemberEditor::new_member());
             }
@@ -191,6 +193,8 @@ impl MembersScreen {
         ui.add_space(4.0);
         let mut clicked = None;
         let selected_id = self.editor.as_ref().and_then(|e| e.member_id);
+        // A click anywhere on a row selects it, so cell text must not capture clicks.
+        ui.style_mut().interaction.selectable_labels = false;
         TableBuilder::new(ui)
             .id_salt("member_table")
             .striped(true)
@@ -271,13 +275,14 @@ impl MembersScreen {
             text(ui, &mut editor.department, "m_department", "如 内科");
             ui.end_row();
             ui.label("状态");
-            egui::ComboBox::from_id_salt("m_status")
+            let combo = egui::ComboBox::from_id_salt("m_status")
                 .selected_text(editor.status.map_or("在职", MemberStatus::label))
                 .show_ui(ui, |ui| {
                     for status in MemberStatus::ALL {
                         ui.selectable_value(&mut editor.status, Some(*status), status.label());
                     }
                 });
+            combo.response.accessible_name("状态");
             ui.end_row();
             ui.label("出生日期");
             text(ui, &mut editor.birth_date, "m_birth", "如 1980-05-01");
@@ -301,7 +306,7 @@ impl MembersScreen {
             ui.checkbox(&mut editor.dues_paid, "已缴清");
             ui.end_row();
             ui.label("困难档案");
-            egui::ComboBox::from_id_salt("m_hardship")
+            let combo = egui::ComboBox::from_id_salt("m_hardship")
                 .selected_text(editor.hardship_level.map_or("无", HardshipLevel::label))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut editor.hardship_level, None, "无");
@@ -309,6 +314,7 @@ impl MembersScreen {
                         ui.selectable_value(&mut editor.hardship_level, Some(*level), level.label());
                     }
                 });
+            combo.response.accessible_name("困难档案");
             ui.end_row();
             if editor.hardship_level.is_some() {
                 ui.label("困难原因");
