@@ -31,6 +31,12 @@ fn placeholder(text: &'static str) -> impl Fn(&AccessKitNode<'_>) -> bool {
     move |node| node.data().placeholder() == Some(text)
 }
 
+/// Clicks a screen in the navigation bar (drawn first, so first of same-named nodes).
+fn nav(harness: &mut Harness<'_, LedgerApp>, screen: &str) {
+    harness.get_all_by_label(screen).next().unwrap().click();
+    harness.run();
+}
+
 /// Types into the text field with this hint, the way a clerk does: focus, then type.
 fn type_into(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &str) {
     harness.get_by(placeholder(hint)).focus();
@@ -63,8 +69,7 @@ fn add_member_enter_disbursement_and_reverse_it() {
     let mut harness = harness_for(&path, ScriptedDialogs::default());
 
     // Add a member from the register.
-    harness.get_by_label("会员").click();
-    harness.run();
+    nav(&mut harness, "会员");
     harness.get_by_label("新增会员").click();
     harness.run();
     type_into(&mut harness, "工号（必填）", "A1024");
@@ -76,8 +81,7 @@ fn add_member_enter_disbursement_and_reverse_it() {
     harness.get_by_label("张三丰");
 
     // Some income first, so the fund has money.
-    harness.get_by_label("登记").click();
-    harness.run();
+    nav(&mut harness, "登记");
     harness.get_by_label("收入").click();
     harness.run();
     type_into(&mut harness, "如 会费、拨缴经费", "会费");
@@ -109,8 +113,7 @@ fn add_member_enter_disbursement_and_reverse_it() {
     assert_eq!(recent[0].item_name, "五必访 / 生病住院");
 
     // Reverse it from the ledger: the reason is required, the balance comes back.
-    harness.get_by_label("台账").click();
-    harness.run();
+    nav(&mut harness, "台账");
     harness.get_by_label("共 2 笔");
     harness.get_by_label("住院慰问").click();
     harness.run();
@@ -131,8 +134,7 @@ fn add_member_enter_disbursement_and_reverse_it() {
 fn bad_amount_is_refused_with_the_field_named() {
     let (_dir, path) = temp_ledger();
     let mut harness = harness_for(&path, ScriptedDialogs::default());
-    harness.get_by_label("登记").click();
-    harness.run();
+    nav(&mut harness, "登记");
     type_into(&mut harness, "如 住院、zyzy、春节", "其他支出");
     type_into(&mut harness, "如 500", "12.345");
     harness.get_by_label("保存（Enter）").click();
@@ -147,8 +149,7 @@ fn import_a_roster_from_the_members_screen() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roster_messy_gbk.csv");
     let dialogs = ScriptedDialogs { rosters: vec![fixture], ledgers: Vec::new() };
     let mut harness = harness_for(&path, dialogs);
-    harness.get_by_label("会员").click();
-    harness.run();
+    nav(&mut harness, "会员");
     harness.get_by_label("导入名册…").click();
     harness.run();
     harness.get_by_label("浏览…").click();
@@ -179,4 +180,35 @@ fn a_foreign_file_is_reported_not_replaced() {
     assert!(harness.state().open_error.as_ref().unwrap().contains("不是工会台账文件"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(harness.state().screen, Screen::Home);
+}
+
+/// Every screen on a demo ledger, compared with the committed snapshots in
+/// tests/snapshots (rendered on the CPU through Mesa: WGPU_BACKEND=gl). Update them
+/// with UPDATE_SNAPSHOTS=1 after a deliberate change, and look at the new images.
+#[test]
+fn every_screen_renders_in_chinese() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = union_ledger::store::Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(120, 2, 3, &clock).unwrap();
+        ledger.set_union_name("示例市人民医院工会").unwrap();
+        ledger.set_setting("handler", "李会计").unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    let mut results = Vec::new();
+    for (label, name) in [("首页", "home"), ("会员", "members"), ("登记", "entry"), ("台账", "ledger"), ("设置", "settings")] {
+        nav(&mut harness, label);
+        if name == "ledger" {
+            // Pages load after the first frame that asks for them.
+            harness.run();
+        }
+        // The ledger file's path differs from machine to machine.
+        let path_rect = harness.get_by_label_contains("台账文件：").rect();
+        harness.mask(path_rect);
+        results.push(harness.try_snapshot(name));
+    }
+    for result in results {
+        result.unwrap();
+    }
 }

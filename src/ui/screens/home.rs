@@ -135,7 +135,8 @@ impl HomeScreen {
 
 /// A money figure aligned to the right of its cell.
 pub fn money_cell(ui: &mut egui::Ui, fen: i64) {
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    let size = egui::vec2(110.0, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, egui::Layout::right_to_left(egui::Align::Center), |ui| {
         crate::ui::widgets::amount_label(ui, fen);
     });
 }

@@ -88,13 +88,13 @@ impl SettingsScreen {
             ui.heading("基本信息");
             egui::Grid::new("settings_basic").num_columns(3).spacing([10.0, 8.0]).show(ui, |ui| {
                 ui.label("工会名称");
-                ui.add(egui::TextEdit::singleline(&mut self.union_name).id_salt("union_name").hint_text("工会名称").desired_width(280.0));
+                ui.add_sized([280.0, 22.0], egui::TextEdit::singleline(&mut self.union_name).id_salt("union_name").hint_text("工会名称"));
                 if ui.button("保存").clicked() {
                     commands.push(Command::SetUnionName(self.union_name.clone()));
                 }
                 ui.end_row();
                 ui.label("经办人（本机记账人）");
-                ui.add(egui::TextEdit::singleline(&mut self.handler).id_salt("handler").hint_text("经办人姓名").desired_width(280.0));
+                ui.add_sized([280.0, 22.0], egui::TextEdit::singleline(&mut self.handler).id_salt("handler").hint_text("经办人姓名"));
                 if ui.button("保存").clicked() {
                     commands.push(Command::SetHandler(self.handler.clone()));
                 }
@@ -114,9 +114,9 @@ impl SettingsScreen {
                 ui.strong("");
                 ui.end_row();
                 for (id, row) in &mut self.funds {
-                    ui.add(egui::TextEdit::singleline(&mut row.name).id_salt(("fund_name", *id)).hint_text("资金名称").desired_width(140.0));
+                    ui.add_sized([140.0, 22.0], egui::TextEdit::singleline(&mut row.name).id_salt(("fund_name", *id)).hint_text("资金名称"));
                     ui.checkbox(&mut row.is_active, "启用");
-                    ui.add(egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text("年初余额").desired_width(120.0));
+                    ui.add_sized([120.0, 22.0], egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text("年初余额"));
                     if ui.button("保存").clicked() {
                         commands.push(Command::UpdateFund { id: *id, name: row.name.clone(), is_active: row.is_active });
                         match opening_fen(&row.opening) {
@@ -130,7 +130,7 @@ impl SettingsScreen {
                     }
                     ui.end_row();
                 }
-                ui.add(egui::TextEdit::singleline(&mut self.new_fund).id_salt("new_fund").hint_text("新资金名称").desired_width(140.0));
+                ui.add_sized([140.0, 22.0], egui::TextEdit::singleline(&mut self.new_fund).id_salt("new_fund").hint_text("新资金名称"));
                 ui.label("");
                 ui.label("");
                 if ui.button("添加资金").clicked() && !self.new_fund.trim().is_empty() {
@@ -158,7 +158,7 @@ impl SettingsScreen {
                         self.category_row_ui(ui, item.id, false, &funds, commands);
                     }
                     let new_name = self.new_item.entry(group.id).or_default();
-                    ui.add(egui::TextEdit::singleline(new_name).id_salt(("new_item", group.id)).hint_text(format!("在“{}”下新增", group.name)).desired_width(150.0));
+                    ui.add_sized([150.0, 22.0], egui::TextEdit::singleline(new_name).id_salt(("new_item", group.id)).hint_text(format!("在“{}”下新增", group.name)));
                     for _ in 0..5 {
                         ui.label("");
                     }
@@ -192,11 +192,11 @@ impl SettingsScreen {
             if !is_group {
                 ui.add_space(16.0);
             }
-            ui.add(egui::TextEdit::singleline(&mut row.edit.name).id_salt(("cat_name", id)).hint_text("类别名称").desired_width(if is_group { 150.0 } else { 134.0 }));
+            ui.add_sized([if is_group { 150.0 } else { 134.0 }, 22.0], egui::TextEdit::singleline(&mut row.edit.name).id_salt(("cat_name", id)).hint_text("类别名称"));
         });
         id_combo(ui, &format!("cat_fund_{id}"), "默认资金", &mut row.edit.default_fund_id, "无", funds, 100.0);
-        ui.add(egui::TextEdit::singleline(&mut row.standard).id_salt(("cat_standard", id)).hint_text("标准金额").desired_width(90.0));
-        ui.add(egui::TextEdit::singleline(&mut row.edit.account_code).id_salt(("cat_code", id)).hint_text("科目代码").desired_width(70.0));
+        ui.add_sized([90.0, 22.0], egui::TextEdit::singleline(&mut row.standard).id_salt(("cat_standard", id)).hint_text("标准金额"));
+        ui.add_sized([70.0, 22.0], egui::TextEdit::singleline(&mut row.edit.account_code).id_salt(("cat_code", id)).hint_text("科目代码"));
         let form_text = row.edit.default_payment_form.map_or("不限", PaymentForm::label);
         let combo = egui::ComboBox::from_id_salt(("cat_form", id)).selected_text(form_text).width(70.0).show_ui(ui, |ui| {
             ui.selectable_value(&mut row.edit.default_payment_form, None, "不限");
