@@ -1367,8 +1367,8 @@ impl<'a> Generator<'a> {
         else {
             return;
         };
-        for index in 0..ledger.len() {
-            let fund_id = ledger[index].0;
+        let fund_ids: Vec<i64> = ledger.iter().map(|fund| fund.0).collect();
+        for fund_id in fund_ids {
             let missing = deficit(&ledger, fund_id, rng);
             if missing <= 0 {
                 continue;
@@ -1558,6 +1558,7 @@ const LUNAR_TABLE: [[(u32, u32); 3]; 19] = [
 
 /// Spring Festival, Dragon Boat Festival and Mid-Autumn Festival in a year.
 fn lunar_holidays(year: i32) -> (NaiveDate, NaiveDate, NaiveDate) {
+    // rem_euclid(19) is always 0..19, a valid index into the 19 rows.
     let row = LUNAR_TABLE[(i64::from(year) - 2015).rem_euclid(19) as usize];
     let date =
         |(month, day): (u32, u32)| NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default();
