@@ -1,6 +1,7 @@
 //! The egui window: the app, its screens, widgets, fonts and dialogs.
 
 pub mod app;
+pub mod bench;
 pub mod data;
 pub mod demo;
 pub mod dialogs;
