@@ -1,0 +1,55 @@
+//! The shape STYLE.md asks for, checked: the domain core knows nothing of the window
+//! or the database, and storage never depends on the UI.
+
+use std::path::Path;
+
+fn rust_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+}
+
+fn offending_lines(dir: &str, forbidden: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    assert!(!files.is_empty(), "no sources under {dir}");
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for word in forbidden {
+                if code.contains(word) {
+                    found.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn core_is_free_of_egui_and_sqlite() {
+    let found = offending_lines("src/core", &["egui", "eframe", "rusqlite", "crate::store", "crate::ui"]);
+    assert!(found.is_empty(), "src/core must stay pure:\n{}", found.join("\n"));
+}
+
+#[test]
+fn store_and_import_never_depend_on_the_window() {
+    let mut found = offending_lines("src/store", &["egui", "eframe", "crate::ui", "crate::cli"]);
+    found.extend(offending_lines("src/import", &["egui", "eframe", "rusqlite", "crate::ui", "crate::store"]));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn sql_lives_only_in_the_store() {
+    let mut found = offending_lines("src/ui", &["rusqlite", "SELECT ", "INSERT "]);
+    found.extend(offending_lines("src/cli", &["rusqlite", "SELECT ", "INSERT "]));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -1,0 +1,64 @@
+//! A ledger saved by the first released schema opens in this build: its data is all
+//! there, and its schema ends up identical to a freshly created ledger's.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use union_ledger::core::date::FixedClock;
+use union_ledger::store::{Ledger, LedgerFilter, LedgerOrder};
+
+fn clock() -> FixedClock {
+    FixedClock::at_date(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+}
+
+/// The schema as SQLite reports it, normalised for comparison.
+fn schema(path: &Path) -> Vec<(String, String, String)> {
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut statement = conn
+        .prepare("SELECT type, name, ifnull(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+        .unwrap();
+    statement
+        .query_map([], |row| {
+            let sql: String = row.get(2)?;
+            Ok((row.get(0)?, row.get(1)?, sql.split_whitespace().collect::<Vec<_>>().join(" ")))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_first_version_ledger_upgrades_with_its_data() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger_v1.db");
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.db");
+    std::fs::copy(&fixture, &old).unwrap();
+
+    let ledger = Ledger::open(&old, &clock()).unwrap();
+    assert_eq!(ledger.schema_version().unwrap(), union_ledger::store::schema::LATEST_VERSION);
+    assert_eq!(ledger.members().unwrap().len(), 30);
+    let index = ledger.ledger_index(&LedgerFilter::default()).unwrap();
+    let newest = ledger.ledger_page(&index, LedgerOrder::NewestFirst, 0, 1).unwrap();
+    let balances = ledger.fund_balances(2026).unwrap();
+    assert!(index.count > 100, "{}", index.count);
+    assert_eq!(newest[0].balance_after_fen, balances.iter().find(|b| b.fund_id == newest[0].entry.fund_id).unwrap().closing_fen);
+    drop(ledger);
+
+    let fresh = dir.path().join("fresh.db");
+    drop(Ledger::open(&fresh, &clock()).unwrap());
+    assert_eq!(schema(&old), schema(&fresh));
+}
+
+/// Writes tests/fixtures/ledger_v1.db. Run once, by hand, when a new schema version is
+/// released, and commit the file under a new name; never regenerate the v1 fixture.
+#[test]
+#[ignore = "generates the fixture; run by hand"]
+fn generate_v1_fixture() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger_v1.db");
+    assert!(!path.exists(), "the v1 fixture exists already and must never be regenerated");
+    let mut ledger = Ledger::open(&path, &clock()).unwrap();
+    ledger.fill_demo(30, 1, 11, &clock()).unwrap();
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+}
