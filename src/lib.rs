@@ -7,3 +7,5 @@
 
 pub mod core;
 pub mod store;
+pub mod cli;
+pub mod ui;
