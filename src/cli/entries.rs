@@ -169,10 +169,7 @@ impl Chart {
         let name = name.trim();
         self.funds.iter().find(|f| f.name == name).ok_or_else(|| {
             let names: Vec<&str> = self.funds.iter().map(|f| f.name.as_str()).collect();
-            anyhow!(
-                "{option}：找不到资金“{name}”，可选：{}",
-                names.join("、")
-            )
+            anyhow!("{option}：找不到资金“{name}”，可选：{}", names.join("、"))
         })
     }
 
@@ -317,7 +314,12 @@ fn add(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let kind = parse_choice("--kind", &args.kind, EntryKind::parse, &EntryKind::expected())?;
+    let kind = parse_choice(
+        "--kind",
+        &args.kind,
+        EntryKind::parse,
+        &EntryKind::expected(),
+    )?;
     let amount_fen = parse_amount_option("--amount", &args.amount)?;
     if amount_fen == 0 {
         bail!("--amount：金额必须大于 0");
@@ -370,7 +372,10 @@ fn add(
         (None, Some(id)) => id,
         (None, None) => {
             let names: Vec<&str> = chart.funds.iter().map(|f| f.name.as_str()).collect();
-            bail!("--fund：该类别没有默认资金，请指定资金，可选：{}", names.join("、"));
+            bail!(
+                "--fund：该类别没有默认资金，请指定资金，可选：{}",
+                names.join("、")
+            );
         }
     };
     let member = args
@@ -757,7 +762,12 @@ pub fn balance(
             },
         ),
         OutputFormat::Text => {
-            writeln!(out, "{} {}年 各项资金余额（元）", ledger.union_name()?, year)?;
+            writeln!(
+                out,
+                "{} {}年 各项资金余额（元）",
+                ledger.union_name()?,
+                year
+            )?;
             write!(out, "{}", balance_table(&balances, &total).render())?;
             Ok(())
         }

@@ -22,7 +22,10 @@ impl Table {
     /// A table with the given columns: `(header, alignment)`.
     pub fn new(columns: &[(&str, Align)]) -> Self {
         Self {
-            headers: columns.iter().map(|(header, _)| header.to_string()).collect(),
+            headers: columns
+                .iter()
+                .map(|(header, _)| header.to_string())
+                .collect(),
             aligns: columns.iter().map(|(_, align)| *align).collect(),
             rows: Vec::new(),
         }
