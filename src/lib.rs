@@ -7,5 +7,6 @@
 
 pub mod cli;
 pub mod core;
+pub mod import;
 pub mod store;
 pub mod ui;

@@ -1,0 +1,802 @@
+//! Turning a table into validated member drafts: finding the header row, matching its
+//! columns, and checking every row, collecting each problem with its row and field.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::ImportError;
+use super::header::{RosterField, is_header_row};
+use super::table::{Cell, Table, TableRow, format_number, read_tables};
+use crate::core::date::{date_from_excel_serial, parse_date};
+use crate::core::model::{Gender, HardshipFile, HardshipLevel, MemberDraft, MemberStatus};
+use crate::core::money::to_half_width;
+
+/// How many non-blank rows from the top are searched for the header row.
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// What importing a roster file would do: the columns it understood, the members it
+/// read and every problem it found. Nothing is saved until the caller hands
+/// [`RosterPreview::drafts`] to the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterPreview {
+    /// The 1-based row number of the header in the file or sheet.
+    pub header_row: usize,
+    /// (header text as in the file, field label it was matched to), in column order.
+    pub matched_columns: Vec<(String, String)>,
+    /// Header texts that name no known field, in column order.
+    pub ignored_columns: Vec<String>,
+    /// The rows without any problem, in file order.
+    pub rows: Vec<RosterRow>,
+    /// Every problem, sorted by row number. A row with a problem is not in `rows`.
+    pub errors: Vec<RowError>,
+}
+
+impl RosterPreview {
+    /// The valid members, in file order, ready to be saved.
+    pub fn drafts(&self) -> Vec<MemberDraft> {
+        self.rows.iter().map(|row| row.draft.clone()).collect()
+    }
+}
+
+/// A valid row of the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRow {
+    /// The 1-based row number in the file or sheet.
+    pub row_number: usize,
+    pub draft: MemberDraft,
+}
+
+/// One problem in one field of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// The 1-based row number in the file or sheet.
+    pub row_number: usize,
+    /// The label of the field, e.g. 出生日期.
+    pub field: String,
+    /// The cell's text as the clerk sees it.
+    pub value: String,
+    /// What is wrong and what was expected, in Simplified Chinese.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.value.is_empty() {
+            write!(
+                f,
+                "第 {} 行，{}（空）：{}",
+                self.row_number, self.field, self.message
+            )
+        } else {
+            write!(
+                f,
+                "第 {} 行，{}“{}”：{}",
+                self.row_number, self.field, self.value, self.message
+            )
+        }
+    }
+}
+
+/// Reads a roster file (.xlsx, .xls, .xlsm, .csv or .txt) into a preview.
+pub fn read_roster(path: &std::path::Path) -> Result<RosterPreview, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    read_roster_bytes(&file_name, &bytes)
+}
+
+/// Reads a roster from a file's bytes; the file name's extension decides the format.
+/// In a workbook, the first worksheet with a header row is read.
+pub fn read_roster_bytes(file_name: &str, bytes: &[u8]) -> Result<RosterPreview, ImportError> {
+    let tables = read_tables(file_name, bytes)?;
+    let mut first_failure = None;
+    for table in &tables {
+        match roster_from_table(table) {
+            Ok(preview) => return Ok(preview),
+            Err(error) => {
+                first_failure.get_or_insert(error);
+            }
+        }
+    }
+    Err(first_failure.unwrap_or_else(|| ImportError::Empty {
+        file_name: file_name.to_string(),
+    }))
+}
+
+/// Finds the header in a table and validates every row below it.
+pub fn roster_from_table(table: &Table) -> Result<RosterPreview, ImportError> {
+    let non_blank_rows = || table.rows.iter().filter(|row| !row.is_blank());
+    let Some(header_index) = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| !row.is_blank())
+        .take(HEADER_SEARCH_ROWS)
+        .find(|(_, row)| is_header_row(row.texts().iter().map(String::as_str)))
+        .map(|(index, _)| index)
+    else {
+        return Err(ImportError::NoHeader {
+            first_rows: describe_rows(non_blank_rows().take(5)),
+        });
+    };
+    let header = &table.rows[header_index];
+
+    let mut columns: HashMap<RosterField, usize> = HashMap::new();
+    let mut matched_columns = Vec::new();
+    let mut ignored_columns = Vec::new();
+    for (index, cell) in header.cells.iter().enumerate() {
+        let text = cell.display_text();
+        if text.is_empty() {
+            continue;
+        }
+        match RosterField::from_header(&text) {
+            // When two columns name the same field, the first one is used.
+            Some(field) if !columns.contains_key(&field) => {
+                columns.insert(field, index);
+                matched_columns.push((text, field.label().to_string()));
+            }
+            _ => ignored_columns.push(text),
+        }
+    }
+
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_row_of_employee_no: HashMap<String, usize> = HashMap::new();
+    for row in &table.rows[header_index + 1..] {
+        if row.is_blank() {
+            continue;
+        }
+        let validator = RowValidator {
+            row,
+            columns: &columns,
+        };
+        let mut row_errors = Vec::new();
+        let Some(draft) = validator.draft(&mut row_errors) else {
+            continue;
+        };
+        if !draft.employee_no.is_empty() {
+            if let Some(&earlier) = first_row_of_employee_no.get(&draft.employee_no) {
+                row_errors.push(RowError {
+                    row_number: row.row_number,
+                    field: RosterField::EmployeeNo.label().to_string(),
+                    value: draft.employee_no.clone(),
+                    message: format!("与第 {earlier} 行的工号重复（每个工号只能出现一次）"),
+                });
+            } else {
+                first_row_of_employee_no.insert(draft.employee_no.clone(), row.row_number);
+            }
+        }
+        if row_errors.is_empty() {
+            rows.push(RosterRow {
+                row_number: row.row_number,
+                draft,
+            });
+        } else {
+            errors.append(&mut row_errors);
+        }
+    }
+    // Stable, so a row's errors stay in column order.
+    errors.sort_by_key(|error| error.row_number);
+
+    Ok(RosterPreview {
+        header_row: header.row_number,
+        matched_columns,
+        ignored_columns,
+        rows,
+        errors,
+    })
+}
+
+/// Describes rows for the no-header message: "第 1 行：a | b；第 3 行：c".
+fn describe_rows<'a>(rows: impl Iterator<Item = &'a TableRow>) -> String {
+    let described: Vec<String> = rows
+        .map(|row| {
+            let texts: Vec<String> = row
+                .texts()
+                .into_iter()
+                .filter(|text| !text.is_empty())
+                .collect();
+            let mut joined = texts.join(" | ");
+            if joined.chars().count() > 60 {
+                joined = joined.chars().take(60).collect::<String>() + "…";
+            }
+            format!("第 {} 行：{joined}", row.row_number)
+        })
+        .collect();
+    if described.is_empty() {
+        "（没有内容）".to_string()
+    } else {
+        described.join("；")
+    }
+}
+
+/// Texts in the 工号 column of a closing row (totals, signatures, notes) that is not a
+/// member even though the column is filled.
+const CLOSING_ROW_PREFIXES: &[&str] = &[
+    "合计", "总计", "小计", "制表", "审核", "备注", "说明", "注:", "注：",
+];
+
+/// Checks one data row against the matched columns.
+struct RowValidator<'a> {
+    row: &'a TableRow,
+    columns: &'a HashMap<RosterField, usize>,
+}
+
+impl RowValidator<'_> {
+    fn cell(&self, field: RosterField) -> &Cell {
+        match self.columns.get(&field) {
+            Some(&column) => self.row.cell(column),
+            None => &Cell::Empty,
+        }
+    }
+
+    fn text(&self, field: RosterField) -> String {
+        self.cell(field).display_text()
+    }
+
+    fn error(
+        &self,
+        field: RosterField,
+        value: impl Into<String>,
+        message: impl Into<String>,
+    ) -> RowError {
+        RowError {
+            row_number: self.row.row_number,
+            field: field.label().to_string(),
+            value: value.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The row as a draft, with its problems pushed to `errors`; `None` for a row to
+    /// skip silently (a total or signature line).
+    fn draft(&self, errors: &mut Vec<RowError>) -> Option<MemberDraft> {
+        let employee_no = normalize_employee_no(&self.text(RosterField::EmployeeNo));
+        let name = normalize_name(&self.text(RosterField::Name));
+        if name.is_empty()
+            && (employee_no.is_empty()
+                || CLOSING_ROW_PREFIXES
+                    .iter()
+                    .any(|prefix| employee_no.starts_with(prefix)))
+        {
+            return None;
+        }
+        if employee_no.is_empty() {
+            errors.push(self.error(
+                RosterField::EmployeeNo,
+                "",
+                "工号不能为空（每位会员都应有唯一的工号）",
+            ));
+        }
+        if name.is_empty() {
+            errors.push(self.error(RosterField::Name, "", "姓名不能为空"));
+        }
+
+        let mut draft = MemberDraft::new(employee_no, name);
+        draft.gender = self.gender(errors);
+        draft.department = self.text(RosterField::Department);
+        draft.status = self.status(errors);
+        draft.birth_date = self.date(RosterField::BirthDate, errors);
+        draft.join_date = self.date(RosterField::JoinDate, errors);
+        draft.retirement_date = self.date(RosterField::RetirementDate, errors);
+        draft.phone = self.phone(errors);
+        draft.bank_card = self.bank_card(errors);
+        draft.is_union_member = self.boolean(RosterField::IsUnionMember, errors);
+        draft.dues_paid = self.boolean(RosterField::DuesPaid, errors);
+        draft.hardship = self.hardship(errors);
+        Some(draft)
+    }
+
+    fn gender(&self, errors: &mut Vec<RowError>) -> Option<Gender> {
+        let text = self.text(RosterField::Gender);
+        if text.is_empty() {
+            return None;
+        }
+        let gender = Gender::parse(&text);
+        if gender.is_none() {
+            errors.push(self.error(
+                RosterField::Gender,
+                text,
+                format!("无法识别的性别（应为 {} 之一，或留空）", Gender::expected()),
+            ));
+        }
+        gender
+    }
+
+    fn status(&self, errors: &mut Vec<RowError>) -> MemberStatus {
+        let text = self.text(RosterField::Status);
+        if text.is_empty() {
+            return MemberStatus::InService;
+        }
+        MemberStatus::parse(&text).unwrap_or_else(|| {
+            errors.push(self.error(
+                RosterField::Status,
+                text,
+                format!(
+                    "无法识别的人员状态（应为 {} 之一；留空表示在职）",
+                    MemberStatus::expected()
+                ),
+            ));
+            MemberStatus::InService
+        })
+    }
+
+    fn date(&self, field: RosterField, errors: &mut Vec<RowError>) -> Option<NaiveDate> {
+        let cell = self.cell(field);
+        match date_from_cell(cell) {
+            Ok(date) => date,
+            Err(message) => {
+                errors.push(self.error(field, cell.display_text(), message));
+                None
+            }
+        }
+    }
+
+    fn phone(&self, errors: &mut Vec<RowError>) -> String {
+        let text: String = self
+            .text(RosterField::Phone)
+            .chars()
+            .map(to_half_width)
+            .collect();
+        if text.chars().any(char::is_alphabetic) {
+            errors.push(self.error(
+                RosterField::Phone,
+                text,
+                "电话号码只能包含数字、+ 和 -（如 13800138000 或 0571-88888888）",
+            ));
+            return String::new();
+        }
+        text.chars()
+            .filter(|ch| ch.is_ascii_digit() || *ch == '+' || *ch == '-')
+            .collect()
+    }
+
+    fn bank_card(&self, errors: &mut Vec<RowError>) -> String {
+        let cell = self.cell(RosterField::BankCard);
+        let shown = cell.display_text();
+        // Excel keeps only 15 significant digits of a number, so a card number stored as
+        // a number has already lost its last digits; CSV shows it as 6.22202E+18.
+        let stored_as_number = match cell {
+            Cell::Number(number) => number.abs() >= 1e15 || number.fract() != 0.0,
+            _ => shown.contains(['E', 'e']) && shown.contains('+'),
+        };
+        if stored_as_number {
+            errors.push(self.error(
+                RosterField::BankCard,
+                shown,
+                "银行卡号被 Excel 存成了数字，末几位已经丢失；请把该列设为“文本”格式后重新填写卡号",
+            ));
+            return String::new();
+        }
+        let card: String = shown
+            .chars()
+            .map(to_half_width)
+            .filter(|ch| !ch.is_whitespace() && *ch != '-')
+            .collect();
+        if card.is_empty() {
+            return card;
+        }
+        if !card.chars().all(|ch| ch.is_ascii_digit()) || !(12..=19).contains(&card.len()) {
+            errors.push(self.error(
+                RosterField::BankCard,
+                shown,
+                format!(
+                    "银行卡号应为 12 到 19 位数字（现为 {} 个字符）",
+                    card.chars().count()
+                ),
+            ));
+            return String::new();
+        }
+        card
+    }
+
+    fn boolean(&self, field: RosterField, errors: &mut Vec<RowError>) -> bool {
+        let cell = self.cell(field);
+        let parsed = match cell {
+            Cell::Bool(value) => Some(*value),
+            Cell::Number(number) if *number == 1.0 => Some(true),
+            Cell::Number(number) if *number == 0.0 => Some(false),
+            _ => parse_yes_no(&cell.display_text()),
+        };
+        parsed.unwrap_or_else(|| {
+            errors.push(self.error(
+                field,
+                cell.display_text(),
+                "应为 是 或 否（也可写 Y/N、1/0、√/×、已缴/未缴、会员/非会员；留空表示“是”）",
+            ));
+            true
+        })
+    }
+
+    fn hardship(&self, errors: &mut Vec<RowError>) -> Option<HardshipFile> {
+        let level_text = self.text(RosterField::HardshipLevel);
+        let reason = self.text(RosterField::HardshipReason);
+        let reviewed_on = self.date(RosterField::HardshipReviewedOn, errors);
+        let expected = format!("应为 {} 之一", HardshipLevel::expected());
+        if is_none_marker(&level_text) {
+            if !reason.is_empty() {
+                errors.push(self.error(
+                    RosterField::HardshipLevel,
+                    level_text,
+                    format!("填写了困难原因“{reason}”，但没有填写困难等级（{expected}）"),
+                ));
+            } else if reviewed_on.is_some() {
+                errors.push(self.error(
+                    RosterField::HardshipLevel,
+                    level_text,
+                    format!("填写了困难审核日期，但没有填写困难等级（{expected}）"),
+                ));
+            }
+            return None;
+        }
+        let Some(level) = HardshipLevel::parse(&level_text) else {
+            errors.push(self.error(
+                RosterField::HardshipLevel,
+                level_text,
+                format!("无法识别的困难等级（{expected}；不是困难职工请留空）"),
+            ));
+            return None;
+        };
+        Some(HardshipFile {
+            level,
+            reason,
+            reviewed_on,
+        })
+    }
+}
+
+/// Whether a cell means "nothing here": blank, or a placeholder clerks type for none.
+fn is_none_marker(text: &str) -> bool {
+    matches!(text.trim(), "" | "无" | "否" | "-" | "—" | "/" | "／")
+}
+
+/// A 工号 as stored: trimmed, with full-width letters and digits made half-width.
+fn normalize_employee_no(text: &str) -> String {
+    text.chars()
+        .map(to_half_width)
+        .collect::<String>()
+        .trim_matches(|ch: char| ch.is_whitespace())
+        .to_string()
+}
+
+/// A name as stored. HR systems pad two-character Chinese names with spaces
+/// ("张　三") to line up; those spaces go. Other names keep single spaces between words.
+fn normalize_name(text: &str) -> String {
+    let words: Vec<&str> = text
+        .split(char::is_whitespace)
+        .filter(|word| !word.is_empty())
+        .collect();
+    let is_chinese = words
+        .iter()
+        .all(|word| word.chars().all(|ch| !ch.is_ascii()));
+    words.join(if is_chinese { "" } else { " " })
+}
+
+/// Parses the yes/no forms rosters use; blank means yes (a member, dues paid).
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    let text: String = text.chars().map(to_half_width).collect();
+    let lower = text.trim().to_lowercase();
+    match lower.as_str() {
+        "" | "是" | "y" | "yes" | "1" | "√" | "✓" | "✔" | "已缴" | "已交" | "已缴纳" | "已交纳"
+        | "会员" | "是会员" | "true" | "对" => Some(true),
+        "否" | "n" | "no" | "0" | "×" | "x" | "✗" | "✘" | "未缴" | "未交" | "未缴纳" | "未交纳"
+        | "欠缴" | "非会员" | "不是会员" | "false" | "错" => Some(false),
+        _ => None,
+    }
+}
+
+const DATE_EXPECTED: &str =
+    "应为如 1980-05-12、1980/5/12、1980年5月12日 的日期，或只写年月如 1980年5月、1980-05";
+
+/// Reads a date cell: a real date cell, an Excel serial number, `yyyymmdd` typed as a
+/// number, `1980.05` typed as a number, or text in the forms [`parse_date`] accepts or
+/// year and month only (`1980年5月`, `1980-05`, `1980.05`, `198005`, first of the month).
+/// Returns the problem's message on failure.
+pub fn date_from_cell(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(date) => Ok(Some(*date)),
+        Cell::Bool(_) => Err(format!("不是日期（{DATE_EXPECTED}）")),
+        Cell::Number(number) => date_from_number(*number).map(Some),
+        Cell::Text(text) => {
+            let text: String = text.chars().map(to_half_width).collect();
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            date_from_text(text).map(Some)
+        }
+    }
+}
+
+fn date_from_number(number: f64) -> Result<NaiveDate, String> {
+    let not_a_date = || format!("不是日期（{DATE_EXPECTED}）");
+    if number.fract() == 0.0 {
+        if (1900.0..=2100.0).contains(&number) {
+            return Err(format!("只写了年份（{DATE_EXPECTED}）"));
+        }
+        if (19_000_101.0..=21_001_231.0).contains(&number) {
+            return date_from_text(&format_number(number));
+        }
+        if (190_001.0..=210_012.0).contains(&number) {
+            return date_from_text(&format_number(number));
+        }
+        return date_from_excel_serial(number).ok_or_else(not_a_date);
+    }
+    // "1980.05" typed into Excel becomes the number 1980.05, and "1980.10" becomes
+    // 1980.1: the fraction times 100 is the month.
+    if (1900.0..2101.0).contains(&number) {
+        let month = ((number.fract() * 100.0).round()) as u32;
+        return NaiveDate::from_ymd_opt(number.trunc() as i32, month, 1).ok_or_else(not_a_date);
+    }
+    // A date with a time of day.
+    date_from_excel_serial(number).ok_or_else(not_a_date)
+}
+
+fn date_from_text(text: &str) -> Result<NaiveDate, String> {
+    if let Ok(date) = parse_date(text) {
+        return Ok(date);
+    }
+    let is_digits = |part: &str| !part.is_empty() && part.chars().all(|ch| ch.is_ascii_digit());
+    // An Excel serial saved to CSV from a cell formatted as a number.
+    if text.len() == 5 && is_digits(text) {
+        let serial: f64 = text
+            .parse()
+            .map_err(|_| format!("不是日期（{DATE_EXPECTED}）"))?;
+        return date_from_excel_serial(serial)
+            .ok_or_else(|| format!("不是日期（{DATE_EXPECTED}）"));
+    }
+    let parts: Vec<&str> = if text.len() == 6 && is_digits(text) {
+        vec![&text[0..4], &text[4..6]]
+    } else {
+        text.split(['-', '/', '.', '年', '月', '日'])
+            .filter(|part| !part.is_empty())
+            .collect()
+    };
+    if !parts.iter().all(|part| is_digits(part)) || parts.first().is_none_or(|year| year.len() != 4)
+    {
+        return Err(format!("无法识别的日期（{DATE_EXPECTED}）"));
+    }
+    let numbers: Vec<u32> = parts.iter().filter_map(|part| part.parse().ok()).collect();
+    match numbers.as_slice() {
+        [year, month] => {
+            if !(1..=12).contains(month) {
+                return Err(format!("月份应为 1 到 12（{DATE_EXPECTED}）"));
+            }
+            NaiveDate::from_ymd_opt(*year as i32, *month, 1)
+                .ok_or_else(|| format!("无法识别的日期（{DATE_EXPECTED}）"))
+        }
+        [_, month, day] => {
+            if !(1..=12).contains(month) {
+                Err(format!("月份应为 1 到 12（{DATE_EXPECTED}）"))
+            } else {
+                Err(format!(
+                    "日期不存在：{month} 月没有 {day} 日（应为真实存在的日期）"
+                ))
+            }
+        }
+        [_] => Err(format!("只写了年份（{DATE_EXPECTED}）")),
+        _ => Err(format!("无法识别的日期（{DATE_EXPECTED}）")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    }
+
+    fn csv(text: &str) -> RosterPreview {
+        read_roster_bytes("花名册.csv", text.as_bytes()).unwrap()
+    }
+
+    fn error_places(preview: &RosterPreview) -> Vec<(usize, &str)> {
+        preview
+            .errors
+            .iter()
+            .map(|error| (error.row_number, error.field.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_minimal_roster_with_defaults() {
+        let preview = csv("工号,姓名\n1001,张三\n");
+        assert_eq!(preview.header_row, 1);
+        assert_eq!(preview.errors, vec![]);
+        assert_eq!(preview.drafts(), vec![MemberDraft::new("1001", "张三")]);
+        assert_eq!(preview.rows[0].row_number, 2);
+    }
+
+    #[test]
+    fn parses_every_field() {
+        let preview = csv(
+            "工号,姓名,性别,科室,人员状态,出生年月,入会时间,退休日期,手机号,工资卡号,会员,会费,困难等级,困难原因,困难复核日期\n\
+             Ａ１０２４ , 张　三 ,男,内科,退休,1960.05,33000,2020年5月1日,138-0013-8000,6222 0212 3456 7890,是,未缴,特困,大病,2026/1/5\n",
+        );
+        assert_eq!(preview.errors, vec![]);
+        let draft = &preview.rows[0].draft;
+        assert_eq!(draft.employee_no, "A1024");
+        assert_eq!(draft.name, "张三");
+        assert_eq!(draft.gender, Some(Gender::Male));
+        assert_eq!(draft.department, "内科");
+        assert_eq!(draft.status, MemberStatus::Retired);
+        assert_eq!(draft.birth_date, Some(d(1960, 5, 1)));
+        assert_eq!(draft.join_date, Some(d(1990, 5, 7)));
+        assert_eq!(draft.retirement_date, Some(d(2020, 5, 1)));
+        assert_eq!(draft.phone, "138-0013-8000");
+        assert_eq!(draft.bank_card, "6222021234567890");
+        assert!(draft.is_union_member);
+        assert!(!draft.dues_paid);
+        assert_eq!(
+            draft.hardship,
+            Some(HardshipFile {
+                level: HardshipLevel::Special,
+                reason: "大病".into(),
+                reviewed_on: Some(d(2026, 1, 5)),
+            })
+        );
+    }
+
+    #[test]
+    fn year_month_dates_become_the_first_of_the_month() {
+        for text in [
+            "1980年5月",
+            "1980-05",
+            "1980.05",
+            "1980/5",
+            "198005",
+            "1980年05月",
+        ] {
+            assert_eq!(
+                date_from_cell(&Cell::Text(text.into())),
+                Ok(Some(d(1980, 5, 1))),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            date_from_cell(&Cell::Number(1980.05)),
+            Ok(Some(d(1980, 5, 1)))
+        );
+        assert_eq!(
+            date_from_cell(&Cell::Number(1980.1)),
+            Ok(Some(d(1980, 10, 1)))
+        );
+        assert_eq!(
+            date_from_cell(&Cell::Number(19800512.0)),
+            Ok(Some(d(1980, 5, 12)))
+        );
+        assert_eq!(
+            date_from_cell(&Cell::Number(46089.0)),
+            Ok(Some(d(2026, 3, 8)))
+        );
+        assert_eq!(
+            date_from_cell(&Cell::Text("46089".into())),
+            Ok(Some(d(2026, 3, 8)))
+        );
+        assert_eq!(date_from_cell(&Cell::Text("  ".into())), Ok(None));
+    }
+
+    #[test]
+    fn bad_dates_say_what_was_expected() {
+        let message = date_from_cell(&Cell::Text("2026-02-30".into())).unwrap_err();
+        assert!(message.contains("2 月没有 30 日"), "{message}");
+        for text in ["1980-13", "1980", "明年", "80.5"] {
+            let message = date_from_cell(&Cell::Text(text.into())).unwrap_err();
+            assert!(message.contains("1980年5月"), "{text}: {message}");
+        }
+        assert!(
+            date_from_cell(&Cell::Number(1980.0))
+                .unwrap_err()
+                .contains("只写了年份")
+        );
+    }
+
+    #[test]
+    fn booleans_in_the_forms_rosters_use() {
+        for text in ["是", "Y", "1", "√", "已缴", "已交", "会员", "TRUE", ""] {
+            assert_eq!(parse_yes_no(text), Some(true), "{text}");
+        }
+        for text in ["否", "n", "0", "×", "未缴", "未交", "非会员", "false"] {
+            assert_eq!(parse_yes_no(text), Some(false), "{text}");
+        }
+        assert_eq!(parse_yes_no("也许"), None);
+    }
+
+    #[test]
+    fn each_bad_field_is_reported_and_the_row_left_out() {
+        let preview = csv("工号,姓名,性别,状态,电话,银行卡号,会费,困难等级,困难原因\n\
+             1,甲,男,在职,13800138000,,,,\n\
+             2,乙,男人,上班,1380013800a,1234,大概,,子女上学\n\
+             3,丙,女,,,6.22202E+18,,严重,\n");
+        assert_eq!(preview.drafts().len(), 1);
+        assert_eq!(
+            error_places(&preview),
+            vec![
+                (3, "性别"),
+                (3, "状态"),
+                (3, "电话"),
+                (3, "银行卡号"),
+                (3, "会费"),
+                (3, "困难等级"),
+                (4, "银行卡号"),
+                (4, "困难等级"),
+            ]
+        );
+        let status = &preview.errors[1];
+        assert_eq!(status.value, "上班");
+        assert!(
+            status
+                .message
+                .contains("应为 在职、退休、离休、调离、已故 之一"),
+            "{status}"
+        );
+        assert!(preview.errors[5].message.contains("子女上学"));
+        assert!(preview.errors[6].message.contains("文本"));
+    }
+
+    #[test]
+    fn duplicate_employee_no_names_the_earlier_row() {
+        let preview = csv("工号,姓名\n7,甲\n8,乙\n7,丙\n");
+        assert_eq!(preview.drafts().len(), 2);
+        assert_eq!(error_places(&preview), vec![(4, "工号")]);
+        assert_eq!(
+            preview.errors[0].to_string(),
+            "第 4 行，工号“7”：与第 2 行的工号重复（每个工号只能出现一次）"
+        );
+    }
+
+    #[test]
+    fn closing_rows_are_skipped_but_half_filled_rows_are_not() {
+        let preview = csv("工号,姓名,会费\n1,甲,\n合计,,\n,,\n制表人：李四,,\n,乙,\n2,,\n");
+        assert_eq!(preview.drafts().len(), 1);
+        assert_eq!(error_places(&preview), vec![(6, "工号"), (7, "姓名")]);
+        assert_eq!(
+            preview.errors[1].to_string(),
+            "第 7 行，姓名（空）：姓名不能为空"
+        );
+    }
+
+    #[test]
+    fn header_is_found_below_title_rows_and_unknown_columns_are_listed() {
+        let preview = csv(
+            "XX医院2026年职工花名册,,\n单位：工会  制表日期：2026-03-01,,\n,,\n序号,*职工号,姓名(必填),科室,备注\n1,1001,张三,外科,\n",
+        );
+        assert_eq!(preview.header_row, 4);
+        assert_eq!(
+            preview.matched_columns,
+            vec![
+                ("*职工号".to_string(), "工号".to_string()),
+                ("姓名(必填)".to_string(), "姓名".to_string()),
+                ("科室".to_string(), "部门".to_string()),
+            ]
+        );
+        assert_eq!(preview.ignored_columns, vec!["序号", "备注"]);
+        assert_eq!(preview.drafts()[0].department, "外科");
+    }
+
+    #[test]
+    fn missing_header_lists_what_the_file_starts_with() {
+        let error = read_roster_bytes("a.csv", "名单\n编号,名称\n1,张三\n".as_bytes()).unwrap_err();
+        assert!(matches!(error, ImportError::NoHeader { .. }));
+        let message = error.to_string();
+        assert!(
+            message.contains("工号") && message.contains("姓名"),
+            "{message}"
+        );
+        assert!(message.contains("第 2 行：编号 | 名称"), "{message}");
+    }
+
+    #[test]
+    fn padded_chinese_names_lose_their_padding() {
+        assert_eq!(normalize_name(" 张　三 "), "张三");
+        assert_eq!(normalize_name("Mary  Smith"), "Mary Smith");
+    }
+}

@@ -1,0 +1,353 @@
+//! Reading roster files as HR systems and clerks produce them: GBK CSV with title rows,
+//! UTF-8 CSV with a BOM, and Excel workbooks with number and date cells.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use union_ledger::core::model::{Gender, HardshipFile, HardshipLevel, MemberStatus};
+use union_ledger::import::{ImportError, RosterPreview, read_roster, read_roster_bytes};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn d(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap()
+}
+
+fn employee_nos(preview: &RosterPreview) -> Vec<&str> {
+    preview
+        .rows
+        .iter()
+        .map(|row| row.draft.employee_no.as_str())
+        .collect()
+}
+
+fn error_places(preview: &RosterPreview) -> Vec<(usize, &str, &str)> {
+    preview
+        .errors
+        .iter()
+        .map(|error| (error.row_number, error.field.as_str(), error.value.as_str()))
+        .collect()
+}
+
+#[test]
+fn messy_gbk_csv_from_chinese_windows() {
+    let bytes = std::fs::read(fixture("roster_messy_gbk.csv")).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture must really be GBK"
+    );
+    let preview = read_roster(&fixture("roster_messy_gbk.csv")).unwrap();
+
+    assert_eq!(preview.header_row, 4);
+    let matched: Vec<(&str, &str)> = preview
+        .matched_columns
+        .iter()
+        .map(|(header, field)| (header.as_str(), field.as_str()))
+        .collect();
+    assert_eq!(
+        matched,
+        vec![
+            ("工号", "工号"),
+            ("姓名", "姓名"),
+            ("性别", "性别"),
+            ("科室", "部门"),
+            ("状态", "状态"),
+            ("出生年月", "出生日期"),
+            ("入会日期", "入会日期"),
+            ("手机号", "电话"),
+        ]
+    );
+    assert_eq!(preview.ignored_columns, vec!["序号", "备注"]);
+
+    assert_eq!(
+        employee_nos(&preview),
+        vec!["A1024", "1002", "1003", "1006", "1007", "1008", "1009"]
+    );
+    assert_eq!(
+        error_places(&preview),
+        vec![
+            (8, "入会日期", "2026-02-30"),
+            (9, "姓名", ""),
+            (10, "工号", "1002")
+        ]
+    );
+    assert_eq!(
+        preview.errors[0].to_string(),
+        "第 8 行，入会日期“2026-02-30”：日期不存在：2 月没有 30 日（应为真实存在的日期）"
+    );
+    assert!(
+        preview.errors[2].message.contains("第 6 行"),
+        "{}",
+        preview.errors[2]
+    );
+
+    let drafts = preview.drafts();
+    let zhang = &drafts[0];
+    assert_eq!(
+        (zhang.name.as_str(), zhang.gender),
+        ("张三丰", Some(Gender::Male))
+    );
+    assert_eq!(zhang.department, "内科");
+    assert_eq!(zhang.birth_date, Some(d(1965, 3, 12)));
+    assert_eq!(zhang.join_date, Some(d(1990, 7, 1)));
+    assert_eq!(zhang.phone, "13800138000");
+    assert!(zhang.is_union_member && zhang.dues_paid);
+
+    // Year-month, year.month, an Excel serial and 年月日 text.
+    assert_eq!(drafts[1].birth_date, Some(d(1980, 5, 1)));
+    assert_eq!(drafts[1].phone, "13900139000");
+    assert_eq!(drafts[2].birth_date, Some(d(1958, 11, 1)));
+    assert_eq!(drafts[2].status, MemberStatus::Retired);
+    assert_eq!(drafts[2].join_date, Some(d(1985, 3, 1)));
+    assert_eq!(drafts[3].birth_date, Some(d(1988, 6, 1)));
+    assert_eq!(drafts[3].join_date, Some(d(1990, 1, 1)));
+    assert_eq!(drafts[4].birth_date, Some(d(1990, 1, 1)));
+    assert_eq!(drafts[4].join_date, Some(d(2015, 6, 1)));
+    assert_eq!(drafts[5].birth_date, Some(d(1995, 12, 8)));
+    assert_eq!(drafts[5].status, MemberStatus::InService);
+    assert_eq!(drafts[5].join_date, None);
+    assert_eq!(drafts[6].birth_date, Some(d(1970, 3, 1)));
+    assert_eq!(drafts[6].phone, "0571-88888888");
+}
+
+#[test]
+fn utf8_csv_with_bom() {
+    let preview = read_roster(&fixture("roster_utf8_bom.csv")).unwrap();
+    assert_eq!(preview.header_row, 1);
+    assert!(
+        preview.ignored_columns.is_empty(),
+        "{:?}",
+        preview.ignored_columns
+    );
+    assert_eq!(employee_nos(&preview), vec!["2001", "2002", "2003"]);
+    assert_eq!(
+        error_places(&preview),
+        vec![(5, "银行卡号", "12345"), (5, "困难等级", "")]
+    );
+    assert!(preview.errors[0].message.contains("12 到 19 位数字"));
+    assert!(preview.errors[1].message.contains("家中失火"));
+
+    let drafts = preview.drafts();
+    assert_eq!(
+        drafts[0].employee_no, "2001",
+        "the BOM must not stick to the first header"
+    );
+    assert_eq!(drafts[0].bank_card, "6222021234567890123");
+    assert_eq!(drafts[1].birth_date, Some(d(1985, 2, 3)));
+    assert!(!drafts[1].is_union_member && !drafts[1].dues_paid);
+    assert!(drafts[2].is_union_member && !drafts[2].dues_paid);
+    assert_eq!(
+        drafts[2].hardship,
+        Some(HardshipFile {
+            level: HardshipLevel::Deep,
+            reason: "配偶重病，子女上学".into(),
+            reviewed_on: Some(d(2026, 1, 10)),
+        })
+    );
+}
+
+#[test]
+fn utf16_tab_separated_unicode_text() {
+    let text = "工号\t姓名\t部门\n1001\t张三\t内科\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let preview = read_roster_bytes("导出.txt", &bytes).unwrap();
+    assert_eq!(employee_nos(&preview), vec!["1001"]);
+    assert_eq!(preview.rows[0].draft.department, "内科");
+}
+
+/// A workbook as a clerk would have it: a title row, a blank row, 工号 typed as numbers,
+/// real date cells beside text dates.
+fn sample_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, "XX医院2026年职工花名册").unwrap();
+    let headers = [
+        "工号",
+        "姓名",
+        "性别",
+        "部门",
+        "状态",
+        "出生日期",
+        "入会日期",
+        "手机",
+        "是否会员",
+    ];
+    for (column, header) in headers.iter().enumerate() {
+        sheet.write_string(2, column as u16, *header).unwrap();
+    }
+    sheet.write_string(3, 0, "A1024").unwrap();
+    sheet.write_string(3, 1, "张三丰").unwrap();
+    sheet.write_string(3, 2, "男").unwrap();
+    sheet.write_string(3, 3, "内科").unwrap();
+    sheet.write_string(3, 4, "在职").unwrap();
+    sheet
+        .write_datetime_with_format(
+            3,
+            5,
+            ExcelDateTime::from_ymd(1965, 3, 12).unwrap(),
+            &date_format,
+        )
+        .unwrap();
+    sheet.write_string(3, 6, "1990-07-01").unwrap();
+    sheet.write_number(3, 7, 13800138000.0).unwrap();
+
+    sheet.write_number(4, 0, 1024.0).unwrap();
+    sheet.write_string(4, 1, "李秀英").unwrap();
+    sheet.write_string(4, 2, "女").unwrap();
+    sheet.write_string(4, 3, "外科").unwrap();
+    sheet.write_number(4, 5, 1980.05).unwrap();
+    sheet
+        .write_datetime_with_format(
+            4,
+            6,
+            ExcelDateTime::from_ymd(2005, 9, 1).unwrap(),
+            &date_format,
+        )
+        .unwrap();
+
+    sheet.write_number(5, 0, 1025.0).unwrap();
+    sheet.write_string(5, 1, "王建国").unwrap();
+    sheet.write_string(5, 2, "男").unwrap();
+    sheet.write_string(5, 3, "后勤科").unwrap();
+    sheet.write_string(5, 4, "退休").unwrap();
+    sheet.write_string(5, 5, "1958年11月").unwrap();
+    sheet.write_number(5, 6, 31048.0).unwrap();
+
+    sheet.write_number(6, 0, 1026.0).unwrap();
+    sheet.write_string(6, 1, "赵敏").unwrap();
+    sheet.write_string(6, 2, "女").unwrap();
+    sheet.write_string(6, 3, "儿科").unwrap();
+    sheet.write_string(6, 5, "1992/8/15").unwrap();
+    sheet.write_boolean(6, 8, false).unwrap();
+
+    sheet.write_number(7, 0, 1027.0).unwrap();
+    sheet.write_string(7, 1, "孙丽").unwrap();
+    sheet.write_string(7, 2, "女").unwrap();
+    sheet.write_string(7, 3, "内科").unwrap();
+    sheet.write_string(7, 5, "19951208").unwrap();
+    sheet.write_string(7, 8, "是").unwrap();
+
+    // Row 10 (index 9): a typo the clerk must fix.
+    sheet.write_number(9, 0, 1028.0).unwrap();
+    sheet.write_string(9, 1, "钱芳").unwrap();
+    sheet.write_string(9, 2, "未知").unwrap();
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn xlsx_with_number_and_date_cells() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("花名册.xlsx");
+    std::fs::write(&path, sample_workbook()).unwrap();
+    let preview = read_roster(&path).unwrap();
+
+    assert_eq!(preview.header_row, 3);
+    assert_eq!(
+        employee_nos(&preview),
+        vec!["A1024", "1024", "1025", "1026", "1027"]
+    );
+    assert_eq!(error_places(&preview), vec![(10, "性别", "未知")]);
+    assert!(preview.errors[0].message.contains("应为 男、女 之一"));
+
+    let drafts = preview.drafts();
+    assert_eq!(drafts[0].birth_date, Some(d(1965, 3, 12)));
+    assert_eq!(drafts[0].join_date, Some(d(1990, 7, 1)));
+    assert_eq!(drafts[0].phone, "13800138000");
+    assert_eq!(drafts[1].birth_date, Some(d(1980, 5, 1)));
+    assert_eq!(drafts[1].join_date, Some(d(2005, 9, 1)));
+    assert_eq!(drafts[2].birth_date, Some(d(1958, 11, 1)));
+    assert_eq!(drafts[2].join_date, Some(d(1985, 1, 1)));
+    assert_eq!(drafts[2].status, MemberStatus::Retired);
+    assert_eq!(drafts[3].birth_date, Some(d(1992, 8, 15)));
+    assert!(!drafts[3].is_union_member);
+    assert_eq!(drafts[4].birth_date, Some(d(1995, 12, 8)));
+}
+
+#[test]
+fn committed_xlsx_fixture_has_the_members_other_tests_rely_on() {
+    let preview = read_roster(&fixture("roster.xlsx")).unwrap();
+    assert!(preview.rows.len() >= 5);
+    let zhang = preview
+        .rows
+        .iter()
+        .find(|row| row.draft.employee_no == "A1024")
+        .unwrap();
+    assert_eq!(zhang.draft.name, "张三丰");
+    assert_eq!(zhang.draft.gender, Some(Gender::Male));
+    assert_eq!(zhang.draft.department, "内科");
+}
+
+/// Regenerates tests/fixtures/roster.xlsx: `cargo test --test import_roster -- --ignored`.
+#[test]
+#[ignore = "writes the committed fixture"]
+fn generate_roster_xlsx_fixture() {
+    std::fs::write(fixture("roster.xlsx"), sample_workbook()).unwrap();
+}
+
+#[test]
+fn corrupt_xlsx_is_an_error_not_a_panic() {
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.extend((0u32..4000).map(|index| (index.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let error = read_roster_bytes("花名册.xlsx", &bytes).unwrap_err();
+    assert!(
+        matches!(error, ImportError::NotSpreadsheet { .. }),
+        "{error}"
+    );
+
+    let random: Vec<u8> = (0u32..4000)
+        .map(|index| (index.wrapping_mul(40_503) >> 7) as u8)
+        .collect();
+    let error = read_roster_bytes("花名册.xlsx", &random).unwrap_err();
+    assert!(
+        matches!(error, ImportError::NotSpreadsheet { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("花名册.xlsx"));
+
+    let error = read_roster_bytes("花名册.xls", &random).unwrap_err();
+    assert!(
+        matches!(error, ImportError::NotSpreadsheet { .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn file_without_employee_no_and_name_header() {
+    let text = "职工福利发放表\n序号,名字,金额\n1,张三,300\n";
+    let error = read_roster_bytes("发放表.csv", text.as_bytes()).unwrap_err();
+    assert!(matches!(error, ImportError::NoHeader { .. }), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("工号") && message.contains("职工福利发放表"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unsupported_extension_and_empty_and_missing_files() {
+    let error = read_roster_bytes("花名册.docx", b"whatever").unwrap_err();
+    assert!(matches!(error, ImportError::UnsupportedExtension { .. }));
+    assert!(error.to_string().contains(".xlsx"));
+
+    let error = read_roster_bytes("花名册.csv", b"").unwrap_err();
+    assert!(matches!(error, ImportError::Empty { .. }), "{error}");
+    let error = read_roster_bytes("花名册.csv", b"\xEF\xBB\xBF\r\n,,\r\n").unwrap_err();
+    assert!(matches!(error, ImportError::Empty { .. }), "{error}");
+
+    let error = read_roster(Path::new("/nonexistent/花名册.xlsx")).unwrap_err();
+    assert!(matches!(error, ImportError::Read { .. }));
+    assert!(error.to_string().contains("/nonexistent/花名册.xlsx"));
+}
+
+#[test]
+fn undecodable_text_is_an_error() {
+    let error = read_roster_bytes("花名册.csv", b"\xFF\xFE\x00\xD8").unwrap_err();
+    assert!(matches!(error, ImportError::Undecodable { .. }), "{error}");
+}
