@@ -43,7 +43,9 @@ impl Session {
         let mut out = Vec::new();
         let result = cli::run(cli, &clock(), &mut out);
         let text = String::from_utf8(out).unwrap();
-        let text = text.replace(self.db.to_str().unwrap(), "<DB>");
+        let text = text
+            .replace(self.db.to_str().unwrap(), "<DB>")
+            .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
         match result {
             Ok(()) => Ok(text),
             Err(error) => Err(format!("{text}错误：{error:#}\n")),
@@ -52,15 +54,18 @@ impl Session {
 
     /// Runs a command and records it and its output (or error) in the transcript.
     fn run(&mut self, args: &[&str]) -> &mut Self {
-        self.record(args);
+        let _ = self.record(args);
         self
     }
 
     /// Runs a command, records it, and returns what it printed or its error.
     fn record(&mut self, args: &[&str]) -> Result<String, String> {
         let result = self.try_run(args);
+        let command = args
+            .join(" ")
+            .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
         self.transcript
-            .push_str(&format!("$ union-ledger {}\n", args.join(" ")));
+            .push_str(&format!("$ union-ledger {command}\n"));
         match &result {
             Ok(text) => self.transcript.push_str(text),
             Err(text) => {
@@ -415,6 +420,47 @@ fn errors_name_the_option_and_what_was_expected() {
     // Nothing above left a half-written entry behind.
     session.run(&["entry", "list"]);
     session.check("errors");
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn member_count(session: &Session) -> usize {
+    let json = session
+        .try_run(&["member", "list", "--format", "json"])
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["count"].as_u64().unwrap() as usize
+}
+
+#[test]
+fn roster_import_previews_refuses_bad_rows_and_skips_them_on_request() {
+    let mut session = Session::new();
+    session.setup(&["init"]).setup(ZHANG);
+    let messy = fixture("roster_messy_gbk.csv");
+    session.run(&["member", "import", &messy, "--dry-run"]);
+    assert_eq!(member_count(&session), 1, "--dry-run wrote nothing");
+    let refused = session.error(&["member", "import", &messy]);
+    assert!(
+        refused.ends_with("错误：共 3 行有错误，未导入任何数据；改正后重新导入，或用 --dry-run 查看（加 --skip-bad-rows 可只导入无误的行）"),
+        "{refused}"
+    );
+    assert_eq!(member_count(&session), 1, "a refused import wrote nothing");
+    session
+        .run(&["member", "import", &messy, "--skip-bad-rows"])
+        .run(&["member", "import", &messy, "--skip-bad-rows"])
+        .run(&["member", "list", "--search", "zsf"]);
+    assert_eq!(member_count(&session), 7);
+    session.run(&[
+        "member",
+        "import",
+        &fixture("roster_utf8_bom.csv"),
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    session.check("import");
 }
 
 #[test]

@@ -115,7 +115,9 @@ impl BenchReport {
 
     /// Whether every row with a target met it.
     pub fn all_met(&self) -> bool {
-        self.rows.iter().all(|row| row.meets_target() != Some(false))
+        self.rows
+            .iter()
+            .all(|row| row.meets_target() != Some(false))
     }
 
     /// The report as a text table with a heading.
@@ -219,17 +221,27 @@ pub fn prepare_bench_ledger(
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高",
-    "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "曾",
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "曾",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "秀", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛",
-    "明", "超", "霞", "平", "刚", "三", "丰", "淑", "华", "建", "国", "红", "玉", "兰", "峰",
-    "思", "福", "少", "晓", "文", "斌", "海", "燕", "辉", "鹏",
+    "伟", "芳", "娜", "秀", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
+    "超", "霞", "平", "刚", "三", "丰", "淑", "华", "建", "国", "红", "玉", "兰", "峰", "思", "福",
+    "少", "晓", "文", "斌", "海", "燕", "辉", "鹏",
 ];
 const DEPARTMENTS: &[&str] = &[
-    "内科", "外科", "儿科", "妇产科", "急诊科", "药剂科", "检验科", "放射科", "护理部", "后勤保障部",
-    "财务科", "办公室",
+    "内科",
+    "外科",
+    "儿科",
+    "妇产科",
+    "急诊科",
+    "药剂科",
+    "检验科",
+    "放射科",
+    "护理部",
+    "后勤保障部",
+    "财务科",
+    "办公室",
 ];
 
 /// Deterministic members for the benchmark: 工号 B000001 … with common Chinese names.
@@ -357,7 +369,12 @@ pub fn bench_report(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRepor
         format!("资金余额（{}年）", today.year()),
         Some(QUERY_TARGET_MS),
         BENCH_RUNS,
-        |_| ledger.fund_balances(today.year()).map(drop).map_err(Into::into),
+        |_| {
+            ledger
+                .fund_balances(today.year())
+                .map(drop)
+                .map_err(Into::into)
+        },
     )?);
     // The last complete quarter, so the figure covers a full quarter of entries.
     let quarter = Period::quarter_of(Period::quarter_of(today).start - Duration::days(1));
@@ -447,7 +464,10 @@ pub fn bench_report(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRepor
                     draft
                 })
                 .collect();
-            ledger.upsert_members(&changed, clock).map(drop).map_err(Into::into)
+            ledger
+                .upsert_members(&changed, clock)
+                .map(drop)
+                .map_err(Into::into)
         },
     )?);
     Ok(report)

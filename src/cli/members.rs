@@ -1,7 +1,7 @@
 //! `member add`, `member list` and `member import`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
@@ -12,7 +12,8 @@ use super::{OutputFormat, parse_choice, parse_date_option, write_json};
 use crate::core::date::{Clock, format_date};
 use crate::core::model::{Gender, HardshipFile, HardshipLevel, Member, MemberDraft, MemberStatus};
 use crate::core::search::SearchKey;
-use crate::store::Ledger;
+use crate::import::{RosterPreview, read_roster};
+use crate::store::{Ledger, UpsertSummary};
 
 /// The member subcommands.
 #[derive(Debug, Subcommand)]
@@ -21,6 +22,8 @@ pub enum MemberCommand {
     Add(MemberAddArgs),
     /// 列出会员，按工号排序（list members, sorted by 工号）
     List(MemberListArgs),
+    /// 从 Excel/CSV 花名册导入会员（import a roster file）
+    Import(MemberImportArgs),
 }
 
 /// The options of `member add`.
@@ -90,6 +93,22 @@ pub struct MemberListArgs {
     pub format: OutputFormat,
 }
 
+/// The options of `member import`.
+#[derive(Debug, Args)]
+pub struct MemberImportArgs {
+    /// 花名册文件：.xlsx、.xls、.csv、.txt（roster file）
+    pub file: PathBuf,
+    /// 只检查，不写入（check only, write nothing）
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 跳过有错误的行，只导入无误的行（import the good rows, skip the bad ones）
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// 输出格式（output format）
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
 /// Runs a member subcommand.
 pub fn run(
     command: MemberCommand,
@@ -100,6 +119,7 @@ pub fn run(
     match command {
         MemberCommand::Add(args) => add(&args, path, clock, out),
         MemberCommand::List(args) => list(&args, path, clock, out),
+        MemberCommand::Import(args) => import(&args, path, clock, out),
     }
 }
 
@@ -331,4 +351,157 @@ pub fn member_table(members: &[Member]) -> Table {
         ]);
     }
     table
+}
+
+/// A matched column in `member import --format json`.
+#[derive(Debug, Serialize)]
+pub struct MatchedColumnJson<'a> {
+    /// The header text as in the file.
+    pub header: &'a str,
+    /// The member field it was read into.
+    pub field: &'a str,
+}
+
+/// A row problem in `member import --format json`.
+#[derive(Debug, Serialize)]
+pub struct RowErrorJson<'a> {
+    pub row_number: usize,
+    pub field: &'a str,
+    pub value: &'a str,
+    pub message: &'a str,
+}
+
+/// What `member import --format json` writes. Field names are stable.
+#[derive(Debug, Serialize)]
+pub struct ImportReportJson<'a> {
+    pub file: String,
+    pub dry_run: bool,
+    pub header_row: usize,
+    pub matched_columns: Vec<MatchedColumnJson<'a>>,
+    pub ignored_columns: &'a [String],
+    pub rows_ok: usize,
+    /// The distinct rows with at least one problem, in file order.
+    pub bad_rows: Vec<usize>,
+    pub errors: Vec<RowErrorJson<'a>>,
+    /// Of the good rows, how many 工号 are already in the register.
+    pub already_registered: usize,
+    /// Whether anything was written.
+    pub written: bool,
+    pub summary: Option<UpsertSummary>,
+}
+
+/// The distinct row numbers that have a problem, sorted.
+fn bad_rows(preview: &RosterPreview) -> Vec<usize> {
+    let mut rows: Vec<usize> = preview.errors.iter().map(|e| e.row_number).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
+
+fn import(
+    args: &MemberImportArgs,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let preview = read_roster(&args.file)?;
+    let mut ledger = Ledger::open(path, clock)?;
+    let bad_rows = bad_rows(&preview);
+    let mut already_registered = 0;
+    for row in &preview.rows {
+        if ledger
+            .member_by_employee_no(&row.draft.employee_no)?
+            .is_some()
+        {
+            already_registered += 1;
+        }
+    }
+    let refuse = !args.dry_run && !bad_rows.is_empty() && !args.skip_bad_rows;
+    let summary = if args.dry_run || refuse {
+        None
+    } else {
+        Some(ledger.upsert_members(&preview.drafts(), clock)?)
+    };
+    let file_name = args.file.display().to_string();
+    match args.format {
+        OutputFormat::Json => write_json(
+            out,
+            &ImportReportJson {
+                file: file_name,
+                dry_run: args.dry_run,
+                header_row: preview.header_row,
+                matched_columns: preview
+                    .matched_columns
+                    .iter()
+                    .map(|(header, field)| MatchedColumnJson { header, field })
+                    .collect(),
+                ignored_columns: &preview.ignored_columns,
+                rows_ok: preview.rows.len(),
+                bad_rows: bad_rows.clone(),
+                errors: preview
+                    .errors
+                    .iter()
+                    .map(|e| RowErrorJson {
+                        row_number: e.row_number,
+                        field: &e.field,
+                        value: &e.value,
+                        message: &e.message,
+                    })
+                    .collect(),
+                already_registered,
+                written: summary.is_some(),
+                summary,
+            },
+        )?,
+        OutputFormat::Text => {
+            writeln!(out, "文件：{file_name}")?;
+            writeln!(out, "表头：第 {} 行", preview.header_row)?;
+            let matched: Vec<String> = preview
+                .matched_columns
+                .iter()
+                .map(|(header, field)| {
+                    if header == field {
+                        header.clone()
+                    } else {
+                        format!("{header}→{field}")
+                    }
+                })
+                .collect();
+            writeln!(out, "识别的列：{}", matched.join("、"))?;
+            if !preview.ignored_columns.is_empty() {
+                writeln!(out, "忽略的列：{}", preview.ignored_columns.join("、"))?;
+            }
+            writeln!(
+                out,
+                "无误 {} 行（其中 {} 人工号已在名册中），有错误 {} 行",
+                preview.rows.len(),
+                already_registered,
+                bad_rows.len()
+            )?;
+            for error in &preview.errors {
+                writeln!(out, "  {error}")?;
+            }
+            if args.dry_run {
+                writeln!(out, "预览（--dry-run）：未写入任何数据。")?;
+            }
+            if let Some(summary) = summary {
+                writeln!(
+                    out,
+                    "已导入：新增 {} 人，更新 {} 人，未变 {} 人",
+                    summary.added, summary.updated, summary.unchanged
+                )?;
+                if !bad_rows.is_empty() {
+                    let rows: Vec<String> = bad_rows.iter().map(usize::to_string).collect();
+                    writeln!(out, "已跳过有错误的行：第 {} 行", rows.join("、"))?;
+                }
+            }
+        }
+    }
+    if refuse {
+        bail!(
+            "共 {} 行有错误，未导入任何数据；改正后重新导入，或用 --dry-run 查看（加 --skip-bad-rows 可只导入无误的行）",
+            bad_rows.len()
+        );
+    }
+    Ok(())
 }
