@@ -19,7 +19,7 @@ use crate::store::{Ledger, UpsertSummary};
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// 添加会员（add a member）
-    Add(MemberAddArgs),
+    Add(Box<MemberAddArgs>),
     /// 列出会员，按工号排序（list members, sorted by 工号）
     List(MemberListArgs),
     /// 从 Excel/CSV 花名册导入会员（import a roster file）
