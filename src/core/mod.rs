@@ -2,6 +2,7 @@
 //! and categories, report values and demo data. Pure: no window, no database.
 
 pub mod date;
+pub mod demo;
 pub mod model;
 pub mod money;
 pub mod report;
