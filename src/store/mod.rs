@@ -3,12 +3,14 @@
 
 mod chart;
 mod codec;
+mod demo;
 mod entries;
 mod ledger_query;
 mod members;
 pub mod schema;
 
 pub use chart::CategoryEdit;
+pub use demo::DemoSummary;
 pub use entries::EntryWriteContext;
 pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;

@@ -1,6 +1,38 @@
-//! The egui window. A placeholder until the window lands on main.
+//! The egui window: the app, its screens, widgets, fonts and dialogs.
 
-/// Opens the window on the ledger at `db`.
-pub fn run_window(_db: std::path::PathBuf) -> anyhow::Result<()> {
-    anyhow::bail!("窗口尚未接入")
+pub mod app;
+pub mod data;
+pub mod demo;
+pub mod dialogs;
+pub mod fonts;
+pub mod screens;
+pub mod widgets;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::core::date::SystemClock;
+
+/// Opens the window on the ledger at `db_path`.
+pub fn run_window(db_path: PathBuf) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("工会慰问台账")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "union-ledger",
+        options,
+        Box::new(move |cc| {
+            fonts::install_fonts(&cc.egui_ctx);
+            Ok(Box::new(app::LedgerApp::new(
+                db_path,
+                Arc::new(SystemClock),
+                Box::new(dialogs::NativeDialogs),
+            )))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("无法打开窗口：{error}"))
 }

@@ -1,0 +1,430 @@
+//! The window's app: which ledger is open, which screen shows, and the commands the
+//! screens emit, applied after each frame.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::data::LedgerData;
+use super::dialogs::FileDialogs;
+use super::screens::{
+    entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen, settings::SettingsScreen,
+};
+use crate::core::date::Clock;
+use crate::core::model::{MemberDraft, NewEntry};
+use crate::store::{CategoryEdit, Ledger, LedgerRow};
+
+/// The screens, in the order of the navigation bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Members,
+    Entry,
+    Ledger,
+    Settings,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [Screen::Home, Screen::Members, Screen::Entry, Screen::Ledger, Screen::Settings];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Home => "首页",
+            Screen::Members => "会员",
+            Screen::Entry => "登记",
+            Screen::Ledger => "台账",
+            Screen::Settings => "设置",
+        }
+    }
+}
+
+/// Something a screen asks the app to do. Applied after the frame, outside drawing code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    GoTo(Screen),
+    AddMember(MemberDraft),
+    UpdateMember(i64, MemberDraft),
+    PickRoster,
+    PreviewRoster(PathBuf),
+    ImportMembers(Vec<MemberDraft>),
+    AddEntry(NewEntry),
+    ReverseEntry { entry_id: i64, reason: String, date: NaiveDate },
+    /// Open the ledger screen on one member's entries.
+    ShowMemberLedger(i64),
+    SetUnionName(String),
+    SetHandler(String),
+    AddFund(String),
+    UpdateFund { id: i64, name: String, is_active: bool },
+    SetFundOpening { fund_id: i64, year: i32, opening_fen: Option<i64> },
+    AddCategory { parent_id: Option<i64>, edit: CategoryEdit },
+    UpdateCategory { id: i64, edit: CategoryEdit },
+    LoadDemo,
+    PickLedger,
+}
+
+/// What happened after a command, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+/// An open ledger and the view values read from it.
+pub struct Session {
+    pub ledger: Ledger,
+    pub data: LedgerData,
+}
+
+/// The whole window.
+pub struct LedgerApp {
+    pub db_path: PathBuf,
+    pub session: Option<Session>,
+    /// Why the ledger could not be opened, shown instead of the screens.
+    pub open_error: Option<String>,
+    pub screen: Screen,
+    pub home: HomeScreen,
+    pub members: MembersScreen,
+    pub entry: EntryScreen,
+    pub ledger_view: LedgerScreen,
+    pub settings: SettingsScreen,
+    pub notice: Option<Notice>,
+    /// An error the clerk must acknowledge.
+    pub error_dialog: Option<String>,
+    commands: Vec<Command>,
+    clock: Arc<dyn Clock>,
+    dialogs: Box<dyn FileDialogs>,
+}
+
+impl LedgerApp {
+    /// Opens the ledger at `db_path` (creating it if missing). A file that cannot be
+    /// opened is reported in the window; it is never replaced.
+    pub fn new(db_path: PathBuf, clock: Arc<dyn Clock>, dialogs: Box<dyn FileDialogs>) -> Self {
+        let mut app = Self {
+            db_path: db_path.clone(),
+            session: None,
+            open_error: None,
+            screen: Screen::Home,
+            home: HomeScreen::default(),
+            members: MembersScreen::default(),
+            entry: EntryScreen::default(),
+            ledger_view: LedgerScreen::default(),
+            settings: SettingsScreen::default(),
+            notice: None,
+            error_dialog: None,
+            commands: Vec::new(),
+            clock,
+            dialogs,
+        };
+        app.open(db_path);
+        app
+    }
+
+    /// Switches to the ledger at `path`; on failure the current one stays open.
+    fn open(&mut self, path: PathBuf) {
+        let result = Ledger::open(&path, self.clock.as_ref())
+            .and_then(|ledger| LedgerData::load(&ledger, self.clock.today()).map(|data| Session { ledger, data }));
+        match result {
+            Ok(session) => {
+                self.entry.reset(&session.data, self.clock.today());
+                self.ledger_view = LedgerScreen::default();
+                self.settings = SettingsScreen::default();
+                self.members = MembersScreen::default();
+                self.session = Some(session);
+                self.db_path = path;
+                self.open_error = None;
+            }
+            Err(error) if self.session.is_some() => self.error_dialog = Some(error.to_string()),
+            Err(error) => self.open_error = Some(error.to_string()),
+        }
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Queues a command as if a screen had emitted it (for tests and reminders).
+    pub fn push_command(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Draws one frame, then applies what the clerk asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let mut commands = std::mem::take(&mut self.commands);
+        self.top_bar_ui(ui, &mut commands);
+        self.status_bar_ui(ui);
+        egui::CentralPanel::default().show(ui, |ui| match &self.session {
+            None => self.open_error_ui(ui, &mut commands),
+            Some(session) => {
+                let data = &session.data;
+                let today = self.clock.today();
+                match self.screen {
+                    Screen::Home => self.home.ui(ui, data, &mut commands),
+                    Screen::Members => self.members.ui(ui, data, &mut commands),
+                    Screen::Entry => self.entry.ui(ui, data, today, &mut commands),
+                    Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
+                    Screen::Settings => self.settings.ui(ui, data, &mut commands),
+                }
+            }
+        });
+        self.error_dialog_ui(ui);
+        let had_commands = !commands.is_empty();
+        for command in commands {
+            self.apply(command);
+        }
+        // The ledger screen says which rows it needs; fetch them after drawing.
+        if let Some(session) = &self.session
+            && self.screen == Screen::Ledger
+            && let Err(error) = self.ledger_view.fetch_wanted(&session.ledger)
+        {
+            self.notice = Some(Notice::Error(error.to_string()));
+        }
+        if had_commands || self.ledger_view.needs_repaint() {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                let title = self.session.as_ref().map_or("工会慰问台账".to_string(), |s| {
+                    format!("{} · 工会慰问台账", s.data.union_name)
+                });
+                ui.heading(title);
+                ui.add_space(16.0);
+                if self.session.is_some() {
+                    for screen in Screen::ALL {
+                        if ui.selectable_label(self.screen == screen, screen.label()).clicked() {
+                            commands.push(Command::GoTo(screen));
+                        }
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("打开台账…").clicked() {
+                        commands.push(Command::PickLedger);
+                    }
+                });
+            });
+            ui.add_space(4.0);
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                match &self.notice {
+                    Some(Notice::Info(text)) => {
+                        ui.colored_label(ui.visuals().hyperlink_color, text);
+                    }
+                    Some(Notice::Error(text)) => {
+                        ui.colored_label(ui.visuals().error_fg_color, text);
+                    }
+                    None => {
+                        ui.label("就绪");
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.weak(format!("台账文件：{}", self.db_path.display()));
+                });
+            });
+        });
+    }
+
+    fn open_error_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.add_space(40.0);
+        ui.vertical_centered(|ui| {
+            ui.heading("无法打开台账");
+            ui.add_space(12.0);
+            ui.colored_label(ui.visuals().error_fg_color, self.open_error.as_deref().unwrap_or(""));
+            ui.add_space(12.0);
+            if ui.button("打开其他台账文件…").clicked() {
+                commands.push(Command::PickLedger);
+            }
+        });
+    }
+
+    fn error_dialog_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(message) = self.error_dialog.clone() else {
+            return;
+        };
+        let response = egui::Modal::new(egui::Id::unique("error_dialog")).show(ui.ctx(), |ui| {
+            ui.set_max_width(480.0);
+            ui.heading("出错了");
+            ui.add_space(8.0);
+            ui.label(message);
+            ui.add_space(8.0);
+            ui.button("知道了").clicked()
+        });
+        if response.inner || response.should_close() {
+            self.error_dialog = None;
+        }
+    }
+
+    /// Carries out one command against the open ledger and refreshes what it changed.
+    fn apply(&mut self, command: Command) {
+        let today = self.clock.today();
+        match command {
+            Command::GoTo(screen) => {
+                self.screen = screen;
+                return;
+            }
+            Command::PickLedger => {
+                if let Some(path) = self.dialogs.pick_ledger() {
+                    self.open(path);
+                }
+                return;
+            }
+            Command::PickRoster => {
+                if let Some(path) = self.dialogs.pick_roster() {
+                    self.members.import.path = path.display().to_string();
+                    self.apply(Command::PreviewRoster(path));
+                }
+                return;
+            }
+            Command::PreviewRoster(path) => {
+                self.members.import.preview = Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
+                return;
+            }
+            _ => {}
+        }
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let clock = self.clock.as_ref();
+        let result: Result<String, String> = match command {
+            Command::AddMember(draft) => session
+                .ledger
+                .add_member(&draft, clock)
+                .map(|_| {
+                    self.members.editor = None;
+                    format!("已添加会员 {}（{}）", draft.name, draft.employee_no)
+                })
+                .map_err(|e| e.to_string()),
+            Command::UpdateMember(id, draft) => session
+                .ledger
+                .update_member(id, &draft, clock)
+                .map(|()| {
+                    self.members.editor = None;
+                    format!("已保存会员 {}", draft.name)
+                })
+                .map_err(|e| e.to_string()),
+            Command::ImportMembers(drafts) => session
+                .ledger
+                .upsert_members(&drafts, clock)
+                .map(|summary| {
+                    self.members.import = Default::default();
+                    format!(
+                        "名册已导入：新增 {} 人，更新 {} 人，未变 {} 人",
+                        summary.added, summary.updated, summary.unchanged
+                    )
+                })
+                .map_err(|e| e.to_string()),
+            Command::AddEntry(entry) => match session.ledger.add_entry(&entry, clock) {
+                Ok(saved) => {
+                    self.entry.saved(&saved);
+                    Ok(format!("已保存凭证 {}", saved.voucher_no()))
+                }
+                Err(error) => {
+                    self.entry.failed(&error);
+                    Err(error.to_string())
+                }
+            },
+            Command::ReverseEntry { entry_id, reason, date } => {
+                let handler = session.data.handler.clone();
+                session
+                    .ledger
+                    .reverse_entry(entry_id, &reason, date, &handler, clock)
+                    .map(|reversal| {
+                        self.ledger_view.reversal = None;
+                        format!("已冲销，冲销凭证 {}", reversal.voucher_no())
+                    })
+                    .map_err(|e| {
+                        if let Some(dialog) = self.ledger_view.reversal.as_mut() {
+                            dialog.error = Some(e.to_string());
+                        }
+                        e.to_string()
+                    })
+            }
+            Command::ShowMemberLedger(member_id) => {
+                self.ledger_view.show_member(member_id, &session.data);
+                self.screen = Screen::Ledger;
+                return;
+            }
+            Command::SetUnionName(name) => {
+                session.ledger.set_union_name(&name).map(|()| "已保存工会名称".to_string()).map_err(|e| e.to_string())
+            }
+            Command::SetHandler(name) => session
+                .ledger
+                .set_setting("handler", name.trim())
+                .map(|()| "已保存经办人".to_string())
+                .map_err(|e| e.to_string()),
+            Command::AddFund(name) => {
+                session.ledger.add_fund(&name).map(|_| format!("已添加资金“{}”", name.trim())).map_err(|e| e.to_string())
+            }
+            Command::UpdateFund { id, name, is_active } => session
+                .ledger
+                .update_fund(id, &name, is_active)
+                .map(|()| format!("已保存资金“{}”", name.trim()))
+                .map_err(|e| e.to_string()),
+            Command::SetFundOpening { fund_id, year, opening_fen } => session
+                .ledger
+                .set_fund_opening(fund_id, year, opening_fen)
+                .map(|()| format!("已保存 {year} 年初余额"))
+                .map_err(|e| e.to_string()),
+            Command::AddCategory { parent_id, edit } => session
+                .ledger
+                .add_category(parent_id, &edit)
+                .map(|_| format!("已添加类别“{}”", edit.name.trim()))
+                .map_err(|e| e.to_string()),
+            Command::UpdateCategory { id, edit } => session
+                .ledger
+                .update_category(id, &edit)
+                .map(|()| format!("已保存类别“{}”", edit.name.trim()))
+                .map_err(|e| e.to_string()),
+            Command::LoadDemo => super::demo::load_demo(&mut session.ledger, clock).map_err(|e| e.to_string()),
+            Command::GoTo(_) | Command::PickLedger | Command::PickRoster | Command::PreviewRoster(_) => return,
+        };
+        match result {
+            Ok(message) => {
+                if let Err(error) = self.refresh(today) {
+                    self.notice = Some(Notice::Error(error.to_string()));
+                } else {
+                    self.notice = Some(Notice::Info(message));
+                }
+            }
+            Err(message) => {
+                // Entry and reversal errors show beside their fields; others need a dialog.
+                if !matches!(self.screen, Screen::Entry | Screen::Ledger) {
+                    self.error_dialog = Some(message.clone());
+                }
+                self.notice = Some(Notice::Error(message));
+            }
+        }
+    }
+
+    /// Re-reads the view values after a change and tells the ledger screen to re-query.
+    fn refresh(&mut self, today: NaiveDate) -> crate::store::Result<()> {
+        if let Some(session) = self.session.as_mut() {
+            session.data.reload_chart(&session.ledger)?;
+            session.data.reload_members(&session.ledger)?;
+            session.data.reload_figures(&session.ledger, today)?;
+            self.ledger_view.invalidate();
+            self.members.invalidate();
+            self.settings.invalidate();
+            self.entry.refresh_balance(&session.data);
+        }
+        Ok(())
+    }
+
+    /// The ledger's recent rows, for tests.
+    pub fn recent_rows(&self) -> &[LedgerRow] {
+        self.session.as_ref().map_or(&[], |s| s.data.recent.as_slice())
+    }
+}
+
+impl eframe::App for LedgerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}

@@ -1,0 +1,123 @@
+//! The view values the screens draw from, read from the ledger once after each change,
+//! never per frame.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::core::date::Period;
+use crate::core::model::{Category, Fund, IncomeSource, Member};
+use crate::core::report::{self, CategoryTotalRow, FundBalance};
+use crate::core::search::SearchKey;
+use crate::store::{Ledger, LedgerRow, Result};
+
+/// Everything the screens show that does not page: the chart, the register, this
+/// year's balances, this quarter's spending and the latest entries.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerData {
+    pub union_name: String,
+    pub handler: String,
+    pub today: Option<NaiveDate>,
+    pub funds: Vec<Fund>,
+    pub categories: Vec<Category>,
+    pub sources: Vec<IncomeSource>,
+    pub members: Vec<Member>,
+    pub member_keys: Vec<SearchKey>,
+    pub member_index: HashMap<i64, usize>,
+    pub departments: Vec<String>,
+    pub year: i32,
+    pub balances: Vec<FundBalance>,
+    pub quarter: Option<Period>,
+    pub quarter_totals: Vec<CategoryTotalRow>,
+    pub recent: Vec<LedgerRow>,
+    pub entry_count: i64,
+}
+
+impl LedgerData {
+    /// Reads everything from the ledger.
+    pub fn load(ledger: &Ledger, today: NaiveDate) -> Result<Self> {
+        let mut data = Self::default();
+        data.reload_members(ledger)?;
+        data.reload_chart(ledger)?;
+        data.reload_figures(ledger, today)?;
+        Ok(data)
+    }
+
+    pub fn reload_members(&mut self, ledger: &Ledger) -> Result<()> {
+        self.members = ledger.members()?;
+        self.member_keys = self.members.iter().map(|m| SearchKey::new(&m.name, &m.employee_no)).collect();
+        self.member_index = self.members.iter().enumerate().map(|(index, m)| (m.id, index)).collect();
+        self.departments = ledger.departments()?;
+        Ok(())
+    }
+
+    pub fn reload_chart(&mut self, ledger: &Ledger) -> Result<()> {
+        self.union_name = ledger.union_name()?;
+        self.handler = ledger.setting("handler")?.unwrap_or_default();
+        self.funds = ledger.funds()?;
+        self.categories = ledger.categories()?;
+        self.sources = ledger.income_sources()?;
+        Ok(())
+    }
+
+    /// Balances, the quarter's spending and recent entries: what an entry changes.
+    pub fn reload_figures(&mut self, ledger: &Ledger, today: NaiveDate) -> Result<()> {
+        self.today = Some(today);
+        self.year = today.year();
+        self.balances = ledger.fund_balances(self.year)?;
+        let quarter = Period::quarter_of(today);
+        self.quarter = Some(quarter);
+        self.quarter_totals = report::category_totals(&self.categories, &ledger.spending_by_category(quarter)?, false);
+        self.recent = ledger.recent_entries(12)?;
+        self.entry_count = ledger.entry_count()?;
+        Ok(())
+    }
+
+    pub fn member(&self, id: i64) -> Option<&Member> {
+        self.member_index.get(&id).and_then(|&index| self.members.get(index))
+    }
+
+    /// Members matching a search, in register order, at most `limit` of them.
+    pub fn search_members(&self, query: &str, limit: usize) -> Vec<usize> {
+        self.member_keys
+            .iter()
+            .enumerate()
+            .filter(|(_, key)| key.matches(query))
+            .map(|(index, _)| index)
+            .take(limit)
+            .collect()
+    }
+
+    pub fn fund_name(&self, id: i64) -> &str {
+        self.funds.iter().find(|f| f.id == id).map_or("", |f| f.name.as_str())
+    }
+
+    pub fn category(&self, id: i64) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// "五必访 / 生病住院" for an item, the name alone for a group.
+    pub fn category_path(&self, id: i64) -> String {
+        match self.category(id) {
+            Some(category) => match category.parent_id.and_then(|p| self.category(p)) {
+                Some(parent) => format!("{} / {}", parent.name, category.name),
+                None => category.name.clone(),
+            },
+            None => String::new(),
+        }
+    }
+
+    /// Category items that entries can use, grouped, in the chart's order.
+    pub fn active_items(&self) -> Vec<&Category> {
+        self.categories
+            .iter()
+            .filter(|c| c.parent_id.is_some() && c.is_active)
+            .filter(|c| c.parent_id.and_then(|p| self.category(p)).is_some_and(|p| p.is_active))
+            .collect()
+    }
+
+    /// The current balance of a fund (this year's closing so far).
+    pub fn fund_balance(&self, fund_id: i64) -> Option<i64> {
+        self.balances.iter().find(|b| b.fund_id == fund_id).map(|b| b.closing_fen)
+    }
+}

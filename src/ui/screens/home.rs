@@ -1,0 +1,158 @@
+//! 首页: each fund's balance, this quarter's spending per category, the latest entries.
+
+use egui_extras::{Column, TableBuilder};
+
+use crate::ui::app::{Command, Screen};
+use crate::ui::data::LedgerData;
+
+#[derive(Debug, Clone, Default)]
+pub struct HomeScreen;
+
+impl HomeScreen {
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            if data.entry_count == 0 && data.members.is_empty() {
+                empty_ledger_ui(ui, commands);
+                ui.add_space(16.0);
+            }
+            ui.heading(format!("{} 年各项资金", data.year));
+            ui.add_space(4.0);
+            egui::Grid::new("home_funds").striped(true).num_columns(5).spacing([28.0, 6.0]).show(ui, |ui| {
+                for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                let mut totals = [0i64; 4];
+                for balance in &data.balances {
+                    ui.label(&balance.fund_name);
+                    for (index, fen) in
+                        [balance.opening_fen, balance.income_fen, balance.spending_fen, balance.closing_fen].into_iter().enumerate()
+                    {
+                        totals[index] += fen;
+                        money_cell(ui, fen);
+                    }
+                    ui.end_row();
+                }
+                ui.strong("合计");
+                for fen in totals {
+                    money_cell(ui, fen);
+                }
+                ui.end_row();
+            });
+
+            ui.add_space(16.0);
+            let quarter = data.quarter.map(|q| q.label()).unwrap_or_default();
+            ui.heading(format!("{quarter}支出（按类别）"));
+            ui.add_space(4.0);
+            if data.quarter_totals.is_empty() {
+                ui.weak("本季度还没有支出。");
+            } else {
+                egui::Grid::new("home_quarter").striped(true).num_columns(4).spacing([28.0, 6.0]).show(ui, |ui| {
+                    for title in ["类别", "科目代码", "人次", "金额（元）"] {
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    for row in &data.quarter_totals {
+                        if row.is_group {
+                            ui.strong(&row.name);
+                        } else {
+                            ui.label(format!("    {}", row.name));
+                        }
+                        ui.label(&row.account_code);
+                        ui.label(row.count.to_string());
+                        money_cell(ui, row.amount_fen);
+                        ui.end_row();
+                    }
+                    let (count, amount) = crate::core::report::category_grand_total(&data.quarter_totals);
+                    ui.strong("合计");
+                    ui.label("");
+                    ui.strong(count.to_string());
+                    money_cell(ui, amount);
+                    ui.end_row();
+                });
+            }
+
+            ui.add_space(16.0);
+            ui.horizontal(|ui| {
+                ui.heading("最近登记");
+                if ui.link(format!("全部 {} 笔 →", data.entry_count)).clicked() {
+                    commands.push(Command::GoTo(Screen::Ledger));
+                }
+            });
+            ui.add_space(4.0);
+            if data.recent.is_empty() {
+                ui.weak("还没有登记任何收支。");
+            } else {
+                TableBuilder::new(ui)
+                    .id_salt("home_recent")
+                    .striped(true)
+                    .vscroll(false)
+                    .column(Column::exact(90.0))
+                    .column(Column::exact(100.0))
+                    .column(Column::exact(200.0))
+                    .column(Column::exact(90.0))
+                    .column(Column::exact(110.0))
+                    .column(Column::exact(110.0))
+                    .column(Column::remainder())
+                    .header(22.0, |mut header| {
+                        for title in ["日期", "凭证号", "类别/来源", "会员", "金额（元）", "余额（元）", "摘要"] {
+                            header.col(|ui| {
+                                ui.strong(title);
+                            });
+                        }
+                    })
+                    .body(|mut body| {
+                        for row in &data.recent {
+                            body.row(22.0, |mut table_row| {
+                                table_row.col(|ui| {
+                                    ui.label(row.entry.date.format("%Y-%m-%d").to_string());
+                                });
+                                table_row.col(|ui| {
+                                    ui.label(&row.voucher_no);
+                                });
+                                table_row.col(|ui| {
+                                    ui.label(&row.item_name);
+                                });
+                                table_row.col(|ui| {
+                                    ui.label(&row.member_name);
+                                });
+                                table_row.col(|ui| {
+                                    money_cell(ui, row.delta_fen);
+                                });
+                                table_row.col(|ui| {
+                                    money_cell(ui, row.balance_after_fen);
+                                });
+                                table_row.col(|ui| {
+                                    ui.label(&row.entry.note);
+                                });
+                            });
+                        }
+                    });
+            }
+        });
+    }
+}
+
+/// A money figure aligned to the right of its cell.
+pub fn money_cell(ui: &mut egui::Ui, fen: i64) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        crate::ui::widgets::amount_label(ui, fen);
+    });
+}
+
+fn empty_ledger_ui(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+        ui.strong("这是一本新台账。");
+        ui.label("先导入会员名册，再登记收支；也可以载入一套演示数据（300 名会员、两年收支）看看效果。");
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("导入会员名册…").clicked() {
+                commands.push(Command::GoTo(Screen::Members));
+                commands.push(Command::PickRoster);
+            }
+            if ui.button("载入演示数据").clicked() {
+                commands.push(Command::LoadDemo);
+            }
+        });
+    });
+}

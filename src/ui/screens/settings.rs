@@ -1,0 +1,230 @@
+//! 设置: the union's name, the clerk's name, funds with their opening balances, and the
+//! categories with standard amounts and account codes.
+
+use std::collections::BTreeMap;
+
+use crate::core::model::PaymentForm;
+use crate::core::money::{format_fen_plain, parse_amount_fen};
+use crate::store::CategoryEdit;
+use crate::ui::app::Command;
+use crate::ui::data::LedgerData;
+use crate::ui::widgets::id_combo;
+
+/// A category row being edited: text as typed.
+#[derive(Debug, Clone)]
+struct CategoryRow {
+    edit: CategoryEdit,
+    standard: String,
+}
+
+/// A fund row being edited.
+#[derive(Debug, Clone)]
+struct FundRow {
+    name: String,
+    is_active: bool,
+    opening: String,
+}
+
+/// The settings screen's state: copies of the stored values, edited until saved.
+#[derive(Debug, Default)]
+pub struct SettingsScreen {
+    loaded: bool,
+    union_name: String,
+    handler: String,
+    opening_year: i32,
+    funds: BTreeMap<i64, FundRow>,
+    new_fund: String,
+    categories: BTreeMap<i64, CategoryRow>,
+    new_item: BTreeMap<i64, String>,
+    pub error: Option<String>,
+}
+
+impl SettingsScreen {
+    /// Re-reads the stored values on the next frame.
+    pub fn invalidate(&mut self) {
+        self.loaded = false;
+    }
+
+    fn load(&mut self, data: &LedgerData) {
+        if self.opening_year == 0 {
+            self.opening_year = data.year;
+        }
+        self.union_name = data.union_name.clone();
+        self.handler = data.handler.clone();
+        self.funds = data
+            .funds
+            .iter()
+            .map(|fund| {
+                let opening = data
+                    .balances
+                    .iter()
+                    .find(|b| b.fund_id == fund.id && b.year == self.opening_year)
+                    .map(|b| format_fen_plain(b.opening_fen))
+                    .unwrap_or_default();
+                (fund.id, FundRow { name: fund.name.clone(), is_active: fund.is_active, opening })
+            })
+            .collect();
+        self.categories = data
+            .categories
+            .iter()
+            .map(|c| {
+                (
+                    c.id,
+                    CategoryRow {
+                        edit: CategoryEdit::from_category(c),
+                        standard: c.standard_amount_fen.map(format_fen_plain).unwrap_or_default(),
+                    },
+                )
+            })
+            .collect();
+        self.loaded = true;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
+        if !self.loaded {
+            self.load(data);
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("基本信息");
+            egui::Grid::new("settings_basic").num_columns(3).spacing([10.0, 8.0]).show(ui, |ui| {
+                ui.label("工会名称");
+                ui.add(egui::TextEdit::singleline(&mut self.union_name).id_salt("union_name").hint_text("工会名称").desired_width(280.0));
+                if ui.button("保存").clicked() {
+                    commands.push(Command::SetUnionName(self.union_name.clone()));
+                }
+                ui.end_row();
+                ui.label("经办人（本机记账人）");
+                ui.add(egui::TextEdit::singleline(&mut self.handler).id_salt("handler").hint_text("经办人姓名").desired_width(280.0));
+                if ui.button("保存").clicked() {
+                    commands.push(Command::SetHandler(self.handler.clone()));
+                }
+                ui.end_row();
+            });
+
+            ui.add_space(16.0);
+            ui.heading("资金与年初余额");
+            ui.weak(format!(
+                "{} 年的年初余额：未填写时按上年结余结转。这里显示的是 {} 年当前使用的年初数。",
+                self.opening_year, self.opening_year
+            ));
+            egui::Grid::new("settings_funds").num_columns(4).striped(true).spacing([10.0, 6.0]).show(ui, |ui| {
+                ui.strong("资金名称");
+                ui.strong("启用");
+                ui.strong(format!("{} 年初余额（元）", self.opening_year));
+                ui.strong("");
+                ui.end_row();
+                for (id, row) in &mut self.funds {
+                    ui.add(egui::TextEdit::singleline(&mut row.name).id_salt(("fund_name", *id)).hint_text("资金名称").desired_width(140.0));
+                    ui.checkbox(&mut row.is_active, "启用");
+                    ui.add(egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text("年初余额").desired_width(120.0));
+                    if ui.button("保存").clicked() {
+                        commands.push(Command::UpdateFund { id: *id, name: row.name.clone(), is_active: row.is_active });
+                        match opening_fen(&row.opening) {
+                            Ok(opening_fen) => commands.push(Command::SetFundOpening {
+                                fund_id: *id,
+                                year: self.opening_year,
+                                opening_fen,
+                            }),
+                            Err(message) => self.error = Some(format!("{}：{message}", row.name)),
+                        }
+                    }
+                    ui.end_row();
+                }
+                ui.add(egui::TextEdit::singleline(&mut self.new_fund).id_salt("new_fund").hint_text("新资金名称").desired_width(140.0));
+                ui.label("");
+                ui.label("");
+                if ui.button("添加资金").clicked() && !self.new_fund.trim().is_empty() {
+                    commands.push(Command::AddFund(std::mem::take(&mut self.new_fund)));
+                }
+                ui.end_row();
+            });
+            if let Some(error) = &self.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+
+            ui.add_space(16.0);
+            ui.heading("收支类别");
+            ui.weak("标准金额只用于登记时预填；修改标准不会改变已保存的凭证。预置金额是示例，请按本省实施办法核对。");
+            let funds: Vec<(i64, String)> = data.funds.iter().map(|f| (f.id, f.name.clone())).collect();
+            let groups: Vec<_> = data.categories.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+            egui::Grid::new("settings_categories").num_columns(7).striped(true).spacing([8.0, 6.0]).show(ui, |ui| {
+                for title in ["类别", "默认资金", "标准金额（元）", "会计科目", "发放形式", "启用", ""] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                for group in &groups {
+                    self.category_row_ui(ui, group.id, true, &funds, commands);
+                    for item in data.categories.iter().filter(|c| c.parent_id == Some(group.id)) {
+                        self.category_row_ui(ui, item.id, false, &funds, commands);
+                    }
+                    let new_name = self.new_item.entry(group.id).or_default();
+                    ui.add(egui::TextEdit::singleline(new_name).id_salt(("new_item", group.id)).hint_text(format!("在“{}”下新增", group.name)).desired_width(150.0));
+                    for _ in 0..5 {
+                        ui.label("");
+                    }
+                    if ui.button("添加").clicked() && !new_name.trim().is_empty() {
+                        let mut edit = CategoryEdit::from_category(group);
+                        edit.name = std::mem::take(new_name);
+                        edit.standard_amount_fen = None;
+                        edit.is_active = true;
+                        commands.push(Command::AddCategory { parent_id: Some(group.id), edit });
+                    }
+                    ui.end_row();
+                }
+            });
+
+            ui.add_space(16.0);
+            ui.heading("演示数据");
+            if data.entry_count == 0 {
+                ui.label("台账为空时可载入演示数据（300 名会员、两年收支），便于熟悉功能。");
+                if ui.button("载入演示数据").clicked() {
+                    commands.push(Command::LoadDemo);
+                }
+            } else {
+                ui.weak(format!("台账已有 {} 笔凭证，不能再载入演示数据。", data.entry_count));
+            }
+        });
+    }
+
+    fn category_row_ui(&mut self, ui: &mut egui::Ui, id: i64, is_group: bool, funds: &[(i64, String)], commands: &mut Vec<Command>) {
+        let Some(row) = self.categories.get_mut(&id) else { return };
+        ui.horizontal(|ui| {
+            if !is_group {
+                ui.add_space(16.0);
+            }
+            ui.add(egui::TextEdit::singleline(&mut row.edit.name).id_salt(("cat_name", id)).hint_text("类别名称").desired_width(if is_group { 150.0 } else { 134.0 }));
+        });
+        id_combo(ui, &format!("cat_fund_{id}"), "默认资金", &mut row.edit.default_fund_id, "无", funds, 100.0);
+        ui.add(egui::TextEdit::singleline(&mut row.standard).id_salt(("cat_standard", id)).hint_text("标准金额").desired_width(90.0));
+        ui.add(egui::TextEdit::singleline(&mut row.edit.account_code).id_salt(("cat_code", id)).hint_text("科目代码").desired_width(70.0));
+        let form_text = row.edit.default_payment_form.map_or("不限", PaymentForm::label);
+        let combo = egui::ComboBox::from_id_salt(("cat_form", id)).selected_text(form_text).width(70.0).show_ui(ui, |ui| {
+            ui.selectable_value(&mut row.edit.default_payment_form, None, "不限");
+            for form in PaymentForm::ALL {
+                ui.selectable_value(&mut row.edit.default_payment_form, Some(*form), form.label());
+            }
+        });
+        combo.response.accessible_name("发放形式");
+        ui.checkbox(&mut row.edit.is_active, "启用");
+        if ui.button("保存").clicked() {
+            match opening_fen(&row.standard) {
+                Ok(standard) => {
+                    let mut edit = row.edit.clone();
+                    edit.standard_amount_fen = standard;
+                    self.error = None;
+                    commands.push(Command::UpdateCategory { id, edit });
+                }
+                Err(message) => self.error = Some(format!("{}：标准金额{message}", row.edit.name)),
+            }
+        }
+        ui.end_row();
+    }
+}
+
+/// An optional amount: blank means "not set".
+fn opening_fen(text: &str) -> Result<Option<i64>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_amount_fen(text).map(Some).map_err(|e| e.to_string())
+}

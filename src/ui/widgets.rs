@@ -1,0 +1,192 @@
+//! Small widgets shared by the screens.
+
+use crate::core::model::Member;
+use crate::core::money::format_fen;
+use crate::ui::data::LedgerData;
+
+/// A right-aligned amount in yuan with thousands separators; negative amounts in red.
+pub fn amount_label(ui: &mut egui::Ui, fen: i64) {
+    let text = format_fen(fen);
+    if fen < 0 {
+        ui.colored_label(ui.visuals().error_fg_color, text);
+    } else {
+        ui.label(text);
+    }
+}
+
+/// "张三丰（A1024，内科）".
+pub fn member_label(member: &Member) -> String {
+    if member.department.is_empty() {
+        format!("{}（{}）", member.name, member.employee_no)
+    } else {
+        format!("{}（{}，{}）", member.name, member.employee_no, member.department)
+    }
+}
+
+/// What a member picker holds: the typed query, the highlighted match and the choice.
+#[derive(Debug, Clone, Default)]
+pub struct MemberPicker {
+    pub query: String,
+    pub selected: Option<i64>,
+    highlighted: usize,
+    matches: Vec<usize>,
+    matched_query: Option<String>,
+}
+
+impl MemberPicker {
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Picks a member as if the clerk had chosen them.
+    pub fn set(&mut self, data: &LedgerData, member_id: i64) {
+        if let Some(member) = data.member(member_id) {
+            self.query = member.name.clone();
+            self.selected = Some(member_id);
+            self.matched_query = None;
+        }
+    }
+
+    /// A search box: name, 工号 or pinyin initials. The best match is chosen as the clerk
+    /// types; arrow keys move through the matches. Returns the text box's response.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, id_salt: &str) -> egui::Response {
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut self.query)
+                .id_salt(id_salt)
+                .hint_text("姓名、工号或拼音首字母")
+                .desired_width(220.0),
+        );
+        if self.matched_query.as_deref() != Some(self.query.as_str()) {
+            self.matches = if self.query.trim().is_empty() { Vec::new() } else { data.search_members(&self.query, 8) };
+            self.highlighted = 0;
+            self.matched_query = Some(self.query.clone());
+            if response.changed() || self.selected.is_none() {
+                self.selected = self.matches.first().and_then(|&i| data.members.get(i)).map(|m| m.id);
+            }
+        }
+        if response.has_focus() && !self.matches.is_empty() {
+            let (down, up) = ui.input(|i| (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp)));
+            if down {
+                self.highlighted = (self.highlighted + 1).min(self.matches.len() - 1);
+            }
+            if up {
+                self.highlighted = self.highlighted.saturating_sub(1);
+            }
+            if down || up {
+                self.selected = self.matches.get(self.highlighted).and_then(|&i| data.members.get(i)).map(|m| m.id);
+            }
+        }
+        if !self.query.trim().is_empty() && (response.has_focus() || self.selected.is_none()) {
+            if self.matches.is_empty() {
+                ui.colored_label(ui.visuals().error_fg_color, "没有找到匹配的会员");
+            } else {
+                let mut clicked = None;
+                for (position, &index) in self.matches.iter().enumerate() {
+                    let Some(member) = data.members.get(index) else { continue };
+                    let chosen = self.selected == Some(member.id);
+                    let text = format!("{}  {}", member_label(member), member.status.label());
+                    if ui.selectable_label(chosen, text).clicked() {
+                        clicked = Some((position, member.id));
+                    }
+                }
+                if let Some((position, id)) = clicked {
+                    self.highlighted = position;
+                    self.selected = Some(id);
+                }
+            }
+        }
+        response
+    }
+}
+
+/// A combo box over optional ids with labels; `None` is shown as `none_label`.
+pub fn id_combo(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    name: &str,
+    value: &mut Option<i64>,
+    none_label: &str,
+    options: &[(i64, String)],
+    width: f32,
+) -> bool {
+    let selected_text = value
+        .and_then(|id| options.iter().find(|(option, _)| *option == id))
+        .map_or(none_label.to_string(), |(_, label)| label.clone());
+    let before = *value;
+    let combo = egui::ComboBox::from_id_salt(id_salt).selected_text(selected_text).width(width).show_ui(ui, |ui| {
+        ui.selectable_value(value, None, none_label);
+        for (id, label) in options {
+            ui.selectable_value(value, Some(*id), label);
+        }
+    });
+    combo.response.accessible_name(name);
+    before != *value
+}
+
+/// A search box over a short list of named choices (categories, income sources):
+/// typing part of the name or its pinyin initials chooses the best match.
+#[derive(Debug, Clone, Default)]
+pub struct ChoicePicker {
+    pub query: String,
+    pub selected: Option<i64>,
+    matches: Vec<(i64, String)>,
+    matched_query: Option<String>,
+}
+
+impl ChoicePicker {
+    pub fn set(&mut self, id: i64, label: &str) {
+        self.query = label.to_string();
+        self.selected = Some(id);
+        self.matched_query = None;
+    }
+
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// Returns the text box's response and whether the choice changed.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        id_salt: &str,
+        hint: &str,
+        options: &[(i64, String)],
+    ) -> (egui::Response, bool) {
+        let before = self.selected;
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut self.query).id_salt(id_salt).hint_text(hint).desired_width(220.0),
+        );
+        if self.matched_query.as_deref() != Some(self.query.as_str()) {
+            let query = self.query.trim();
+            self.matches = options
+                .iter()
+                .filter(|(_, label)| {
+                    query.is_empty() || label == query || crate::core::search::SearchKey::new(label, "").matches(query)
+                })
+                .cloned()
+                .collect();
+            // An exact name wins over the first partial match.
+            if let Some(exact) = self.matches.iter().position(|(_, label)| label.ends_with(query) && !query.is_empty()) {
+                self.matches.swap(0, exact);
+            }
+            self.matched_query = Some(self.query.clone());
+            if response.changed() {
+                self.selected = if query.is_empty() { None } else { self.matches.first().map(|(id, _)| *id) };
+            }
+        }
+        if response.has_focus() {
+            let mut clicked = None;
+            ui.horizontal_wrapped(|ui| {
+                for (id, label) in self.matches.iter().take(12) {
+                    if ui.selectable_label(self.selected == Some(*id), label).clicked() {
+                        clicked = Some(*id);
+                    }
+                }
+            });
+            if clicked.is_some() {
+                self.selected = clicked;
+            }
+        }
+        (response, before != self.selected)
+    }
+}

@@ -1,0 +1,182 @@
+//! The window, driven as a clerk drives it: add a member, enter a disbursement, see the
+//! balance change, reverse it, import a roster. The harness panics on any character
+//! the bundled font cannot draw, and on any input without an accessible name.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{AccessKitNode, Queryable};
+use union_ledger::core::date::FixedClock;
+use union_ledger::ui::app::{LedgerApp, Notice, Screen};
+use union_ledger::ui::dialogs::ScriptedDialogs;
+use union_ledger::ui::fonts::install_fonts;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
+}
+
+fn harness_for(path: &Path, dialogs: ScriptedDialogs) -> Harness<'static, LedgerApp> {
+    let path = path.to_path_buf();
+    let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
+        install_fonts(&cc.egui_ctx);
+        LedgerApp::new(path, Arc::new(FixedClock::at_date(today())), Box::new(dialogs))
+    });
+    harness.run();
+    harness
+}
+
+fn placeholder(text: &'static str) -> impl Fn(&AccessKitNode<'_>) -> bool {
+    move |node| node.data().placeholder() == Some(text)
+}
+
+/// Types into the text field with this hint, the way a clerk does: focus, then type.
+fn type_into(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &str) {
+    harness.get_by(placeholder(hint)).focus();
+    harness.run();
+    harness.get_by(placeholder(hint)).type_text(text);
+    harness.run();
+}
+
+fn notice(harness: &Harness<'_, LedgerApp>) -> String {
+    match &harness.state().notice {
+        Some(Notice::Info(text)) | Some(Notice::Error(text)) => text.clone(),
+        None => String::new(),
+    }
+}
+
+fn welfare_balance(harness: &Harness<'_, LedgerApp>) -> i64 {
+    let data = &harness.state().session.as_ref().unwrap().data;
+    data.balances.iter().find(|b| b.fund_name == "慰问金").unwrap().closing_fen
+}
+
+fn temp_ledger() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    (dir, path)
+}
+
+#[test]
+fn add_member_enter_disbursement_and_reverse_it() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+
+    // Add a member from the register.
+    harness.get_by_label("会员").click();
+    harness.run();
+    harness.get_by_label("新增会员").click();
+    harness.run();
+    type_into(&mut harness, "工号（必填）", "A1024");
+    type_into(&mut harness, "姓名（必填）", "张三丰");
+    type_into(&mut harness, "如 内科", "内科");
+    harness.get_by_label("保存").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已添加会员 张三丰（A1024）");
+    harness.get_by_label("张三丰");
+
+    // Some income first, so the fund has money.
+    harness.get_by_label("登记").click();
+    harness.run();
+    harness.get_by_label("收入").click();
+    harness.run();
+    type_into(&mut harness, "如 会费、拨缴经费", "会费");
+    harness.run();
+    type_into(&mut harness, "如 500", "2000");
+    harness.get_by_label("保存（Enter）").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已保存凭证 2026-000001");
+    assert_eq!(welfare_balance(&harness), 200_000);
+
+    // A hospital visit: pinyin initials find the member, the standard amount prefills,
+    // Enter saves.
+    harness.get_by_label("支出").click();
+    harness.run();
+    type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
+    harness.run();
+    type_into(&mut harness, "如 住院、zyzy、春节", "住院");
+    harness.run();
+    assert_eq!(harness.state().entry.amount, "500");
+    type_into(&mut harness, "如 住院慰问：心内科3床", "住院慰问");
+    harness.get_by(placeholder("如 住院慰问：心内科3床")).focus();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(notice(&harness), "已保存凭证 2026-000002");
+    assert_eq!(welfare_balance(&harness), 150_000);
+    harness.get_by_label_contains("已保存凭证 2026-000002。慰问金余额 1,500.00 元");
+    let recent = harness.state().recent_rows();
+    assert_eq!(recent[0].member_name, "张三丰");
+    assert_eq!(recent[0].item_name, "五必访 / 生病住院");
+
+    // Reverse it from the ledger: the reason is required, the balance comes back.
+    harness.get_by_label("台账").click();
+    harness.run();
+    harness.get_by_label("共 2 笔");
+    harness.get_by_label("住院慰问").click();
+    harness.run();
+    harness.get_by_label("冲销…").click();
+    harness.run();
+    harness.get_by_label("确认冲销").click();
+    harness.run();
+    harness.get_by_label("冲销原因：必须填写");
+    type_into(&mut harness, "必填，如 金额录错", "重复登记");
+    harness.get_by_label("确认冲销").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已冲销，冲销凭证 2026-000003");
+    assert_eq!(welfare_balance(&harness), 200_000);
+    harness.get_by_label("共 3 笔");
+}
+
+#[test]
+fn bad_amount_is_refused_with_the_field_named() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label("登记").click();
+    harness.run();
+    type_into(&mut harness, "如 住院、zyzy、春节", "其他支出");
+    type_into(&mut harness, "如 500", "12.345");
+    harness.get_by_label("保存（Enter）").click();
+    harness.run();
+    harness.get_by_label("金额：金额“12.345”超过两位小数（最小单位为分）");
+    assert_eq!(harness.state().session.as_ref().unwrap().data.entry_count, 0);
+}
+
+#[test]
+fn import_a_roster_from_the_members_screen() {
+    let (_dir, path) = temp_ledger();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roster_messy_gbk.csv");
+    let dialogs = ScriptedDialogs { rosters: vec![fixture], ledgers: Vec::new() };
+    let mut harness = harness_for(&path, dialogs);
+    harness.get_by_label("会员").click();
+    harness.run();
+    harness.get_by_label("导入名册…").click();
+    harness.run();
+    harness.get_by_label("浏览…").click();
+    harness.run();
+    let preview = harness.state().members.import.preview.as_ref().unwrap().as_ref().unwrap();
+    let good = preview.rows.len();
+    assert!(good >= 5 && !preview.errors.is_empty());
+    harness.get_by_label_contains("跳过有错误的行").click();
+    harness.run();
+    assert_eq!(notice(&harness), format!("名册已导入：新增 {good} 人，更新 0 人，未变 0 人"));
+    assert_eq!(harness.state().session.as_ref().unwrap().data.members.len(), good);
+    // Search by pinyin initials in the register.
+    type_into(&mut harness, "搜索：姓名、工号或拼音首字母（如 zsf）", "zsf");
+    harness.run();
+    harness.get_by_label_contains("显示 1 人");
+    harness.get_by_label("张三丰");
+}
+
+#[test]
+fn a_foreign_file_is_reported_not_replaced() {
+    let (dir, _) = temp_ledger();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "随便一个文件".repeat(30)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.run();
+    harness.get_by_label("无法打开台账");
+    assert!(harness.state().open_error.as_ref().unwrap().contains("不是工会台账文件"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(harness.state().screen, Screen::Home);
+}
