@@ -520,3 +520,15 @@ fn help_works_and_usage_errors_exit_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn demo_fills_an_empty_ledger_deterministically() {
+    let mut session = Session::new();
+    session
+        .run(&["demo", "--members", "50", "--years", "1", "--seed", "7"])
+        .run(&["balance"])
+        .run(&["entry", "list", "--limit", "5", "--newest-first"]);
+    let refused = session.error(&["demo"]);
+    assert!(refused.ends_with("笔凭证，demo 只写入空台账"), "{refused}");
+    session.check("demo");
+}

@@ -19,10 +19,16 @@ fn today() -> NaiveDate {
 
 fn harness_for(path: &Path, dialogs: ScriptedDialogs) -> Harness<'static, LedgerApp> {
     let path = path.to_path_buf();
-    let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
-        install_fonts(&cc.egui_ctx);
-        LedgerApp::new(path, Arc::new(FixedClock::at_date(today())), Box::new(dialogs))
-    });
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            LedgerApp::new(
+                path,
+                Arc::new(FixedClock::at_date(today())),
+                Box::new(dialogs),
+            )
+        });
     harness.run();
     harness
 }
@@ -48,7 +54,11 @@ fn notice(harness: &Harness<'_, LedgerApp>) -> String {
 
 fn welfare_balance(harness: &Harness<'_, LedgerApp>) -> i64 {
     let data = &harness.state().session.as_ref().unwrap().data;
-    data.balances.iter().find(|b| b.fund_name == "慰问金").unwrap().closing_fen
+    data.balances
+        .iter()
+        .find(|b| b.fund_name == "慰问金")
+        .unwrap()
+        .closing_fen
 }
 
 fn temp_ledger() -> (tempfile::TempDir, PathBuf) {
@@ -98,7 +108,9 @@ fn add_member_enter_disbursement_and_reverse_it() {
     harness.run();
     assert_eq!(harness.state().entry.amount, "500");
     type_into(&mut harness, "如 住院慰问：心内科3床", "住院慰问");
-    harness.get_by(placeholder("如 住院慰问：心内科3床")).focus();
+    harness
+        .get_by(placeholder("如 住院慰问：心内科3床"))
+        .focus();
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert_eq!(notice(&harness), "已保存凭证 2026-000002");
@@ -138,14 +150,20 @@ fn bad_amount_is_refused_with_the_field_named() {
     harness.get_by_label("保存（Enter）").click();
     harness.run();
     harness.get_by_label("金额：金额“12.345”超过两位小数（最小单位为分）");
-    assert_eq!(harness.state().session.as_ref().unwrap().data.entry_count, 0);
+    assert_eq!(
+        harness.state().session.as_ref().unwrap().data.entry_count,
+        0
+    );
 }
 
 #[test]
 fn import_a_roster_from_the_members_screen() {
     let (_dir, path) = temp_ledger();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roster_messy_gbk.csv");
-    let dialogs = ScriptedDialogs { rosters: vec![fixture], ledgers: Vec::new() };
+    let dialogs = ScriptedDialogs {
+        rosters: vec![fixture],
+        ledgers: Vec::new(),
+    };
     let mut harness = harness_for(&path, dialogs);
     harness.get_by_label("会员").click();
     harness.run();
@@ -153,15 +171,33 @@ fn import_a_roster_from_the_members_screen() {
     harness.run();
     harness.get_by_label("浏览…").click();
     harness.run();
-    let preview = harness.state().members.import.preview.as_ref().unwrap().as_ref().unwrap();
+    let preview = harness
+        .state()
+        .members
+        .import
+        .preview
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap();
     let good = preview.rows.len();
     assert!(good >= 5 && !preview.errors.is_empty());
     harness.get_by_label_contains("跳过有错误的行").click();
     harness.run();
-    assert_eq!(notice(&harness), format!("名册已导入：新增 {good} 人，更新 0 人，未变 0 人"));
-    assert_eq!(harness.state().session.as_ref().unwrap().data.members.len(), good);
+    assert_eq!(
+        notice(&harness),
+        format!("名册已导入：新增 {good} 人，更新 0 人，未变 0 人")
+    );
+    assert_eq!(
+        harness.state().session.as_ref().unwrap().data.members.len(),
+        good
+    );
     // Search by pinyin initials in the register.
-    type_into(&mut harness, "搜索：姓名、工号或拼音首字母（如 zsf）", "zsf");
+    type_into(
+        &mut harness,
+        "搜索：姓名、工号或拼音首字母（如 zsf）",
+        "zsf",
+    );
     harness.run();
     harness.get_by_label_contains("显示 1 人");
     harness.get_by_label("张三丰");
@@ -176,7 +212,14 @@ fn a_foreign_file_is_reported_not_replaced() {
     let mut harness = harness_for(&path, ScriptedDialogs::default());
     harness.run();
     harness.get_by_label("无法打开台账");
-    assert!(harness.state().open_error.as_ref().unwrap().contains("不是工会台账文件"));
+    assert!(
+        harness
+            .state()
+            .open_error
+            .as_ref()
+            .unwrap()
+            .contains("不是工会台账文件")
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(harness.state().screen, Screen::Home);
 }

@@ -19,26 +19,50 @@ pub struct DemoSummary {
 impl Ledger {
     /// Writes `members` demo members and `years` years of entries ending today into a
     /// ledger that has no entries yet. The same seed always gives the same ledger.
-    pub fn fill_demo(&mut self, members: usize, years: u32, seed: u64, clock: &dyn Clock) -> Result<DemoSummary> {
+    pub fn fill_demo(
+        &mut self,
+        members: usize,
+        years: u32,
+        seed: u64,
+        clock: &dyn Clock,
+    ) -> Result<DemoSummary> {
         let existing = self.entry_count()?;
         if existing > 0 {
-            return Err(StoreError::invalid("演示数据", format!("台账中已有 {existing} 笔凭证，演示数据只能写入空台账")));
+            return Err(StoreError::invalid(
+                "演示数据",
+                format!("台账中已有 {existing} 笔凭证，演示数据只能写入空台账"),
+            ));
         }
         if members == 0 || years == 0 {
             return Err(StoreError::invalid("演示数据", "会员数和年数都必须大于 0"));
         }
         let today = clock.today();
-        let spec = DemoSpec { members, years, seed, last_year: today.year() };
+        let spec = DemoSpec {
+            members,
+            years,
+            seed,
+            last_year: today.year(),
+        };
         self.upsert_members(&demo_members(&spec), clock)?;
         let stored_members = self.members()?;
         let funds = self.funds()?;
         let categories = self.categories()?;
         let sources = self.income_sources()?;
-        let chart = DemoChart { funds: &funds, categories: &categories, sources: &sources };
+        let chart = DemoChart {
+            funds: &funds,
+            categories: &categories,
+            sources: &sources,
+        };
         for (fund_id, opening_fen) in demo_opening_balances(&spec, &stored_members, &chart) {
             self.set_fund_opening(fund_id, spec.first_year(), Some(opening_fen))?;
         }
-        let entries = self.append_entries_in_order(demo_entries(&spec, &stored_members, &chart, today), clock)?;
-        Ok(DemoSummary { members: stored_members.len(), entries, first_year: spec.first_year(), last_year: spec.last_year })
+        let entries = self
+            .append_entries_in_order(demo_entries(&spec, &stored_members, &chart, today), clock)?;
+        Ok(DemoSummary {
+            members: stored_members.len(),
+            entries,
+            first_year: spec.first_year(),
+            last_year: spec.last_year,
+        })
     }
 }

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
 use super::screens::{
-    entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen, settings::SettingsScreen,
+    entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
+    settings::SettingsScreen,
 };
 use crate::core::date::Clock;
 use crate::core::model::{MemberDraft, NewEntry};
@@ -26,7 +27,13 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [Screen::Home, Screen::Members, Screen::Entry, Screen::Ledger, Screen::Settings];
+    pub const ALL: [Screen; 5] = [
+        Screen::Home,
+        Screen::Members,
+        Screen::Entry,
+        Screen::Ledger,
+        Screen::Settings,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -49,16 +56,34 @@ pub enum Command {
     PreviewRoster(PathBuf),
     ImportMembers(Vec<MemberDraft>),
     AddEntry(NewEntry),
-    ReverseEntry { entry_id: i64, reason: String, date: NaiveDate },
+    ReverseEntry {
+        entry_id: i64,
+        reason: String,
+        date: NaiveDate,
+    },
     /// Open the ledger screen on one member's entries.
     ShowMemberLedger(i64),
     SetUnionName(String),
     SetHandler(String),
     AddFund(String),
-    UpdateFund { id: i64, name: String, is_active: bool },
-    SetFundOpening { fund_id: i64, year: i32, opening_fen: Option<i64> },
-    AddCategory { parent_id: Option<i64>, edit: CategoryEdit },
-    UpdateCategory { id: i64, edit: CategoryEdit },
+    UpdateFund {
+        id: i64,
+        name: String,
+        is_active: bool,
+    },
+    SetFundOpening {
+        fund_id: i64,
+        year: i32,
+        opening_fen: Option<i64>,
+    },
+    AddCategory {
+        parent_id: Option<i64>,
+        edit: CategoryEdit,
+    },
+    UpdateCategory {
+        id: i64,
+        edit: CategoryEdit,
+    },
     LoadDemo,
     PickLedger,
 }
@@ -122,8 +147,9 @@ impl LedgerApp {
 
     /// Switches to the ledger at `path`; on failure the current one stays open.
     fn open(&mut self, path: PathBuf) {
-        let result = Ledger::open(&path, self.clock.as_ref())
-            .and_then(|ledger| LedgerData::load(&ledger, self.clock.today()).map(|data| Session { ledger, data }));
+        let result = Ledger::open(&path, self.clock.as_ref()).and_then(|ledger| {
+            LedgerData::load(&ledger, self.clock.today()).map(|data| Session { ledger, data })
+        });
         match result {
             Ok(session) => {
                 self.entry.reset(&session.data, self.clock.today());
@@ -188,14 +214,20 @@ impl LedgerApp {
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.add_space(4.0);
             ui.horizontal(|ui| {
-                let title = self.session.as_ref().map_or("工会慰问台账".to_string(), |s| {
-                    format!("{} · 工会慰问台账", s.data.union_name)
-                });
+                let title = self
+                    .session
+                    .as_ref()
+                    .map_or("工会慰问台账".to_string(), |s| {
+                        format!("{} · 工会慰问台账", s.data.union_name)
+                    });
                 ui.heading(title);
                 ui.add_space(16.0);
                 if self.session.is_some() {
                     for screen in Screen::ALL {
-                        if ui.selectable_label(self.screen == screen, screen.label()).clicked() {
+                        if ui
+                            .selectable_label(self.screen == screen, screen.label())
+                            .clicked()
+                        {
                             commands.push(Command::GoTo(screen));
                         }
                     }
@@ -236,7 +268,10 @@ impl LedgerApp {
         ui.vertical_centered(|ui| {
             ui.heading("无法打开台账");
             ui.add_space(12.0);
-            ui.colored_label(ui.visuals().error_fg_color, self.open_error.as_deref().unwrap_or(""));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                self.open_error.as_deref().unwrap_or(""),
+            );
             ui.add_space(12.0);
             if ui.button("打开其他台账文件…").clicked() {
                 commands.push(Command::PickLedger);
@@ -283,7 +318,8 @@ impl LedgerApp {
                 return;
             }
             Command::PreviewRoster(path) => {
-                self.members.import.preview = Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
+                self.members.import.preview =
+                    Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
                 return;
             }
             _ => {}
@@ -330,7 +366,11 @@ impl LedgerApp {
                     Err(error.to_string())
                 }
             },
-            Command::ReverseEntry { entry_id, reason, date } => {
+            Command::ReverseEntry {
+                entry_id,
+                reason,
+                date,
+            } => {
                 let handler = session.data.handler.clone();
                 session
                     .ledger
@@ -351,23 +391,35 @@ impl LedgerApp {
                 self.screen = Screen::Ledger;
                 return;
             }
-            Command::SetUnionName(name) => {
-                session.ledger.set_union_name(&name).map(|()| "已保存工会名称".to_string()).map_err(|e| e.to_string())
-            }
+            Command::SetUnionName(name) => session
+                .ledger
+                .set_union_name(&name)
+                .map(|()| "已保存工会名称".to_string())
+                .map_err(|e| e.to_string()),
             Command::SetHandler(name) => session
                 .ledger
                 .set_setting("handler", name.trim())
                 .map(|()| "已保存经办人".to_string())
                 .map_err(|e| e.to_string()),
-            Command::AddFund(name) => {
-                session.ledger.add_fund(&name).map(|_| format!("已添加资金“{}”", name.trim())).map_err(|e| e.to_string())
-            }
-            Command::UpdateFund { id, name, is_active } => session
+            Command::AddFund(name) => session
+                .ledger
+                .add_fund(&name)
+                .map(|_| format!("已添加资金“{}”", name.trim()))
+                .map_err(|e| e.to_string()),
+            Command::UpdateFund {
+                id,
+                name,
+                is_active,
+            } => session
                 .ledger
                 .update_fund(id, &name, is_active)
                 .map(|()| format!("已保存资金“{}”", name.trim()))
                 .map_err(|e| e.to_string()),
-            Command::SetFundOpening { fund_id, year, opening_fen } => session
+            Command::SetFundOpening {
+                fund_id,
+                year,
+                opening_fen,
+            } => session
                 .ledger
                 .set_fund_opening(fund_id, year, opening_fen)
                 .map(|()| format!("已保存 {year} 年初余额"))
@@ -382,8 +434,13 @@ impl LedgerApp {
                 .update_category(id, &edit)
                 .map(|()| format!("已保存类别“{}”", edit.name.trim()))
                 .map_err(|e| e.to_string()),
-            Command::LoadDemo => super::demo::load_demo(&mut session.ledger, clock).map_err(|e| e.to_string()),
-            Command::GoTo(_) | Command::PickLedger | Command::PickRoster | Command::PreviewRoster(_) => return,
+            Command::LoadDemo => {
+                super::demo::load_demo(&mut session.ledger, clock).map_err(|e| e.to_string())
+            }
+            Command::GoTo(_)
+            | Command::PickLedger
+            | Command::PickRoster
+            | Command::PreviewRoster(_) => return,
         };
         match result {
             Ok(message) => {
@@ -419,7 +476,9 @@ impl LedgerApp {
 
     /// The ledger's recent rows, for tests.
     pub fn recent_rows(&self) -> &[LedgerRow] {
-        self.session.as_ref().map_or(&[], |s| s.data.recent.as_slice())
+        self.session
+            .as_ref()
+            .map_or(&[], |s| s.data.recent.as_slice())
     }
 }
 

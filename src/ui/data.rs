@@ -45,8 +45,17 @@ impl LedgerData {
 
     pub fn reload_members(&mut self, ledger: &Ledger) -> Result<()> {
         self.members = ledger.members()?;
-        self.member_keys = self.members.iter().map(|m| SearchKey::new(&m.name, &m.employee_no)).collect();
-        self.member_index = self.members.iter().enumerate().map(|(index, m)| (m.id, index)).collect();
+        self.member_keys = self
+            .members
+            .iter()
+            .map(|m| SearchKey::new(&m.name, &m.employee_no))
+            .collect();
+        self.member_index = self
+            .members
+            .iter()
+            .enumerate()
+            .map(|(index, m)| (m.id, index))
+            .collect();
         self.departments = ledger.departments()?;
         Ok(())
     }
@@ -67,14 +76,20 @@ impl LedgerData {
         self.balances = ledger.fund_balances(self.year)?;
         let quarter = Period::quarter_of(today);
         self.quarter = Some(quarter);
-        self.quarter_totals = report::category_totals(&self.categories, &ledger.spending_by_category(quarter)?, false);
+        self.quarter_totals = report::category_totals(
+            &self.categories,
+            &ledger.spending_by_category(quarter)?,
+            false,
+        );
         self.recent = ledger.recent_entries(12)?;
         self.entry_count = ledger.entry_count()?;
         Ok(())
     }
 
     pub fn member(&self, id: i64) -> Option<&Member> {
-        self.member_index.get(&id).and_then(|&index| self.members.get(index))
+        self.member_index
+            .get(&id)
+            .and_then(|&index| self.members.get(index))
     }
 
     /// Members matching a search, in register order, at most `limit` of them.
@@ -89,7 +104,10 @@ impl LedgerData {
     }
 
     pub fn fund_name(&self, id: i64) -> &str {
-        self.funds.iter().find(|f| f.id == id).map_or("", |f| f.name.as_str())
+        self.funds
+            .iter()
+            .find(|f| f.id == id)
+            .map_or("", |f| f.name.as_str())
     }
 
     pub fn category(&self, id: i64) -> Option<&Category> {
@@ -112,12 +130,19 @@ impl LedgerData {
         self.categories
             .iter()
             .filter(|c| c.parent_id.is_some() && c.is_active)
-            .filter(|c| c.parent_id.and_then(|p| self.category(p)).is_some_and(|p| p.is_active))
+            .filter(|c| {
+                c.parent_id
+                    .and_then(|p| self.category(p))
+                    .is_some_and(|p| p.is_active)
+            })
             .collect()
     }
 
     /// The current balance of a fund (this year's closing so far).
     pub fn fund_balance(&self, fund_id: i64) -> Option<i64> {
-        self.balances.iter().find(|b| b.fund_id == fund_id).map(|b| b.closing_fen)
+        self.balances
+            .iter()
+            .find(|b| b.fund_id == fund_id)
+            .map(|b| b.closing_fen)
     }
 }

@@ -9,11 +9,16 @@ pub const NOTO_SANS_SC: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKsc
 /// own fonts stay as fallbacks for symbols.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
-    fonts
-        .font_data
-        .insert("noto_sans_sc".to_owned(), Arc::new(egui::FontData::from_static(NOTO_SANS_SC)));
+    fonts.font_data.insert(
+        "noto_sans_sc".to_owned(),
+        Arc::new(egui::FontData::from_static(NOTO_SANS_SC)),
+    );
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().insert(0, "noto_sans_sc".to_owned());
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .insert(0, "noto_sans_sc".to_owned());
     }
     ctx.set_fonts(fonts);
 }

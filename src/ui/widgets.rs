@@ -19,7 +19,10 @@ pub fn member_label(member: &Member) -> String {
     if member.department.is_empty() {
         format!("{}（{}）", member.name, member.employee_no)
     } else {
-        format!("{}（{}，{}）", member.name, member.employee_no, member.department)
+        format!(
+            "{}（{}，{}）",
+            member.name, member.employee_no, member.department
+        )
     }
 }
 
@@ -57,15 +60,28 @@ impl MemberPicker {
                 .desired_width(220.0),
         );
         if self.matched_query.as_deref() != Some(self.query.as_str()) {
-            self.matches = if self.query.trim().is_empty() { Vec::new() } else { data.search_members(&self.query, 8) };
+            self.matches = if self.query.trim().is_empty() {
+                Vec::new()
+            } else {
+                data.search_members(&self.query, 8)
+            };
             self.highlighted = 0;
             self.matched_query = Some(self.query.clone());
             if response.changed() || self.selected.is_none() {
-                self.selected = self.matches.first().and_then(|&i| data.members.get(i)).map(|m| m.id);
+                self.selected = self
+                    .matches
+                    .first()
+                    .and_then(|&i| data.members.get(i))
+                    .map(|m| m.id);
             }
         }
         if response.has_focus() && !self.matches.is_empty() {
-            let (down, up) = ui.input(|i| (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp)));
+            let (down, up) = ui.input(|i| {
+                (
+                    i.key_pressed(egui::Key::ArrowDown),
+                    i.key_pressed(egui::Key::ArrowUp),
+                )
+            });
             if down {
                 self.highlighted = (self.highlighted + 1).min(self.matches.len() - 1);
             }
@@ -73,7 +89,11 @@ impl MemberPicker {
                 self.highlighted = self.highlighted.saturating_sub(1);
             }
             if down || up {
-                self.selected = self.matches.get(self.highlighted).and_then(|&i| data.members.get(i)).map(|m| m.id);
+                self.selected = self
+                    .matches
+                    .get(self.highlighted)
+                    .and_then(|&i| data.members.get(i))
+                    .map(|m| m.id);
             }
         }
         if !self.query.trim().is_empty() && (response.has_focus() || self.selected.is_none()) {
@@ -82,7 +102,9 @@ impl MemberPicker {
             } else {
                 let mut clicked = None;
                 for (position, &index) in self.matches.iter().enumerate() {
-                    let Some(member) = data.members.get(index) else { continue };
+                    let Some(member) = data.members.get(index) else {
+                        continue;
+                    };
                     let chosen = self.selected == Some(member.id);
                     let text = format!("{}  {}", member_label(member), member.status.label());
                     if ui.selectable_label(chosen, text).clicked() {
@@ -113,12 +135,15 @@ pub fn id_combo(
         .and_then(|id| options.iter().find(|(option, _)| *option == id))
         .map_or(none_label.to_string(), |(_, label)| label.clone());
     let before = *value;
-    let combo = egui::ComboBox::from_id_salt(id_salt).selected_text(selected_text).width(width).show_ui(ui, |ui| {
-        ui.selectable_value(value, None, none_label);
-        for (id, label) in options {
-            ui.selectable_value(value, Some(*id), label);
-        }
-    });
+    let combo = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(selected_text)
+        .width(width)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, none_label);
+            for (id, label) in options {
+                ui.selectable_value(value, Some(*id), label);
+            }
+        });
     combo.response.accessible_name(name);
     before != *value
 }
@@ -154,31 +179,47 @@ impl ChoicePicker {
     ) -> (egui::Response, bool) {
         let before = self.selected;
         let response = ui.add(
-            egui::TextEdit::singleline(&mut self.query).id_salt(id_salt).hint_text(hint).desired_width(220.0),
+            egui::TextEdit::singleline(&mut self.query)
+                .id_salt(id_salt)
+                .hint_text(hint)
+                .desired_width(220.0),
         );
         if self.matched_query.as_deref() != Some(self.query.as_str()) {
             let query = self.query.trim();
             self.matches = options
                 .iter()
                 .filter(|(_, label)| {
-                    query.is_empty() || label == query || crate::core::search::SearchKey::new(label, "").matches(query)
+                    query.is_empty()
+                        || label == query
+                        || crate::core::search::SearchKey::new(label, "").matches(query)
                 })
                 .cloned()
                 .collect();
             // An exact name wins over the first partial match.
-            if let Some(exact) = self.matches.iter().position(|(_, label)| label.ends_with(query) && !query.is_empty()) {
+            if let Some(exact) = self
+                .matches
+                .iter()
+                .position(|(_, label)| label.ends_with(query) && !query.is_empty())
+            {
                 self.matches.swap(0, exact);
             }
             self.matched_query = Some(self.query.clone());
             if response.changed() {
-                self.selected = if query.is_empty() { None } else { self.matches.first().map(|(id, _)| *id) };
+                self.selected = if query.is_empty() {
+                    None
+                } else {
+                    self.matches.first().map(|(id, _)| *id)
+                };
             }
         }
         if response.has_focus() {
             let mut clicked = None;
             ui.horizontal_wrapped(|ui| {
                 for (id, label) in self.matches.iter().take(12) {
-                    if ui.selectable_label(self.selected == Some(*id), label).clicked() {
+                    if ui
+                        .selectable_label(self.selected == Some(*id), label)
+                        .clicked()
+                    {
                         clicked = Some(*id);
                     }
                 }

@@ -56,7 +56,10 @@ impl Default for EntryScreen {
 impl EntryScreen {
     /// A blank form dated today.
     pub fn reset(&mut self, _data: &LedgerData, today: NaiveDate) {
-        *self = Self { date: format_date(today), ..Self::default() };
+        *self = Self {
+            date: format_date(today),
+            ..Self::default()
+        };
     }
 
     /// After a save: keep kind, category, fund, date and form; clear the rest.
@@ -69,7 +72,10 @@ impl EntryScreen {
         self.focus_first = true;
         self.amount_typed = false;
         self.amount.clear();
-        self.category.set(self.category.selected.unwrap_or_default(), &self.category.query.clone());
+        self.category.set(
+            self.category.selected.unwrap_or_default(),
+            &self.category.query.clone(),
+        );
     }
 
     pub fn failed(&mut self, error: &StoreError) {
@@ -81,8 +87,11 @@ impl EntryScreen {
     pub fn refresh_balance(&mut self, data: &LedgerData) {
         if let (Some(voucher), Some(fund_id)) = (self.last_saved.as_ref(), self.saved_fund.take()) {
             let balance = data.fund_balance(fund_id).unwrap_or(0);
-            self.last_saved =
-                Some(format!("已保存凭证 {voucher}。{}余额 {} 元", data.fund_name(fund_id), format_fen(balance)));
+            self.last_saved = Some(format!(
+                "已保存凭证 {voucher}。{}余额 {} 元",
+                data.fund_name(fund_id),
+                format_fen(balance)
+            ));
         }
         if !self.amount_typed {
             self.prefill_from_category(data);
@@ -94,7 +103,10 @@ impl EntryScreen {
             return;
         };
         if !self.amount_typed {
-            self.amount = category.standard_amount_fen.map(format_fen_plain).unwrap_or_default();
+            self.amount = category
+                .standard_amount_fen
+                .map(format_fen_plain)
+                .unwrap_or_default();
         }
         if let Some(fund) = category.default_fund_id {
             self.fund_id = Some(fund);
@@ -115,11 +127,21 @@ impl EntryScreen {
         let member_id = if self.member.query.trim().is_empty() {
             None
         } else {
-            Some(self.member.selected.ok_or_else(|| format!("会员：没有找到“{}”", self.member.query.trim()))?)
+            Some(
+                self.member
+                    .selected
+                    .ok_or_else(|| format!("会员：没有找到“{}”", self.member.query.trim()))?,
+            )
         };
         let (category_id, source_id) = match self.kind {
-            EntryKind::Disbursement => (Some(self.category.selected.ok_or("类别：请选择支出类别")?), None),
-            EntryKind::Income => (None, Some(self.source.selected.ok_or("来源：请选择收入来源")?)),
+            EntryKind::Disbursement => (
+                Some(self.category.selected.ok_or("类别：请选择支出类别")?),
+                None,
+            ),
+            EntryKind::Income => (
+                None,
+                Some(self.source.selected.ok_or("来源：请选择收入来源")?),
+            ),
         };
         Ok(NewEntry {
             kind: self.kind,
@@ -135,7 +157,13 @@ impl EntryScreen {
         })
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, today: NaiveDate, commands: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &LedgerData,
+        today: NaiveDate,
+        commands: &mut Vec<Command>,
+    ) {
         if self.date.is_empty() {
             self.date = format_date(today);
         }
@@ -143,7 +171,11 @@ impl EntryScreen {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             for kind in [EntryKind::Disbursement, EntryKind::Income] {
-                if ui.selectable_label(self.kind == kind, kind.label()).clicked() && self.kind != kind {
+                if ui
+                    .selectable_label(self.kind == kind, kind.label())
+                    .clicked()
+                    && self.kind != kind
+                {
                     self.kind = kind;
                     self.error = None;
                     self.focus_first = true;
@@ -155,107 +187,171 @@ impl EntryScreen {
         let enter = |response: &egui::Response, ui: &egui::Ui| {
             response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
         };
-        egui::Grid::new("entry_form").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
-            ui.label("会员");
-            ui.vertical(|ui| {
-                let response = self.member.ui(ui, data, "entry_member");
-                if self.focus_first {
-                    response.request_focus();
-                    self.focus_first = false;
+        egui::Grid::new("entry_form")
+            .num_columns(2)
+            .spacing([12.0, 10.0])
+            .show(ui, |ui| {
+                ui.label("会员");
+                ui.vertical(|ui| {
+                    let response = self.member.ui(ui, data, "entry_member");
+                    if self.focus_first {
+                        response.request_focus();
+                        self.focus_first = false;
+                    }
+                    if let Some(member) = self.member.selected.and_then(|id| data.member(id))
+                        && !response.has_focus()
+                    {
+                        ui.weak(format!(
+                            "{}  {}",
+                            member_label(member),
+                            member.status.label()
+                        ));
+                    }
+                    submit |= enter(&response, ui);
+                });
+                ui.end_row();
+
+                match self.kind {
+                    EntryKind::Disbursement => {
+                        ui.label("类别");
+                        let options: Vec<(i64, String)> = data
+                            .active_items()
+                            .iter()
+                            .map(|c| (c.id, c.name.clone()))
+                            .collect();
+                        let (response, changed) = ui
+                            .vertical(|ui| {
+                                self.category.ui(
+                                    ui,
+                                    "entry_category",
+                                    "如 住院、zyzy、春节",
+                                    &options,
+                                )
+                            })
+                            .inner;
+                        if changed {
+                            self.amount_typed = false;
+                            self.prefill_from_category(data);
+                        }
+                        if let Some(id) = self.category.selected {
+                            let category = data.category(id);
+                            let standard = category
+                                .and_then(|c| c.standard_amount_fen)
+                                .map_or(String::new(), |fen| {
+                                    format!("，标准 {} 元", format_fen(fen))
+                                });
+                            ui.end_row();
+                            ui.label("");
+                            ui.weak(format!("{}{standard}", data.category_path(id)));
+                        }
+                        submit |= enter(&response, ui);
+                    }
+                    EntryKind::Income => {
+                        ui.label("来源");
+                        let options: Vec<(i64, String)> = data
+                            .sources
+                            .iter()
+                            .map(|s| (s.id, s.name.clone()))
+                            .collect();
+                        let (response, changed) = ui
+                            .vertical(|ui| {
+                                self.source
+                                    .ui(ui, "entry_source", "如 会费、拨缴经费", &options)
+                            })
+                            .inner;
+                        if changed
+                            && let Some(source) = self
+                                .source
+                                .selected
+                                .and_then(|id| data.sources.iter().find(|s| s.id == id))
+                        {
+                            self.fund_id = source.default_fund_id.or(self.fund_id);
+                            self.payment_form = PaymentForm::Transfer;
+                        }
+                        submit |= enter(&response, ui);
+                    }
                 }
-                if let Some(member) = self.member.selected.and_then(|id| data.member(id))
-                    && !response.has_focus()
-                {
-                    ui.weak(format!("{}  {}", member_label(member), member.status.label()));
+                ui.end_row();
+
+                ui.label("金额（元）");
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut self.amount)
+                        .id_salt("entry_amount")
+                        .hint_text("如 500")
+                        .desired_width(140.0),
+                );
+                if response.changed() {
+                    self.amount_typed = true;
                 }
                 submit |= enter(&response, ui);
+                ui.end_row();
+
+                ui.label("日期");
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut self.date)
+                        .id_salt("entry_date")
+                        .hint_text("如 2026-03-08")
+                        .desired_width(140.0),
+                );
+                submit |= enter(&response, ui);
+                ui.end_row();
+
+                ui.label("资金");
+                let funds: Vec<(i64, String)> = data
+                    .funds
+                    .iter()
+                    .filter(|f| f.is_active)
+                    .map(|f| (f.id, f.name.clone()))
+                    .collect();
+                ui.horizontal(|ui| {
+                    id_combo(
+                        ui,
+                        "entry_fund",
+                        "资金",
+                        &mut self.fund_id,
+                        "请选择",
+                        &funds,
+                        160.0,
+                    );
+                    if let Some(balance) = self.fund_id.and_then(|id| data.fund_balance(id)) {
+                        ui.weak(format!("当前余额 {} 元", format_fen(balance)));
+                        if let Ok(amount) = parse_amount_fen(&self.amount) {
+                            let after = match self.kind {
+                                EntryKind::Income => balance + amount,
+                                EntryKind::Disbursement => balance - amount,
+                            };
+                            ui.weak(format!("→ 保存后 {} 元", format_fen(after)));
+                        }
+                    }
+                });
+                ui.end_row();
+
+                ui.label("发放形式");
+                ui.horizontal(|ui| {
+                    for form in PaymentForm::ALL {
+                        ui.selectable_value(&mut self.payment_form, *form, form.label());
+                    }
+                });
+                ui.end_row();
+
+                ui.label("摘要");
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut self.note)
+                        .id_salt("entry_note")
+                        .hint_text("如 住院慰问：心内科3床")
+                        .desired_width(320.0),
+                );
+                submit |= enter(&response, ui);
+                ui.end_row();
+
+                ui.label("经办人");
+                ui.label(if data.handler.is_empty() {
+                    "（在设置中填写）"
+                } else {
+                    data.handler.as_str()
+                });
+                ui.end_row();
             });
-            ui.end_row();
-
-            match self.kind {
-                EntryKind::Disbursement => {
-                    ui.label("类别");
-                    let options: Vec<(i64, String)> =
-                        data.active_items().iter().map(|c| (c.id, c.name.clone())).collect();
-                    let (response, changed) = ui.vertical(|ui| self.category.ui(ui, "entry_category", "如 住院、zyzy、春节", &options)).inner;
-                    if changed {
-                        self.amount_typed = false;
-                        self.prefill_from_category(data);
-                    }
-                    if let Some(id) = self.category.selected {
-                        let category = data.category(id);
-                        let standard = category
-                            .and_then(|c| c.standard_amount_fen)
-                            .map_or(String::new(), |fen| format!("，标准 {} 元", format_fen(fen)));
-                        ui.end_row();
-                        ui.label("");
-                        ui.weak(format!("{}{standard}", data.category_path(id)));
-                    }
-                    submit |= enter(&response, ui);
-                }
-                EntryKind::Income => {
-                    ui.label("来源");
-                    let options: Vec<(i64, String)> = data.sources.iter().map(|s| (s.id, s.name.clone())).collect();
-                    let (response, changed) = ui.vertical(|ui| self.source.ui(ui, "entry_source", "如 会费、拨缴经费", &options)).inner;
-                    if changed && let Some(source) = self.source.selected.and_then(|id| data.sources.iter().find(|s| s.id == id)) {
-                        self.fund_id = source.default_fund_id.or(self.fund_id);
-                        self.payment_form = PaymentForm::Transfer;
-                    }
-                    submit |= enter(&response, ui);
-                }
-            }
-            ui.end_row();
-
-            ui.label("金额（元）");
-            let response = ui.add(egui::TextEdit::singleline(&mut self.amount).id_salt("entry_amount").hint_text("如 500").desired_width(140.0));
-            if response.changed() {
-                self.amount_typed = true;
-            }
-            submit |= enter(&response, ui);
-            ui.end_row();
-
-            ui.label("日期");
-            let response = ui.add(egui::TextEdit::singleline(&mut self.date).id_salt("entry_date").hint_text("如 2026-03-08").desired_width(140.0));
-            submit |= enter(&response, ui);
-            ui.end_row();
-
-            ui.label("资金");
-            let funds: Vec<(i64, String)> =
-                data.funds.iter().filter(|f| f.is_active).map(|f| (f.id, f.name.clone())).collect();
-            ui.horizontal(|ui| {
-                id_combo(ui, "entry_fund", "资金", &mut self.fund_id, "请选择", &funds, 160.0);
-                if let Some(balance) = self.fund_id.and_then(|id| data.fund_balance(id)) {
-                    ui.weak(format!("当前余额 {} 元", format_fen(balance)));
-                    if let Ok(amount) = parse_amount_fen(&self.amount) {
-                        let after = match self.kind {
-                            EntryKind::Income => balance + amount,
-                            EntryKind::Disbursement => balance - amount,
-                        };
-                        ui.weak(format!("→ 保存后 {} 元", format_fen(after)));
-                    }
-                }
-            });
-            ui.end_row();
-
-            ui.label("发放形式");
-            ui.horizontal(|ui| {
-                for form in PaymentForm::ALL {
-                    ui.selectable_value(&mut self.payment_form, *form, form.label());
-                }
-            });
-            ui.end_row();
-
-            ui.label("摘要");
-            let response = ui.add(
-                egui::TextEdit::singleline(&mut self.note).id_salt("entry_note").hint_text("如 住院慰问：心内科3床").desired_width(320.0),
-            );
-            submit |= enter(&response, ui);
-            ui.end_row();
-
-            ui.label("经办人");
-            ui.label(if data.handler.is_empty() { "（在设置中填写）" } else { data.handler.as_str() });
-            ui.end_row();
-        });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("保存（Enter）").clicked() {
@@ -263,7 +359,11 @@ impl EntryScreen {
             }
             if ui.button("清空").clicked() {
                 let date = self.date.clone();
-                *self = Self { date, kind: self.kind, ..Self::default() };
+                *self = Self {
+                    date,
+                    kind: self.kind,
+                    ..Self::default()
+                };
             }
         });
         if submit {

@@ -17,28 +17,39 @@ impl HomeScreen {
             }
             ui.heading(format!("{} 年各项资金", data.year));
             ui.add_space(4.0);
-            egui::Grid::new("home_funds").striped(true).num_columns(5).spacing([28.0, 6.0]).show(ui, |ui| {
-                for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
-                let mut totals = [0i64; 4];
-                for balance in &data.balances {
-                    ui.label(&balance.fund_name);
-                    for (index, fen) in
-                        [balance.opening_fen, balance.income_fen, balance.spending_fen, balance.closing_fen].into_iter().enumerate()
+            egui::Grid::new("home_funds")
+                .striped(true)
+                .num_columns(5)
+                .spacing([28.0, 6.0])
+                .show(ui, |ui| {
+                    for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"]
                     {
-                        totals[index] += fen;
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    let mut totals = [0i64; 4];
+                    for balance in &data.balances {
+                        ui.label(&balance.fund_name);
+                        for (index, fen) in [
+                            balance.opening_fen,
+                            balance.income_fen,
+                            balance.spending_fen,
+                            balance.closing_fen,
+                        ]
+                        .into_iter()
+                        .enumerate()
+                        {
+                            totals[index] += fen;
+                            money_cell(ui, fen);
+                        }
+                        ui.end_row();
+                    }
+                    ui.strong("合计");
+                    for fen in totals {
                         money_cell(ui, fen);
                     }
                     ui.end_row();
-                }
-                ui.strong("合计");
-                for fen in totals {
-                    money_cell(ui, fen);
-                }
-                ui.end_row();
-            });
+                });
 
             ui.add_space(16.0);
             let quarter = data.quarter.map(|q| q.label()).unwrap_or_default();
@@ -47,29 +58,34 @@ impl HomeScreen {
             if data.quarter_totals.is_empty() {
                 ui.weak("本季度还没有支出。");
             } else {
-                egui::Grid::new("home_quarter").striped(true).num_columns(4).spacing([28.0, 6.0]).show(ui, |ui| {
-                    for title in ["类别", "科目代码", "人次", "金额（元）"] {
-                        ui.strong(title);
-                    }
-                    ui.end_row();
-                    for row in &data.quarter_totals {
-                        if row.is_group {
-                            ui.strong(&row.name);
-                        } else {
-                            ui.label(format!("    {}", row.name));
+                egui::Grid::new("home_quarter")
+                    .striped(true)
+                    .num_columns(4)
+                    .spacing([28.0, 6.0])
+                    .show(ui, |ui| {
+                        for title in ["类别", "科目代码", "人次", "金额（元）"] {
+                            ui.strong(title);
                         }
-                        ui.label(&row.account_code);
-                        ui.label(row.count.to_string());
-                        money_cell(ui, row.amount_fen);
                         ui.end_row();
-                    }
-                    let (count, amount) = crate::core::report::category_grand_total(&data.quarter_totals);
-                    ui.strong("合计");
-                    ui.label("");
-                    ui.strong(count.to_string());
-                    money_cell(ui, amount);
-                    ui.end_row();
-                });
+                        for row in &data.quarter_totals {
+                            if row.is_group {
+                                ui.strong(&row.name);
+                            } else {
+                                ui.label(format!("    {}", row.name));
+                            }
+                            ui.label(&row.account_code);
+                            ui.label(row.count.to_string());
+                            money_cell(ui, row.amount_fen);
+                            ui.end_row();
+                        }
+                        let (count, amount) =
+                            crate::core::report::category_grand_total(&data.quarter_totals);
+                        ui.strong("合计");
+                        ui.label("");
+                        ui.strong(count.to_string());
+                        money_cell(ui, amount);
+                        ui.end_row();
+                    });
             }
 
             ui.add_space(16.0);
@@ -95,7 +111,15 @@ impl HomeScreen {
                     .column(Column::exact(110.0))
                     .column(Column::remainder())
                     .header(22.0, |mut header| {
-                        for title in ["日期", "凭证号", "类别/来源", "会员", "金额（元）", "余额（元）", "摘要"] {
+                        for title in [
+                            "日期",
+                            "凭证号",
+                            "类别/来源",
+                            "会员",
+                            "金额（元）",
+                            "余额（元）",
+                            "摘要",
+                        ] {
                             header.col(|ui| {
                                 ui.strong(title);
                             });

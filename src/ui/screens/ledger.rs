@@ -129,7 +129,11 @@ impl LedgerScreen {
         let member_id = if self.member.query.trim().is_empty() {
             None
         } else {
-            Some(self.member.selected.ok_or_else(|| format!("会员：没有找到“{}”", self.member.query.trim()))?)
+            Some(
+                self.member
+                    .selected
+                    .ok_or_else(|| format!("会员：没有找到“{}”", self.member.query.trim()))?,
+            )
         };
         Ok(LedgerFilter {
             period,
@@ -143,7 +147,11 @@ impl LedgerScreen {
     }
 
     fn order(&self) -> LedgerOrder {
-        if self.oldest_first { LedgerOrder::OldestFirst } else { LedgerOrder::NewestFirst }
+        if self.oldest_first {
+            LedgerOrder::OldestFirst
+        } else {
+            LedgerOrder::NewestFirst
+        }
     }
 
     /// Re-indexes when the filter changed and fetches the pages drawing asked for.
@@ -155,7 +163,10 @@ impl LedgerScreen {
         let order = self.order();
         let unchanged = !self.stale
             && self.index_order == order
-            && self.index.as_ref().is_some_and(|index| index.filter == filter);
+            && self
+                .index
+                .as_ref()
+                .is_some_and(|index| index.filter == filter);
         if !unchanged {
             self.index = Some(ledger.ledger_index(&filter)?);
             self.index_order = order;
@@ -174,7 +185,9 @@ impl LedgerScreen {
                 continue;
             }
             if self.pages.len() >= MAX_CACHED_PAGES {
-                self.pages.retain(|cached, _| (first / PAGE_ROWS - 2..=last / PAGE_ROWS + 2).contains(cached));
+                self.pages.retain(|cached, _| {
+                    (first / PAGE_ROWS - 2..=last / PAGE_ROWS + 2).contains(cached)
+                });
             }
             let rows = ledger.ledger_page(index, self.index_order, page * PAGE_ROWS, PAGE_ROWS)?;
             self.pages.insert(page, rows);
@@ -183,10 +196,18 @@ impl LedgerScreen {
     }
 
     fn row(&self, position: i64) -> Option<&LedgerRow> {
-        self.pages.get(&(position / PAGE_ROWS)).and_then(|rows| rows.get((position % PAGE_ROWS) as usize))
+        self.pages
+            .get(&(position / PAGE_ROWS))
+            .and_then(|rows| rows.get((position % PAGE_ROWS) as usize))
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, today: NaiveDate, commands: &mut Vec<Command>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &LedgerData,
+        today: NaiveDate,
+        commands: &mut Vec<Command>,
+    ) {
         self.filter_bar_ui(ui, data);
         match self.current_filter(today) {
             Ok(filter) => {
@@ -203,9 +224,18 @@ impl LedgerScreen {
             ui.weak(format!("共 {count} 笔"));
             if let Some(row) = self.selected.and_then(|id| self.find_loaded(id)).cloned() {
                 ui.separator();
-                ui.label(format!("已选 {} {} {} 元", row.voucher_no, row.item_name, format_fen(row.entry.amount_fen)));
-                let can_reverse = row.entry.reverses_entry_id.is_none() && row.entry.reversed_by_entry_id.is_none();
-                if ui.add_enabled(can_reverse, egui::Button::new("冲销…")).clicked() {
+                ui.label(format!(
+                    "已选 {} {} {} 元",
+                    row.voucher_no,
+                    row.item_name,
+                    format_fen(row.entry.amount_fen)
+                ));
+                let can_reverse = row.entry.reverses_entry_id.is_none()
+                    && row.entry.reversed_by_entry_id.is_none();
+                if ui
+                    .add_enabled(can_reverse, egui::Button::new("冲销…"))
+                    .clicked()
+                {
                     self.reversal = Some(ReversalDialog {
                         entry_id: row.entry.id,
                         voucher_no: row.voucher_no.clone(),
@@ -222,7 +252,11 @@ impl LedgerScreen {
                     });
                 }
                 if !can_reverse {
-                    ui.weak(if row.entry.reverses_entry_id.is_some() { "这是冲销凭证" } else { "已被冲销" });
+                    ui.weak(if row.entry.reverses_entry_id.is_some() {
+                        "这是冲销凭证"
+                    } else {
+                        "已被冲销"
+                    });
                 }
             }
         });
@@ -231,38 +265,82 @@ impl LedgerScreen {
     }
 
     fn find_loaded(&self, entry_id: i64) -> Option<&LedgerRow> {
-        self.pages.values().flatten().find(|row| row.entry.id == entry_id)
+        self.pages
+            .values()
+            .flatten()
+            .find(|row| row.entry.id == entry_id)
     }
 
     fn filter_bar_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData) {
         ui.horizontal_wrapped(|ui| {
             ui.heading("台账");
             ui.add_space(8.0);
-            let combo = egui::ComboBox::from_id_salt("ledger_period").selected_text(self.period.label()).show_ui(ui, |ui| {
-                for choice in PeriodChoice::ALL {
-                    ui.selectable_value(&mut self.period, choice, choice.label());
-                }
-            });
+            let combo = egui::ComboBox::from_id_salt("ledger_period")
+                .selected_text(self.period.label())
+                .show_ui(ui, |ui| {
+                    for choice in PeriodChoice::ALL {
+                        ui.selectable_value(&mut self.period, choice, choice.label());
+                    }
+                });
             combo.response.accessible_name("期间");
             if self.period == PeriodChoice::Custom {
-                ui.add(egui::TextEdit::singleline(&mut self.from).id_salt("ledger_from").hint_text("起始日期").desired_width(90.0));
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.from)
+                        .id_salt("ledger_from")
+                        .hint_text("起始日期")
+                        .desired_width(90.0),
+                );
                 ui.label("至");
-                ui.add(egui::TextEdit::singleline(&mut self.to).id_salt("ledger_to").hint_text("截止日期").desired_width(90.0));
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.to)
+                        .id_salt("ledger_to")
+                        .hint_text("截止日期")
+                        .desired_width(90.0),
+                );
             }
-            let funds: Vec<(i64, String)> = data.funds.iter().map(|f| (f.id, f.name.clone())).collect();
-            id_combo(ui, "ledger_fund", "资金筛选", &mut self.fund_id, "全部资金", &funds, 110.0);
+            let funds: Vec<(i64, String)> =
+                data.funds.iter().map(|f| (f.id, f.name.clone())).collect();
+            id_combo(
+                ui,
+                "ledger_fund",
+                "资金筛选",
+                &mut self.fund_id,
+                "全部资金",
+                &funds,
+                110.0,
+            );
             let categories: Vec<(i64, String)> = data
                 .categories
                 .iter()
-                .map(|c| (c.id, if c.parent_id.is_some() { format!("    {}", c.name) } else { c.name.clone() }))
+                .map(|c| {
+                    (
+                        c.id,
+                        if c.parent_id.is_some() {
+                            format!("    {}", c.name)
+                        } else {
+                            c.name.clone()
+                        },
+                    )
+                })
                 .collect();
-            id_combo(ui, "ledger_category", "类别筛选", &mut self.category_id, "全部类别", &categories, 130.0);
+            id_combo(
+                ui,
+                "ledger_category",
+                "类别筛选",
+                &mut self.category_id,
+                "全部类别",
+                &categories,
+                130.0,
+            );
             let kind_text = self.kind.map_or("收支", EntryKind::label);
-            let combo = egui::ComboBox::from_id_salt("ledger_kind").selected_text(kind_text).width(60.0).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.kind, None, "收支");
-                ui.selectable_value(&mut self.kind, Some(EntryKind::Income), "收入");
-                ui.selectable_value(&mut self.kind, Some(EntryKind::Disbursement), "支出");
-            });
+            let combo = egui::ComboBox::from_id_salt("ledger_kind")
+                .selected_text(kind_text)
+                .width(60.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.kind, None, "收支");
+                    ui.selectable_value(&mut self.kind, Some(EntryKind::Income), "收入");
+                    ui.selectable_value(&mut self.kind, Some(EntryKind::Disbursement), "支出");
+                });
             combo.response.accessible_name("收支");
             ui.label("会员");
             ui.vertical(|ui| {
@@ -304,7 +382,19 @@ impl LedgerScreen {
             .column(Column::exact(60.0))
             .column(Column::remainder())
             .header(22.0, |mut header| {
-                for title in ["日期", "凭证号", "资金", "类别/来源", "会员", "收入", "支出", "余额", "形式", "经办人", "摘要"] {
+                for title in [
+                    "日期",
+                    "凭证号",
+                    "资金",
+                    "类别/来源",
+                    "会员",
+                    "收入",
+                    "支出",
+                    "余额",
+                    "形式",
+                    "经办人",
+                    "摘要",
+                ] {
                     header.col(|ui| {
                         ui.strong(title);
                     });
@@ -313,7 +403,9 @@ impl LedgerScreen {
             .body(|body| {
                 body.rows(22.0, count.max(0) as usize, |mut table_row| {
                     let position = table_row.index() as i64;
-                    wanted = Some(wanted.map_or((position, position), |(a, b)| (a.min(position), b.max(position))));
+                    wanted = Some(wanted.map_or((position, position), |(a, b)| {
+                        (a.min(position), b.max(position))
+                    }));
                     let Some(row) = self.row(position) else {
                         table_row.col(|ui| {
                             ui.weak("…");
@@ -321,7 +413,8 @@ impl LedgerScreen {
                         return;
                     };
                     table_row.set_selected(selected == Some(row.entry.id));
-                    let reversed = row.entry.reversed_by_entry_id.is_some() || row.entry.reverses_entry_id.is_some();
+                    let reversed = row.entry.reversed_by_entry_id.is_some()
+                        || row.entry.reverses_entry_id.is_some();
                     let text = |ui: &mut egui::Ui, value: &str| {
                         if reversed {
                             ui.label(egui::RichText::new(value).strikethrough().weak());
@@ -357,7 +450,9 @@ impl LedgerScreen {
     }
 
     fn reversal_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let Some(dialog) = self.reversal.as_mut() else { return };
+        let Some(dialog) = self.reversal.as_mut() else {
+            return;
+        };
         let mut close = false;
         egui::Modal::new(egui::Id::unique("reversal_dialog")).show(ui.ctx(), |ui| {
             ui.set_width(440.0);

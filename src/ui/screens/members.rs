@@ -34,7 +34,12 @@ pub struct MemberEditor {
 
 impl MemberEditor {
     pub fn new_member() -> Self {
-        Self { is_union_member: true, dues_paid: true, status: Some(MemberStatus::InService), ..Self::default() }
+        Self {
+            is_union_member: true,
+            dues_paid: true,
+            status: Some(MemberStatus::InService),
+            ..Self::default()
+        }
     }
 
     pub fn edit(id: i64, draft: &MemberDraft) -> Self {
@@ -54,7 +59,11 @@ impl MemberEditor {
             is_union_member: draft.is_union_member,
             dues_paid: draft.dues_paid,
             hardship_level: draft.hardship.as_ref().map(|h| h.level),
-            hardship_reason: draft.hardship.as_ref().map(|h| h.reason.clone()).unwrap_or_default(),
+            hardship_reason: draft
+                .hardship
+                .as_ref()
+                .map(|h| h.reason.clone())
+                .unwrap_or_default(),
             hardship_reviewed_on: date(draft.hardship.as_ref().and_then(|h| h.reviewed_on)),
             error: None,
         }
@@ -62,9 +71,16 @@ impl MemberEditor {
 
     /// Parses the form into a draft, or names the field that is wrong.
     pub fn draft(&self) -> Result<MemberDraft, String> {
-        let optional_date = |text: &str, field: &str| -> Result<Option<chrono::NaiveDate>, String> {
-            if text.trim().is_empty() { Ok(None) } else { parse_date(text).map(Some).map_err(|e| format!("{field}：{e}")) }
-        };
+        let optional_date =
+            |text: &str, field: &str| -> Result<Option<chrono::NaiveDate>, String> {
+                if text.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    parse_date(text)
+                        .map(Some)
+                        .map_err(|e| format!("{field}：{e}"))
+                }
+            };
         if self.employee_no.trim().is_empty() {
             return Err("工号：不能为空".into());
         }
@@ -77,7 +93,9 @@ impl MemberEditor {
                 reason: self.hardship_reason.trim().to_string(),
                 reviewed_on: optional_date(&self.hardship_reviewed_on, "困难审核日期")?,
             }),
-            None if !self.hardship_reason.trim().is_empty() => return Err("困难等级：填写了困难原因，请选择困难等级".into()),
+            None if !self.hardship_reason.trim().is_empty() => {
+                return Err("困难等级：填写了困难原因，请选择困难等级".into());
+            }
             None => None,
         };
         Ok(MemberDraft {
@@ -90,7 +108,11 @@ impl MemberEditor {
             join_date: optional_date(&self.join_date, "入会日期")?,
             retirement_date: optional_date(&self.retirement_date, "退休日期")?,
             phone: self.phone.trim().to_string(),
-            bank_card: self.bank_card.chars().filter(|c| !c.is_whitespace()).collect(),
+            bank_card: self
+                .bank_card
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect(),
             is_union_member: self.is_union_member,
             dues_paid: self.dues_paid,
             hardship,
@@ -127,7 +149,12 @@ impl MembersScreen {
     }
 
     fn refilter(&mut self, data: &LedgerData) {
-        let key = (self.search.clone(), self.status, self.department.clone(), data.members.len());
+        let key = (
+            self.search.clone(),
+            self.status,
+            self.department.clone(),
+            data.members.len(),
+        );
         if self.filtered_for.as_ref() == Some(&key) {
             return;
         }
@@ -138,7 +165,10 @@ impl MembersScreen {
             .enumerate()
             .filter(|(_, (member, search_key))| {
                 self.status.is_none_or(|s| member.status == s)
-                    && self.department.as_ref().is_none_or(|d| &member.department == d)
+                    && self
+                        .department
+                        .as_ref()
+                        .is_none_or(|d| &member.department == d)
                     && search_key.matches(&self.search)
             })
             .map(|(index, _)| index)
@@ -152,9 +182,12 @@ impl MembersScreen {
             return;
         }
         if self.editor.is_some() {
-            egui::Panel::right("member_editor").resizable(false).default_size(380.0).show(ui, |ui| {
-                self.editor_ui(ui, data, commands);
-            });
+            egui::Panel::right("member_editor")
+                .resizable(false)
+                .default_size(380.0)
+                .show(ui, |ui| {
+                    self.editor_ui(ui, data, commands);
+                });
         }
         ui.horizontal(|ui| {
             ui.heading("会员名册");
@@ -166,20 +199,28 @@ impl MembersScreen {
                     .desired_width(260.0),
             );
             let status_text = self.status.map_or("全部状态", MemberStatus::label);
-            let combo = egui::ComboBox::from_id_salt("member_status").selected_text(status_text).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.status, None, "全部状态");
-                for status in MemberStatus::ALL {
-                    ui.selectable_value(&mut self.status, Some(*status), status.label());
-                }
-            });
+            let combo = egui::ComboBox::from_id_salt("member_status")
+                .selected_text(status_text)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.status, None, "全部状态");
+                    for status in MemberStatus::ALL {
+                        ui.selectable_value(&mut self.status, Some(*status), status.label());
+                    }
+                });
             combo.response.accessible_name("状态筛选");
             let department_text = self.department.clone().unwrap_or_else(|| "全部部门".into());
-            let combo = egui::ComboBox::from_id_salt("member_department").selected_text(department_text).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.department, None, "全部部门");
-                for department in &data.departments {
-                    ui.selectable_value(&mut self.department, Some(department.clone()), department);
-                }
-            });
+            let combo = egui::ComboBox::from_id_salt("member_department")
+                .selected_text(department_text)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.department, None, "全部部门");
+                    for department in &data.departments {
+                        ui.selectable_value(
+                            &mut self.department,
+                            Some(department.clone()),
+                            department,
+                        );
+                    }
+                });
             combo.response.accessible_name("部门筛选");
             if ui.button("新增会员").clicked() {
                 self.editor = Some(MemberEditor::new_member());
@@ -189,7 +230,11 @@ impl MembersScreen {
             }
         });
         self.refilter(data);
-        ui.weak(format!("共 {} 人，显示 {} 人。点击一行可编辑。", data.members.len(), self.filtered.len()));
+        ui.weak(format!(
+            "共 {} 人，显示 {} 人。点击一行可编辑。",
+            data.members.len(),
+            self.filtered.len()
+        ));
         ui.add_space(4.0);
         let mut clicked = None;
         let selected_id = self.editor.as_ref().and_then(|e| e.member_id);
@@ -209,7 +254,9 @@ impl MembersScreen {
             .column(Column::exact(80.0))
             .column(Column::remainder())
             .header(22.0, |mut header| {
-                for title in ["工号", "姓名", "性别", "部门", "状态", "会员", "会费", "困难", "电话"] {
+                for title in [
+                    "工号", "姓名", "性别", "部门", "状态", "会员", "会费", "困难", "电话",
+                ] {
                     header.col(|ui| {
                         ui.strong(title);
                     });
@@ -217,7 +264,11 @@ impl MembersScreen {
             })
             .body(|body| {
                 body.rows(22.0, self.filtered.len(), |mut row| {
-                    let Some(member) = self.filtered.get(row.index()).and_then(|&i| data.members.get(i)) else {
+                    let Some(member) = self
+                        .filtered
+                        .get(row.index())
+                        .and_then(|&i| data.members.get(i))
+                    else {
                         return;
                     };
                     row.set_selected(selected_id == Some(member.id));
@@ -250,81 +301,104 @@ impl MembersScreen {
     }
 
     fn editor_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
-        let Some(editor) = self.editor.as_mut() else { return };
-        ui.heading(if editor.member_id.is_some() { "编辑会员" } else { "新增会员" });
+        let Some(editor) = self.editor.as_mut() else {
+            return;
+        };
+        ui.heading(if editor.member_id.is_some() {
+            "编辑会员"
+        } else {
+            "新增会员"
+        });
         ui.add_space(6.0);
         let text = |ui: &mut egui::Ui, value: &mut String, id: &str, hint: &str| {
             let hint = if hint.is_empty() { id } else { hint };
-            ui.add(egui::TextEdit::singleline(value).id_salt(id).hint_text(hint).desired_width(200.0));
+            ui.add(
+                egui::TextEdit::singleline(value)
+                    .id_salt(id)
+                    .hint_text(hint)
+                    .desired_width(200.0),
+            );
         };
-        egui::Grid::new("member_form").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
-            ui.label("工号");
-            text(ui, &mut editor.employee_no, "m_no", "工号（必填）");
-            ui.end_row();
-            ui.label("姓名");
-            text(ui, &mut editor.name, "m_name", "姓名（必填）");
-            ui.end_row();
-            ui.label("性别");
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut editor.gender, Some(Gender::Male), "男");
-                ui.selectable_value(&mut editor.gender, Some(Gender::Female), "女");
-                ui.selectable_value(&mut editor.gender, None, "未填");
+        egui::Grid::new("member_form")
+            .num_columns(2)
+            .spacing([10.0, 8.0])
+            .show(ui, |ui| {
+                ui.label("工号");
+                text(ui, &mut editor.employee_no, "m_no", "工号（必填）");
+                ui.end_row();
+                ui.label("姓名");
+                text(ui, &mut editor.name, "m_name", "姓名（必填）");
+                ui.end_row();
+                ui.label("性别");
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut editor.gender, Some(Gender::Male), "男");
+                    ui.selectable_value(&mut editor.gender, Some(Gender::Female), "女");
+                    ui.selectable_value(&mut editor.gender, None, "未填");
+                });
+                ui.end_row();
+                ui.label("部门");
+                text(ui, &mut editor.department, "m_department", "如 内科");
+                ui.end_row();
+                ui.label("状态");
+                let combo = egui::ComboBox::from_id_salt("m_status")
+                    .selected_text(editor.status.map_or("在职", MemberStatus::label))
+                    .show_ui(ui, |ui| {
+                        for status in MemberStatus::ALL {
+                            ui.selectable_value(&mut editor.status, Some(*status), status.label());
+                        }
+                    });
+                combo.response.accessible_name("状态");
+                ui.end_row();
+                ui.label("出生日期");
+                text(ui, &mut editor.birth_date, "m_birth", "如 1980-05-01");
+                ui.end_row();
+                ui.label("入会日期");
+                text(ui, &mut editor.join_date, "m_join", "入会日期");
+                ui.end_row();
+                ui.label("退休日期");
+                text(ui, &mut editor.retirement_date, "m_retire", "退休日期");
+                ui.end_row();
+                ui.label("电话");
+                text(ui, &mut editor.phone, "m_phone", "电话");
+                ui.end_row();
+                ui.label("银行卡号");
+                text(ui, &mut editor.bank_card, "m_card", "银行卡号");
+                ui.end_row();
+                ui.label("工会会员");
+                ui.checkbox(&mut editor.is_union_member, "是会员");
+                ui.end_row();
+                ui.label("会费");
+                ui.checkbox(&mut editor.dues_paid, "已缴清");
+                ui.end_row();
+                ui.label("困难档案");
+                let combo = egui::ComboBox::from_id_salt("m_hardship")
+                    .selected_text(editor.hardship_level.map_or("无", HardshipLevel::label))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut editor.hardship_level, None, "无");
+                        for level in HardshipLevel::ALL {
+                            ui.selectable_value(
+                                &mut editor.hardship_level,
+                                Some(*level),
+                                level.label(),
+                            );
+                        }
+                    });
+                combo.response.accessible_name("困难档案");
+                ui.end_row();
+                if editor.hardship_level.is_some() {
+                    ui.label("困难原因");
+                    text(ui, &mut editor.hardship_reason, "m_hreason", "困难原因");
+                    ui.end_row();
+                    ui.label("审核日期");
+                    text(
+                        ui,
+                        &mut editor.hardship_reviewed_on,
+                        "m_hreviewed",
+                        "审核日期",
+                    );
+                    ui.end_row();
+                }
             });
-            ui.end_row();
-            ui.label("部门");
-            text(ui, &mut editor.department, "m_department", "如 内科");
-            ui.end_row();
-            ui.label("状态");
-            let combo = egui::ComboBox::from_id_salt("m_status")
-                .selected_text(editor.status.map_or("在职", MemberStatus::label))
-                .show_ui(ui, |ui| {
-                    for status in MemberStatus::ALL {
-                        ui.selectable_value(&mut editor.status, Some(*status), status.label());
-                    }
-                });
-            combo.response.accessible_name("状态");
-            ui.end_row();
-            ui.label("出生日期");
-            text(ui, &mut editor.birth_date, "m_birth", "如 1980-05-01");
-            ui.end_row();
-            ui.label("入会日期");
-            text(ui, &mut editor.join_date, "m_join", "入会日期");
-            ui.end_row();
-            ui.label("退休日期");
-            text(ui, &mut editor.retirement_date, "m_retire", "退休日期");
-            ui.end_row();
-            ui.label("电话");
-            text(ui, &mut editor.phone, "m_phone", "电话");
-            ui.end_row();
-            ui.label("银行卡号");
-            text(ui, &mut editor.bank_card, "m_card", "银行卡号");
-            ui.end_row();
-            ui.label("工会会员");
-            ui.checkbox(&mut editor.is_union_member, "是会员");
-            ui.end_row();
-            ui.label("会费");
-            ui.checkbox(&mut editor.dues_paid, "已缴清");
-            ui.end_row();
-            ui.label("困难档案");
-            let combo = egui::ComboBox::from_id_salt("m_hardship")
-                .selected_text(editor.hardship_level.map_or("无", HardshipLevel::label))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut editor.hardship_level, None, "无");
-                    for level in HardshipLevel::ALL {
-                        ui.selectable_value(&mut editor.hardship_level, Some(*level), level.label());
-                    }
-                });
-            combo.response.accessible_name("困难档案");
-            ui.end_row();
-            if editor.hardship_level.is_some() {
-                ui.label("困难原因");
-                text(ui, &mut editor.hardship_reason, "m_hreason", "困难原因");
-                ui.end_row();
-                ui.label("审核日期");
-                text(ui, &mut editor.hardship_reviewed_on, "m_hreviewed", "审核日期");
-                ui.end_row();
-            }
-        });
         ui.add_space(8.0);
         if let Some(error) = &editor.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
@@ -368,7 +442,12 @@ impl MembersScreen {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.label("文件");
-            ui.add(egui::TextEdit::singleline(&mut self.import.path).id_salt("import_path").hint_text("名册文件路径").desired_width(420.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.import.path)
+                    .id_salt("import_path")
+                    .hint_text("名册文件路径")
+                    .desired_width(420.0),
+            );
             if ui.button("浏览…").clicked() {
                 commands.push(Command::PickRoster);
             }
@@ -380,7 +459,9 @@ impl MembersScreen {
             }
         });
         ui.add_space(8.0);
-        let Some(preview) = &self.import.preview else { return };
+        let Some(preview) = &self.import.preview else {
+            return;
+        };
         let preview = match preview {
             Ok(preview) => preview,
             Err(message) => {
@@ -391,20 +472,36 @@ impl MembersScreen {
         ui.label(format!(
             "表头在第 {} 行；识别的列：{}",
             preview.header_row,
-            preview.matched_columns.iter().map(|(header, field)| format!("{header}→{field}")).collect::<Vec<_>>().join("、")
+            preview
+                .matched_columns
+                .iter()
+                .map(|(header, field)| format!("{header}→{field}"))
+                .collect::<Vec<_>>()
+                .join("、")
         ));
         if !preview.ignored_columns.is_empty() {
-            ui.weak(format!("未使用的列：{}", preview.ignored_columns.join("、")));
+            ui.weak(format!(
+                "未使用的列：{}",
+                preview.ignored_columns.join("、")
+            ));
         }
         ui.add_space(4.0);
-        let bad_rows: std::collections::BTreeSet<usize> = preview.errors.iter().map(|e| e.row_number).collect();
-        ui.strong(format!("可导入 {} 人；有错误的行 {} 行（不会导入）。", preview.rows.len(), bad_rows.len()));
+        let bad_rows: std::collections::BTreeSet<usize> =
+            preview.errors.iter().map(|e| e.row_number).collect();
+        ui.strong(format!(
+            "可导入 {} 人；有错误的行 {} 行（不会导入）。",
+            preview.rows.len(),
+            bad_rows.len()
+        ));
         if !preview.errors.is_empty() {
-            egui::ScrollArea::vertical().id_salt("import_errors").max_height(180.0).show(ui, |ui| {
-                for error in &preview.errors {
-                    ui.colored_label(ui.visuals().error_fg_color, error.to_string());
-                }
-            });
+            egui::ScrollArea::vertical()
+                .id_salt("import_errors")
+                .max_height(180.0)
+                .show(ui, |ui| {
+                    for error in &preview.errors {
+                        ui.colored_label(ui.visuals().error_fg_color, error.to_string());
+                    }
+                });
         }
         ui.add_space(6.0);
         let mut cancel = false;
@@ -414,7 +511,10 @@ impl MembersScreen {
             } else {
                 format!("导入 {} 人，跳过有错误的行", preview.rows.len())
             };
-            if ui.add_enabled(!preview.rows.is_empty(), egui::Button::new(label)).clicked() {
+            if ui
+                .add_enabled(!preview.rows.is_empty(), egui::Button::new(label))
+                .clicked()
+            {
                 commands.push(Command::ImportMembers(preview.drafts()));
             }
             if ui.button("取消").clicked() {
@@ -422,26 +522,30 @@ impl MembersScreen {
             }
         });
         ui.add_space(6.0);
-        egui::ScrollArea::vertical().id_salt("import_rows").show(ui, |ui| {
-            egui::Grid::new("import_rows_grid").striped(true).show(ui, |ui| {
-                for title in ["行", "工号", "姓名", "性别", "部门", "状态"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
-                for row in preview.rows.iter().take(200) {
-                    ui.label(row.row_number.to_string());
-                    ui.label(&row.draft.employee_no);
-                    ui.label(&row.draft.name);
-                    ui.label(row.draft.gender.map_or("", Gender::label));
-                    ui.label(&row.draft.department);
-                    ui.label(row.draft.status.label());
-                    ui.end_row();
+        egui::ScrollArea::vertical()
+            .id_salt("import_rows")
+            .show(ui, |ui| {
+                egui::Grid::new("import_rows_grid")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for title in ["行", "工号", "姓名", "性别", "部门", "状态"] {
+                            ui.strong(title);
+                        }
+                        ui.end_row();
+                        for row in preview.rows.iter().take(200) {
+                            ui.label(row.row_number.to_string());
+                            ui.label(&row.draft.employee_no);
+                            ui.label(&row.draft.name);
+                            ui.label(row.draft.gender.map_or("", Gender::label));
+                            ui.label(&row.draft.department);
+                            ui.label(row.draft.status.label());
+                            ui.end_row();
+                        }
+                    });
+                if preview.rows.len() > 200 {
+                    ui.weak(format!("……另有 {} 人", preview.rows.len() - 200));
                 }
             });
-            if preview.rows.len() > 200 {
-                ui.weak(format!("……另有 {} 人", preview.rows.len() - 200));
-            }
-        });
         if cancel {
             self.import.preview = None;
         }

@@ -61,7 +61,14 @@ impl SettingsScreen {
                     .find(|b| b.fund_id == fund.id && b.year == self.opening_year)
                     .map(|b| format_fen_plain(b.opening_fen))
                     .unwrap_or_default();
-                (fund.id, FundRow { name: fund.name.clone(), is_active: fund.is_active, opening })
+                (
+                    fund.id,
+                    FundRow {
+                        name: fund.name.clone(),
+                        is_active: fund.is_active,
+                        opening,
+                    },
+                )
             })
             .collect();
         self.categories = data
@@ -72,7 +79,10 @@ impl SettingsScreen {
                     c.id,
                     CategoryRow {
                         edit: CategoryEdit::from_category(c),
-                        standard: c.standard_amount_fen.map(format_fen_plain).unwrap_or_default(),
+                        standard: c
+                            .standard_amount_fen
+                            .map(format_fen_plain)
+                            .unwrap_or_default(),
                     },
                 )
             })
@@ -186,24 +196,66 @@ impl SettingsScreen {
         });
     }
 
-    fn category_row_ui(&mut self, ui: &mut egui::Ui, id: i64, is_group: bool, funds: &[(i64, String)], commands: &mut Vec<Command>) {
-        let Some(row) = self.categories.get_mut(&id) else { return };
+    fn category_row_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: i64,
+        is_group: bool,
+        funds: &[(i64, String)],
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(row) = self.categories.get_mut(&id) else {
+            return;
+        };
         ui.horizontal(|ui| {
             if !is_group {
                 ui.add_space(16.0);
             }
-            ui.add(egui::TextEdit::singleline(&mut row.edit.name).id_salt(("cat_name", id)).hint_text("类别名称").desired_width(if is_group { 150.0 } else { 134.0 }));
+            ui.add(
+                egui::TextEdit::singleline(&mut row.edit.name)
+                    .id_salt(("cat_name", id))
+                    .hint_text("类别名称")
+                    .desired_width(if is_group { 150.0 } else { 134.0 }),
+            );
         });
-        id_combo(ui, &format!("cat_fund_{id}"), "默认资金", &mut row.edit.default_fund_id, "无", funds, 100.0);
-        ui.add(egui::TextEdit::singleline(&mut row.standard).id_salt(("cat_standard", id)).hint_text("标准金额").desired_width(90.0));
-        ui.add(egui::TextEdit::singleline(&mut row.edit.account_code).id_salt(("cat_code", id)).hint_text("科目代码").desired_width(70.0));
-        let form_text = row.edit.default_payment_form.map_or("不限", PaymentForm::label);
-        let combo = egui::ComboBox::from_id_salt(("cat_form", id)).selected_text(form_text).width(70.0).show_ui(ui, |ui| {
-            ui.selectable_value(&mut row.edit.default_payment_form, None, "不限");
-            for form in PaymentForm::ALL {
-                ui.selectable_value(&mut row.edit.default_payment_form, Some(*form), form.label());
-            }
-        });
+        id_combo(
+            ui,
+            &format!("cat_fund_{id}"),
+            "默认资金",
+            &mut row.edit.default_fund_id,
+            "无",
+            funds,
+            100.0,
+        );
+        ui.add(
+            egui::TextEdit::singleline(&mut row.standard)
+                .id_salt(("cat_standard", id))
+                .hint_text("标准金额")
+                .desired_width(90.0),
+        );
+        ui.add(
+            egui::TextEdit::singleline(&mut row.edit.account_code)
+                .id_salt(("cat_code", id))
+                .hint_text("科目代码")
+                .desired_width(70.0),
+        );
+        let form_text = row
+            .edit
+            .default_payment_form
+            .map_or("不限", PaymentForm::label);
+        let combo = egui::ComboBox::from_id_salt(("cat_form", id))
+            .selected_text(form_text)
+            .width(70.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut row.edit.default_payment_form, None, "不限");
+                for form in PaymentForm::ALL {
+                    ui.selectable_value(
+                        &mut row.edit.default_payment_form,
+                        Some(*form),
+                        form.label(),
+                    );
+                }
+            });
         combo.response.accessible_name("发放形式");
         ui.checkbox(&mut row.edit.is_active, "启用");
         if ui.button("保存").clicked() {
