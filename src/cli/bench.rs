@@ -81,6 +81,7 @@ impl BenchRow {
     pub fn median_ms(&self) -> f64 {
         let mut sorted = self.samples_ms.clone();
         sorted.sort_by(f64::total_cmp);
+        // Indexing cannot fail: the arms below only see one or more samples.
         match sorted.len() {
             0 => 0.0,
             n if n % 2 == 1 => sorted[n / 2],
@@ -188,8 +189,11 @@ pub fn prepare_bench_ledger(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<PathBuf> {
-    if members == 0 {
-        bail!("--members：至少 1 人");
+    if !(1..=1_000_000).contains(&members) {
+        bail!("--members：应在 1 到 1,000,000 之间");
+    }
+    if entries > 100_000_000 {
+        bail!("--entries：最多 100,000,000 笔");
     }
     let path = bench_ledger_path(dir, members, entries);
     if path.exists() {
@@ -314,6 +318,8 @@ fn bench_entry(
     sources: &[crate::core::model::IncomeSource],
     member_ids: &[i64],
 ) -> NewEntry {
+    // The caller has checked that `items` and `sources` are not empty, so the random
+    // indexes below are in range.
     let member_id = member_ids.choose(rng).copied();
     if rng.random_bool(0.1) {
         let source = &sources[rng.random_range(0..sources.len())];
