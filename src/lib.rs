@@ -5,6 +5,7 @@
 //! rosters into validated members, `cli` runs commands headless and `ui` is the egui
 //! window. The binary only chooses between the window and a command.
 
+pub mod cli;
 pub mod core;
 pub mod import;
 pub mod store;

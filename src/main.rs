@@ -1,1 +1,38 @@
-fn main() {}
+//! The binary: no subcommand opens the window; a subcommand runs headless.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use union_ledger::cli::{self, Cli};
+use union_ledger::core::date::SystemClock;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = if cli.command.is_none() {
+        match cli.db.clone().map_or_else(cli::default_db_path, Ok) {
+            Ok(path) => union_ledger::ui::run_window(path),
+            Err(error) => Err(error),
+        }
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        cli::run(cli, &SystemClock, &mut stdout)
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_broken_pipe(&error) => {
+            // The reader went away (`| head`); what it wanted was written.
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("错误：{error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -26,7 +26,12 @@ fn offending_lines(dir: &str, forbidden: &[&str]) -> Vec<String> {
             let code = line.split("//").next().unwrap_or("");
             for word in forbidden {
                 if code.contains(word) {
-                    found.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                    found.push(format!(
+                        "{}:{}: {}",
+                        file.display(),
+                        number + 1,
+                        line.trim()
+                    ));
                 }
             }
         }
@@ -36,20 +41,33 @@ fn offending_lines(dir: &str, forbidden: &[&str]) -> Vec<String> {
 
 #[test]
 fn core_is_free_of_egui_and_sqlite() {
-    let found = offending_lines("src/core", &["egui", "eframe", "rusqlite", "crate::store", "crate::ui"]);
-    assert!(found.is_empty(), "src/core must stay pure:\n{}", found.join("\n"));
+    let found = offending_lines(
+        "src/core",
+        &["egui", "eframe", "rusqlite", "crate::store", "crate::ui"],
+    );
+    assert!(
+        found.is_empty(),
+        "src/core must stay pure:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn store_and_import_never_depend_on_the_window() {
     let mut found = offending_lines("src/store", &["egui", "eframe", "crate::ui", "crate::cli"]);
-    found.extend(offending_lines("src/import", &["egui", "eframe", "rusqlite", "crate::ui", "crate::store"]));
+    found.extend(offending_lines(
+        "src/import",
+        &["egui", "eframe", "rusqlite", "crate::ui", "crate::store"],
+    ));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 #[test]
 fn sql_lives_only_in_the_store() {
     let mut found = offending_lines("src/ui", &["rusqlite", "SELECT ", "INSERT "]);
-    found.extend(offending_lines("src/cli", &["rusqlite", "SELECT ", "INSERT "]));
+    found.extend(offending_lines(
+        "src/cli",
+        &["rusqlite", "SELECT ", "INSERT "],
+    ));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }

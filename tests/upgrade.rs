@@ -13,14 +13,20 @@ fn clock() -> FixedClock {
 
 /// The schema as SQLite reports it, normalised for comparison.
 fn schema(path: &Path) -> Vec<(String, String, String)> {
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let mut statement = conn
         .prepare("SELECT type, name, ifnull(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
         .unwrap();
     statement
         .query_map([], |row| {
             let sql: String = row.get(2)?;
-            Ok((row.get(0)?, row.get(1)?, sql.split_whitespace().collect::<Vec<_>>().join(" ")))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                sql.split_whitespace().collect::<Vec<_>>().join(" "),
+            ))
         })
         .unwrap()
         .collect::<Result<_, _>>()
@@ -35,13 +41,25 @@ fn a_first_version_ledger_upgrades_with_its_data() {
     std::fs::copy(&fixture, &old).unwrap();
 
     let ledger = Ledger::open(&old, &clock()).unwrap();
-    assert_eq!(ledger.schema_version().unwrap(), union_ledger::store::schema::LATEST_VERSION);
+    assert_eq!(
+        ledger.schema_version().unwrap(),
+        union_ledger::store::schema::LATEST_VERSION
+    );
     assert_eq!(ledger.members().unwrap().len(), 30);
     let index = ledger.ledger_index(&LedgerFilter::default()).unwrap();
-    let newest = ledger.ledger_page(&index, LedgerOrder::NewestFirst, 0, 1).unwrap();
+    let newest = ledger
+        .ledger_page(&index, LedgerOrder::NewestFirst, 0, 1)
+        .unwrap();
     let balances = ledger.fund_balances(2026).unwrap();
     assert!(index.count > 100, "{}", index.count);
-    assert_eq!(newest[0].balance_after_fen, balances.iter().find(|b| b.fund_id == newest[0].entry.fund_id).unwrap().closing_fen);
+    assert_eq!(
+        newest[0].balance_after_fen,
+        balances
+            .iter()
+            .find(|b| b.fund_id == newest[0].entry.fund_id)
+            .unwrap()
+            .closing_fen
+    );
     drop(ledger);
 
     let fresh = dir.path().join("fresh.db");
@@ -55,7 +73,10 @@ fn a_first_version_ledger_upgrades_with_its_data() {
 #[ignore = "generates the fixture; run by hand"]
 fn generate_v1_fixture() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger_v1.db");
-    assert!(!path.exists(), "the v1 fixture exists already and must never be regenerated");
+    assert!(
+        !path.exists(),
+        "the v1 fixture exists already and must never be regenerated"
+    );
     let mut ledger = Ledger::open(&path, &clock()).unwrap();
     ledger.fill_demo(30, 1, 11, &clock()).unwrap();
     drop(ledger);

@@ -1,0 +1,480 @@
+//! `bench`: builds (or reuses) a large ledger and times the operations the window
+//! relies on, against the targets (open ≤ 500 ms, each query ≤ 50 ms).
+//!
+//! The measurements are a [`BenchReport`] of [`BenchRow`]s so other parts of the
+//! program (the window's frame time) can append their own rows before rendering.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use chrono::{Datelike, Duration, NaiveDate};
+use clap::Args;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::format::{Align, Table};
+use crate::core::date::{Clock, Period};
+use crate::core::model::{EntryKind, MemberDraft, MemberStatus, NewEntry, PaymentForm};
+use crate::core::report::category_totals;
+use crate::core::search::SearchKey;
+use crate::store::{Ledger, LedgerFilter, LedgerOrder};
+
+/// How often each operation is timed.
+pub const BENCH_RUNS: usize = 5;
+/// The longest acceptable time to open a ledger.
+pub const OPEN_TARGET_MS: f64 = 500.0;
+/// The longest acceptable time for one query behind a screen.
+pub const QUERY_TARGET_MS: f64 = 50.0;
+/// The deep page the ledger screen must reach as fast as the first one.
+pub const DEEP_PAGE_OFFSET: i64 = 1_900_000;
+/// How many members the upsert benchmark writes.
+pub const UPSERT_MEMBERS: usize = 10_000;
+
+/// The options of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// 会员人数（members）
+    #[arg(long, default_value_t = 10_000)]
+    pub members: usize,
+    /// 凭证笔数（entries）
+    #[arg(long, default_value_t = 2_000_000)]
+    pub entries: usize,
+    /// 测试台账所在目录，默认系统临时目录（directory for the bench ledger）
+    #[arg(long)]
+    pub db_dir: Option<PathBuf>,
+}
+
+/// One timed operation: every sample in milliseconds and the target it must meet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchRow {
+    pub name: String,
+    pub samples_ms: Vec<f64>,
+    /// `None` when there is no target, only a figure to watch.
+    pub target_ms: Option<f64>,
+}
+
+impl BenchRow {
+    /// Times `operation` `runs` times (at least once).
+    pub fn measure(
+        name: impl Into<String>,
+        target_ms: Option<f64>,
+        runs: usize,
+        mut operation: impl FnMut(usize) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Self> {
+        let name = name.into();
+        let mut samples_ms = Vec::with_capacity(runs.max(1));
+        for run in 0..runs.max(1) {
+            let start = Instant::now();
+            operation(run).with_context(|| format!("性能测试“{name}”失败"))?;
+            samples_ms.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        Ok(Self {
+            name,
+            samples_ms,
+            target_ms,
+        })
+    }
+
+    pub fn median_ms(&self) -> f64 {
+        let mut sorted = self.samples_ms.clone();
+        sorted.sort_by(f64::total_cmp);
+        // Indexing cannot fail: the arms below only see one or more samples.
+        match sorted.len() {
+            0 => 0.0,
+            n if n % 2 == 1 => sorted[n / 2],
+            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        }
+    }
+
+    pub fn max_ms(&self) -> f64 {
+        self.samples_ms.iter().copied().fold(0.0, f64::max)
+    }
+
+    /// Whether the slowest run met the target (`None` without a target).
+    pub fn meets_target(&self) -> Option<bool> {
+        self.target_ms.map(|target| self.max_ms() <= target)
+    }
+}
+
+/// The results of a benchmark run on one ledger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BenchReport {
+    pub ledger_path: PathBuf,
+    pub members: usize,
+    pub entries: i64,
+    pub rows: Vec<BenchRow>,
+}
+
+impl BenchReport {
+    /// Appends a row measured elsewhere (e.g. the ledger screen's frame time).
+    pub fn push(&mut self, row: BenchRow) {
+        self.rows.push(row);
+    }
+
+    /// Whether every row with a target met it.
+    pub fn all_met(&self) -> bool {
+        self.rows
+            .iter()
+            .all(|row| row.meets_target() != Some(false))
+    }
+
+    /// The report as a text table with a heading.
+    pub fn render(&self) -> String {
+        let mut table = Table::new(&[
+            ("项目", Align::Left),
+            ("中位数 ms", Align::Right),
+            ("最大 ms", Align::Right),
+            ("目标 ms", Align::Right),
+            ("结果", Align::Left),
+        ]);
+        for row in &self.rows {
+            table.push(vec![
+                row.name.clone(),
+                format!("{:.1}", row.median_ms()),
+                format!("{:.1}", row.max_ms()),
+                row.target_ms
+                    .map_or_else(|| "—".to_string(), |t| format!("≤ {t:.0}")),
+                match row.meets_target() {
+                    Some(true) => "✓".to_string(),
+                    Some(false) => "✗".to_string(),
+                    None => String::new(),
+                },
+            ]);
+        }
+        format!(
+            "台账：{}（会员 {} 人，凭证 {} 笔；每项测 {} 次）\n{}",
+            self.ledger_path.display(),
+            self.members,
+            self.entries,
+            self.rows.first().map_or(BENCH_RUNS, |r| r.samples_ms.len()),
+            table.render()
+        )
+    }
+}
+
+/// Runs `bench`: prepares the bench ledger, measures, and prints the report.
+pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+    if cfg!(debug_assertions) {
+        writeln!(
+            out,
+            "提示：这是调试构建，计时会慢很多；请用 cargo run --release -- bench 测量。"
+        )?;
+    }
+    let dir = args.db_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let path = prepare_bench_ledger(&dir, args.members, args.entries, clock, out)?;
+    let report = bench_report(&path, clock)?;
+    write!(out, "{}", report.render())?;
+    if report.all_met() {
+        writeln!(out, "全部达标。")?;
+    } else {
+        writeln!(out, "有项目未达标（✗）。")?;
+    }
+    Ok(())
+}
+
+/// The bench ledger's file: `DIR/bench-<members>-<entries>.db`.
+pub fn bench_ledger_path(dir: &Path, members: usize, entries: usize) -> PathBuf {
+    dir.join(format!("bench-{members}-{entries}.db"))
+}
+
+/// Makes sure `DIR/bench-<members>-<entries>.db` holds that many members and entries,
+/// building it from scratch when it does not. Returns its path.
+pub fn prepare_bench_ledger(
+    dir: &Path,
+    members: usize,
+    entries: usize,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<PathBuf> {
+    if !(1..=1_000_000).contains(&members) {
+        bail!("--members：应在 1 到 1,000,000 之间");
+    }
+    if entries > 100_000_000 {
+        bail!("--entries：最多 100,000,000 笔");
+    }
+    let path = bench_ledger_path(dir, members, entries);
+    if path.exists() {
+        let ready = Ledger::open(&path, clock)
+            .and_then(|ledger| Ok((ledger.members()?.len(), ledger.entry_count()?)))
+            .is_ok_and(|(m, e)| m >= members && e >= entries as i64);
+        if ready {
+            writeln!(out, "沿用已有的测试台账：{}", path.display())?;
+            return Ok(path);
+        }
+        // An incomplete bench ledger (an interrupted build) is ours to replace.
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::remove_file(&file)
+                    .with_context(|| format!("无法删除未完成的测试台账“{}”", file.display()))?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "正在生成测试台账：{}（会员 {members} 人，凭证 {entries} 笔）…",
+        path.display()
+    )?;
+    let start = Instant::now();
+    build_bench_ledger(&path, members, entries, clock)?;
+    writeln!(out, "生成用时 {:.1} 秒", start.elapsed().as_secs_f64())?;
+    Ok(path)
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "曾",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "秀", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
+    "超", "霞", "平", "刚", "三", "丰", "淑", "华", "建", "国", "红", "玉", "兰", "峰", "思", "福",
+    "少", "晓", "文", "斌", "海", "燕", "辉", "鹏",
+];
+const DEPARTMENTS: &[&str] = &[
+    "内科",
+    "外科",
+    "儿科",
+    "妇产科",
+    "急诊科",
+    "药剂科",
+    "检验科",
+    "放射科",
+    "护理部",
+    "后勤保障部",
+    "财务科",
+    "办公室",
+];
+
+/// Deterministic members for the benchmark: 工号 B000001 … with common Chinese names.
+pub fn bench_members(count: usize, seed: u64) -> Vec<MemberDraft> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|index| {
+            let surname = SURNAMES.choose(&mut rng).copied().unwrap_or("王");
+            let mut name = surname.to_string();
+            for _ in 0..rng.random_range(1..=2) {
+                name.push_str(GIVEN.choose(&mut rng).copied().unwrap_or("明"));
+            }
+            let mut draft = MemberDraft::new(format!("B{:06}", index + 1), name);
+            draft.department = DEPARTMENTS.choose(&mut rng).copied().unwrap_or("").into();
+            if rng.random_bool(0.2) {
+                draft.status = MemberStatus::Retired;
+            }
+            draft.phone = format!("138{:08}", index);
+            draft
+        })
+        .collect()
+}
+
+/// Writes the bench members and entries (spread evenly over the last three years,
+/// ending today) into a new ledger at `path`.
+fn build_bench_ledger(
+    path: &Path,
+    members: usize,
+    entries: usize,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
+    let mut ledger = Ledger::open(path, clock)?;
+    ledger.upsert_members(&bench_members(members, 1), clock)?;
+    let member_ids: Vec<i64> = ledger.members()?.iter().map(|m| m.id).collect();
+    let categories = ledger.categories()?;
+    let items: Vec<_> = categories
+        .iter()
+        .filter(|c| c.parent_id.is_some() && c.default_fund_id.is_some())
+        .collect();
+    let sources = ledger.income_sources()?;
+    if items.is_empty() || sources.is_empty() {
+        bail!("测试台账缺少支出类别或收入来源");
+    }
+    let today = clock.today();
+    let first_day = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
+    let days = (today - first_day).num_days().max(0) as usize + 1;
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    // Entries go in one chunk of days at a time so memory stays small.
+    const CHUNK_DAYS: usize = 30;
+    let mut day = 0usize;
+    while day < days {
+        let mut chunk = Vec::new();
+        for current in day..(day + CHUNK_DAYS).min(days) {
+            let date = first_day + Duration::days(current as i64);
+            let on_this_day = entries * (current + 1) / days - entries * current / days;
+            for _ in 0..on_this_day {
+                chunk.push(bench_entry(&mut rng, date, &items, &sources, &member_ids));
+            }
+        }
+        ledger.append_entries_in_order(chunk, clock)?;
+        day += CHUNK_DAYS;
+    }
+    Ok(())
+}
+
+fn bench_entry(
+    rng: &mut ChaCha8Rng,
+    date: NaiveDate,
+    items: &[&crate::core::model::Category],
+    sources: &[crate::core::model::IncomeSource],
+    member_ids: &[i64],
+) -> NewEntry {
+    // The caller has checked that `items` and `sources` are not empty, so the random
+    // indexes below are in range.
+    let member_id = member_ids.choose(rng).copied();
+    if rng.random_bool(0.1) {
+        let source = &sources[rng.random_range(0..sources.len())];
+        NewEntry {
+            kind: EntryKind::Income,
+            date,
+            fund_id: source.default_fund_id.unwrap_or(1),
+            category_id: None,
+            source_id: Some(source.id),
+            member_id: None,
+            amount_fen: rng.random_range(1_000..50_000) * 100,
+            payment_form: PaymentForm::Transfer,
+            handler: "测试".into(),
+            note: String::new(),
+        }
+    } else {
+        let item = items[rng.random_range(0..items.len())];
+        NewEntry {
+            kind: EntryKind::Disbursement,
+            date,
+            fund_id: item.default_fund_id.unwrap_or(1),
+            category_id: Some(item.id),
+            source_id: None,
+            member_id,
+            amount_fen: item
+                .standard_amount_fen
+                .unwrap_or_else(|| rng.random_range(100..5_000) * 100),
+            payment_form: item.default_payment_form.unwrap_or(PaymentForm::Transfer),
+            handler: "测试".into(),
+            note: String::new(),
+        }
+    }
+}
+
+/// Times the operations behind the screens on the ledger at `path`.
+pub fn bench_report(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchReport> {
+    let mut ledger = Ledger::open(path, clock)?;
+    let members = ledger.members()?;
+    let mut report = BenchReport {
+        ledger_path: path.to_path_buf(),
+        members: members.len(),
+        entries: ledger.entry_count()?,
+        rows: Vec::new(),
+    };
+    let today = clock.today();
+    report.push(BenchRow::measure(
+        "打开台账",
+        Some(OPEN_TARGET_MS),
+        BENCH_RUNS,
+        |_| Ledger::open(path, clock).map(drop).map_err(Into::into),
+    )?);
+    report.push(BenchRow::measure(
+        format!("资金余额（{}年）", today.year()),
+        Some(QUERY_TARGET_MS),
+        BENCH_RUNS,
+        |_| {
+            ledger
+                .fund_balances(today.year())
+                .map(drop)
+                .map_err(Into::into)
+        },
+    )?);
+    // The last complete quarter, so the figure covers a full quarter of entries.
+    let quarter = Period::quarter_of(Period::quarter_of(today).start - Duration::days(1));
+    report.push(BenchRow::measure(
+        format!("分类汇总（{}）", quarter.label()),
+        Some(QUERY_TARGET_MS),
+        BENCH_RUNS,
+        |_| {
+            let amounts = ledger.spending_by_category(quarter)?;
+            category_totals(&ledger.categories()?, &amounts, false);
+            Ok(())
+        },
+    )?);
+    let welfare = ledger
+        .funds()?
+        .into_iter()
+        .find(|fund| fund.name == "慰问金")
+        .map(|fund| fund.id);
+    let filter = LedgerFilter {
+        fund_id: welfare,
+        ..LedgerFilter::default()
+    };
+    let mut filtered = None;
+    report.push(BenchRow::measure(
+        "账页索引（资金=慰问金）",
+        Some(QUERY_TARGET_MS),
+        BENCH_RUNS,
+        |_| {
+            filtered = Some(ledger.ledger_index(&filter)?);
+            Ok(())
+        },
+    )?);
+    let mut unfiltered = None;
+    report.push(BenchRow::measure(
+        "账页索引（全部）",
+        Some(QUERY_TARGET_MS),
+        BENCH_RUNS,
+        |_| {
+            unfiltered = Some(ledger.ledger_index(&LedgerFilter::default())?);
+            Ok(())
+        },
+    )?);
+    let index = match (filtered, unfiltered) {
+        (Some(filtered), _) if filtered.count >= DEEP_PAGE_OFFSET + 50 => filtered,
+        (_, Some(unfiltered)) => unfiltered,
+        _ => bail!("账页索引未生成"),
+    };
+    let offset = DEEP_PAGE_OFFSET.min((index.count - 50).max(0));
+    report.push(BenchRow::measure(
+        format!("翻到第 {offset} 条（50 条一页）"),
+        Some(QUERY_TARGET_MS),
+        BENCH_RUNS,
+        |_| {
+            ledger
+                .ledger_page(&index, LedgerOrder::OldestFirst, offset, 50)
+                .map(drop)
+                .map_err(Into::into)
+        },
+    )?);
+    report.push(BenchRow::measure(
+        format!("会员查找“zsf”（{} 人）", members.len()),
+        Some(QUERY_TARGET_MS),
+        BENCH_RUNS,
+        |_| {
+            let keys: Vec<SearchKey> = members
+                .iter()
+                .map(|m| SearchKey::new(&m.name, &m.employee_no))
+                .collect();
+            let found = keys.iter().filter(|key| key.matches("zsf")).count();
+            std::hint::black_box(found);
+            Ok(())
+        },
+    )?);
+    let drafts: Vec<MemberDraft> = bench_members(UPSERT_MEMBERS, 1);
+    report.push(BenchRow::measure(
+        format!("导入 {UPSERT_MEMBERS} 名会员（更新）"),
+        None,
+        BENCH_RUNS,
+        |run| {
+            // A different phone number each run, so every run really updates.
+            let changed: Vec<MemberDraft> = drafts
+                .iter()
+                .enumerate()
+                .map(|(index, draft)| {
+                    let mut draft = draft.clone();
+                    draft.phone = format!("139{:04}{:04}", run, index % 10_000);
+                    draft
+                })
+                .collect();
+            ledger
+                .upsert_members(&changed, clock)
+                .map(drop)
+                .map_err(Into::into)
+        },
+    )?);
+    Ok(report)
+}

@@ -1,0 +1,162 @@
+//! The command line: every subcommand runs headless against a ledger file and writes
+//! its normal output to the writer it is given, so tests can capture it. Errors are
+//! returned, never printed here; `main` prints them once.
+
+pub mod bench;
+pub mod demo;
+pub mod entries;
+pub mod format;
+pub mod members;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::core::date::{Clock, parse_date};
+use crate::core::money::parse_amount_fen;
+use crate::store::Ledger;
+
+/// The environment variable that names the ledger file, ahead of the data directory.
+pub const DB_ENV_VAR: &str = "UNION_LEDGER_DB";
+
+/// 工会慰问台账的命令行。
+#[derive(Debug, Parser)]
+#[command(
+    name = "union-ledger",
+    version,
+    about = "工会慰问台账（union welfare ledger）。不带子命令时打开窗口。",
+    long_about = None
+)]
+pub struct Cli {
+    /// 台账文件（ledger file）；默认取环境变量 UNION_LEDGER_DB，否则用数据目录下的 ledger.db
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 创建台账（create the ledger with the default chart）
+    Init,
+    /// 会员名册（members）
+    #[command(subcommand)]
+    Member(members::MemberCommand),
+    /// 收支凭证（entries）
+    #[command(subcommand)]
+    Entry(entries::EntryCommand),
+    /// 各项资金余额（fund balances）
+    Balance(entries::BalanceArgs),
+    /// 在空台账中生成演示数据（fill an empty ledger with demo data）
+    Demo(demo::DemoArgs),
+    /// 性能测试（benchmark a large ledger）
+    Bench(bench::BenchArgs),
+}
+
+/// How a listing is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// 对齐的文本表格（aligned text table）
+    #[default]
+    Text,
+    /// JSON（pretty-printed, stable field names）
+    Json,
+}
+
+/// The ledger file used when `--db` is not given: `$UNION_LEDGER_DB` if set, otherwise
+/// `ledger.db` in the platform data directory (Linux: ~/.local/share/union-ledger).
+pub fn default_db_path() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os(DB_ENV_VAR).filter(|value| !value.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "union-ledger")
+        .context("无法确定本机的数据目录，请用 --db 指定台账文件")?;
+    Ok(dirs.data_dir().join("ledger.db"))
+}
+
+/// Runs one command against the ledger named by `--db` (or the default path).
+pub fn run(cli: Cli, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+    let Some(command) = cli.command else {
+        bail!("请指定子命令（用 --help 查看）");
+    };
+    // The benchmark builds its own ledgers and never touches the clerk's.
+    if let Command::Bench(args) = &command {
+        return bench::run(args, clock, out);
+    }
+    let path = match cli.db {
+        Some(path) => path,
+        None => default_db_path()?,
+    };
+    match command {
+        Command::Init => init(&path, clock, out),
+        Command::Member(command) => members::run(command, &path, clock, out),
+        Command::Entry(command) => entries::run(command, &path, clock, out),
+        Command::Balance(args) => entries::balance(&args, &path, clock, out),
+        Command::Demo(args) => demo::run(&args, &path, clock, out),
+        Command::Bench(_) => Ok(()),
+    }
+}
+
+/// Creates the ledger when it does not exist yet and shows what it holds.
+fn init(path: &Path, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+    let existed = path.metadata().is_ok_and(|metadata| metadata.len() > 0);
+    let ledger = Ledger::open(path, clock)?;
+    if existed {
+        writeln!(out, "台账已存在：{}", path.display())?;
+    } else {
+        writeln!(out, "已创建台账：{}", path.display())?;
+    }
+    let funds = ledger.funds()?;
+    let names: Vec<&str> = funds.iter().map(|fund| fund.name.as_str()).collect();
+    let categories = ledger.categories()?;
+    let groups = categories.iter().filter(|c| c.parent_id.is_none()).count();
+    writeln!(out, "工会名称：{}", ledger.union_name()?)?;
+    writeln!(out, "资金（{} 项）：{}", funds.len(), names.join("、"))?;
+    writeln!(
+        out,
+        "支出类别：{} 组 {} 项",
+        groups,
+        categories.len() - groups
+    )?;
+    writeln!(out, "收入来源：{} 项", ledger.income_sources()?.len())?;
+    writeln!(
+        out,
+        "会员：{} 人，凭证：{} 笔",
+        ledger.members()?.len(),
+        ledger.entry_count()?
+    )?;
+    Ok(())
+}
+
+/// Parses one of a closed set of choices given to `option`, or says what was expected:
+/// `--gender：“x”无法识别，应为 男、女 之一`.
+pub(crate) fn parse_choice<T>(
+    option: &str,
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: &str,
+) -> anyhow::Result<T> {
+    parse(text).ok_or_else(|| anyhow!("{option}：“{}”无法识别，应为 {expected} 之一", text.trim()))
+}
+
+/// Parses a date given to `option`, naming the option in the error.
+pub(crate) fn parse_date_option(option: &str, text: &str) -> anyhow::Result<NaiveDate> {
+    parse_date(text).map_err(|error| anyhow!("{option}：{error}"))
+}
+
+/// Parses an amount given to `option` into fen, naming the option in the error.
+pub(crate) fn parse_amount_option(option: &str, text: &str) -> anyhow::Result<i64> {
+    parse_amount_fen(text).map_err(|error| anyhow!("{option}：{error}"))
+}
+
+/// Writes a value as pretty JSON followed by a newline.
+pub(crate) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).context("无法写出 JSON")?;
+    writeln!(out)?;
+    Ok(())
+}
