@@ -17,38 +17,42 @@ impl HomeScreen {
             }
             ui.heading(format!("{} 年各项资金", data.year));
             ui.add_space(4.0);
-            egui::Grid::new("home_funds")
+            let mut totals = [0i64; 4];
+            let mut rows: Vec<(String, [i64; 4])> = data
+                .balances
+                .iter()
+                .map(|b| (b.fund_name.clone(), [b.opening_fen, b.income_fen, b.spending_fen, b.closing_fen]))
+                .collect();
+            for (_, figures) in &rows {
+                for (total, fen) in totals.iter_mut().zip(figures) {
+                    *total += fen;
+                }
+            }
+            rows.push(("合计".to_string(), totals));
+            TableBuilder::new(ui)
+                .id_salt("home_funds")
                 .striped(true)
-                .num_columns(5)
-                .spacing([28.0, 6.0])
-                .show(ui, |ui| {
-                    for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"]
-                    {
-                        ui.strong(title);
+                .vscroll(false)
+                .column(Column::exact(110.0))
+                .columns(Column::exact(130.0), 4)
+                .header(22.0, |mut header| {
+                    for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"] {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
                     }
-                    ui.end_row();
-                    let mut totals = [0i64; 4];
-                    for balance in &data.balances {
-                        ui.label(&balance.fund_name);
-                        for (index, fen) in [
-                            balance.opening_fen,
-                            balance.income_fen,
-                            balance.spending_fen,
-                            balance.closing_fen,
-                        ]
-                        .into_iter()
-                        .enumerate()
-                        {
-                            totals[index] += fen;
-                            money_cell(ui, fen);
-                        }
-                        ui.end_row();
+                })
+                .body(|mut body| {
+                    for (name, figures) in &rows {
+                        body.row(22.0, |mut row| {
+                            row.col(|ui| {
+                                ui.label(name);
+                            });
+                            for fen in figures {
+                                row.col(|ui| money_cell(ui, *fen));
+                            }
+                        });
                     }
-                    ui.strong("合计");
-                    for fen in totals {
-                        money_cell(ui, fen);
-                    }
-                    ui.end_row();
                 });
 
             ui.add_space(16.0);
@@ -159,14 +163,13 @@ impl HomeScreen {
 
 /// A money figure aligned to the right of its cell.
 pub fn money_cell(ui: &mut egui::Ui, fen: i64) {
-    let size = egui::vec2(110.0, ui.spacing().interact_size.y);
-    ui.allocate_ui_with_layout(
-        size,
-        egui::Layout::right_to_left(egui::Align::Center),
-        |ui| {
-            crate::ui::widgets::amount_label(ui, fen);
-        },
-    );
+    // A fixed-size cell: a right-to-left layout would otherwise claim the whole row and
+    // widen the grid column a little more on every frame.
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(110.0, ui.spacing().interact_size.y), egui::Sense::hover());
+    let layout = egui::Layout::right_to_left(egui::Align::Center);
+    ui.scope_builder(egui::UiBuilder::new().max_rect(rect).layout(layout), |ui| {
+        crate::ui::widgets::amount_label(ui, fen);
+    });
 }
 
 fn empty_ledger_ui(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
