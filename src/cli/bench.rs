@@ -27,6 +27,7 @@ pub const BENCH_RUNS: usize = 5;
 /// The longest acceptable time to open a ledger.
 pub const OPEN_TARGET_MS: f64 = 500.0;
 /// The longest acceptable time for one query behind a screen.
+pub const FRAME_TARGET_MS: f64 = 8.0;
 pub const QUERY_TARGET_MS: f64 = 50.0;
 /// The deep page the ledger screen must reach as fast as the first one.
 pub const DEEP_PAGE_OFFSET: i64 = 1_900_000;
@@ -165,7 +166,8 @@ pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::
     }
     let dir = args.db_dir.clone().unwrap_or_else(std::env::temp_dir);
     let path = prepare_bench_ledger(&dir, args.members, args.entries, clock, out)?;
-    let report = bench_report(&path, clock)?;
+    let mut report = bench_report(&path, clock)?;
+    report.push(ledger_frame_row(&path, clock)?);
     write!(out, "{}", report.render())?;
     if report.all_met() {
         writeln!(out, "全部达标。")?;
@@ -175,7 +177,20 @@ pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::
     Ok(())
 }
 
-/// The bench ledger's file: `DIR/bench-<members>-<entries>.db`.
+/// The ledger screen's frame time, drawn headless at 1280×800: newest rows first, then
+/// scrolled to row 1,900,000 (fetching its page included).
+fn ledger_frame_row(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRow> {
+    let clock: std::sync::Arc<dyn Clock> =
+        std::sync::Arc::new(crate::core::date::FixedClock(clock.now()));
+    let times = crate::ui::bench::ledger_frame_times(path, clock, 30, DEEP_PAGE_OFFSET);
+    Ok(BenchRow {
+        name: "台账界面一帧（含翻到第 1900000 条）".to_string(),
+        samples_ms: times.iter().map(|t| t.as_secs_f64() * 1000.0).collect(),
+        target_ms: Some(FRAME_TARGET_MS),
+    })
+}
+
+/// The ledger bench ledger's file: `DIR/bench-<members>-<entries>.db`.
 pub fn bench_ledger_path(dir: &Path, members: usize, entries: usize) -> PathBuf {
     dir.join(format!("bench-{members}-{entries}.db"))
 }

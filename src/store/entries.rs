@@ -371,8 +371,8 @@ impl Ledger {
     /// and net amount.
     pub fn spending_by_category(&self, period: Period) -> Result<Vec<CategoryAmount>> {
         let mut statement = self.conn().prepare_cached(
-            "SELECT category_id, sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END), sum(-delta_fen)
-             FROM entries WHERE kind = 'disbursement' AND date >= ?1 AND date <= ?2
+            "SELECT category_id, sum(payouts), sum(amount_fen)
+             FROM spending_day_totals WHERE date >= ?1 AND date <= ?2
              GROUP BY category_id ORDER BY category_id",
         )?;
         let rows =

@@ -41,13 +41,14 @@ pub enum LedgerOrder {
     NewestFirst,
 }
 
-/// A filter's matching entries, counted, with anchors for paging.
+/// A filter's matching entries, counted, with anchors for paging: each anchor is a
+/// position in date order and the (date, id) key at or just before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerIndex {
     pub filter: LedgerFilter,
     pub count: i64,
     /// (date, id) of the entries at positions 0, STRIDE, 2·STRIDE … in date order.
-    anchors: Vec<(String, i64)>,
+    anchors: Vec<(i64, String, i64)>,
 }
 
 /// One line of the ledger: the entry, the names it refers to, and its fund's balance
@@ -155,6 +156,13 @@ impl Ledger {
     /// Counts the entries a filter matches and records anchors for paging. Run once per
     /// filter change, never per frame.
     pub fn ledger_index(&self, filter: &LedgerFilter) -> Result<LedgerIndex> {
+        let by_day = filter.category_id.is_none()
+            && filter.source_id.is_none()
+            && filter.member_id.is_none()
+            && filter.text.trim().is_empty();
+        if by_day {
+            return self.ledger_index_by_day(filter);
+        }
         let (clause, params) = self.filter_sql(filter)?;
         let mut statement = self.conn().prepare(&format!(
             "SELECT e.date, e.id FROM entries e WHERE {clause} ORDER BY e.date, e.id"
@@ -164,9 +172,50 @@ impl Ledger {
         let mut count = 0i64;
         while let Some(row) = rows.next()? {
             if count % ANCHOR_STRIDE == 0 {
-                anchors.push((row.get(0)?, row.get(1)?));
+                anchors.push((count, row.get(0)?, row.get(1)?));
             }
             count += 1;
+        }
+        Ok(LedgerIndex {
+            filter: filter.clone(),
+            count,
+            anchors,
+        })
+    }
+
+    /// For filters on period, fund and kind only: positions come from the per-day
+    /// counts kept by trigger, so two million entries need a few thousand rows read.
+    fn ledger_index_by_day(&self, filter: &LedgerFilter) -> Result<LedgerIndex> {
+        let mut conditions = vec!["1".to_string()];
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(period) = filter.period {
+            conditions.push("date >= ? AND date <= ?".into());
+            params.push(Value::Text(date_text(period.start)));
+            params.push(Value::Text(date_text(period.end)));
+        }
+        if let Some(fund_id) = filter.fund_id {
+            conditions.push("fund_id = ?".into());
+            params.push(Value::Integer(fund_id));
+        }
+        if let Some(kind) = filter.kind {
+            conditions.push("kind = ?".into());
+            params.push(Value::Text(kind.code().into()));
+        }
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT date, sum(entry_count) FROM entry_day_counts WHERE {}
+             GROUP BY date ORDER BY date",
+            conditions.join(" AND ")
+        ))?;
+        let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+        let mut anchors = Vec::new();
+        let mut count = 0i64;
+        while let Some(row) = rows.next()? {
+            let day_count: i64 = row.get(1)?;
+            if day_count > 0 {
+                // Id 0 sorts before every entry of the day.
+                anchors.push((count, row.get(0)?, 0));
+                count += day_count;
+            }
         }
         Ok(LedgerIndex {
             filter: filter.clone(),
@@ -193,12 +242,17 @@ impl Ledger {
             LedgerOrder::OldestFirst => offset,
             LedgerOrder::NewestFirst => index.count - offset - limit,
         };
-        let Some((anchor_date, anchor_id)) =
-            index.anchors.get((start / ANCHOR_STRIDE) as usize).cloned()
+        let after = index
+            .anchors
+            .partition_point(|(position, _, _)| *position <= start);
+        let Some((anchor_position, anchor_date, anchor_id)) = after
+            .checked_sub(1)
+            .and_then(|i| index.anchors.get(i))
+            .cloned()
         else {
             return Ok(Vec::new());
         };
-        let skip = start % ANCHOR_STRIDE;
+        let skip = start - anchor_position;
         let (clause, mut params) = self.filter_sql(&index.filter)?;
         params.push(Value::Text(anchor_date));
         params.push(Value::Integer(anchor_id));

@@ -194,9 +194,15 @@ impl EntryScreen {
                 ui.label("会员");
                 ui.vertical(|ui| {
                     let response = self.member.ui(ui, data, "entry_member");
+                    // Keep asking until the field has it: the click that opened this
+                    // screen may hand focus to the navigation button in the same frame.
                     if self.focus_first {
-                        response.request_focus();
-                        self.focus_first = false;
+                        if response.has_focus() {
+                            self.focus_first = false;
+                        } else {
+                            response.request_focus();
+                            ui.ctx().request_repaint();
+                        }
                     }
                     if let Some(member) = self.member.selected.and_then(|id| data.member(id))
                         && !response.has_focus()

@@ -21,7 +21,12 @@ impl HomeScreen {
             let mut rows: Vec<(String, [i64; 4])> = data
                 .balances
                 .iter()
-                .map(|b| (b.fund_name.clone(), [b.opening_fen, b.income_fen, b.spending_fen, b.closing_fen]))
+                .map(|b| {
+                    (
+                        b.fund_name.clone(),
+                        [b.opening_fen, b.income_fen, b.spending_fen, b.closing_fen],
+                    )
+                })
                 .collect();
             for (_, figures) in &rows {
                 for (total, fen) in totals.iter_mut().zip(figures) {
@@ -36,7 +41,8 @@ impl HomeScreen {
                 .column(Column::exact(110.0))
                 .columns(Column::exact(130.0), 4)
                 .header(22.0, |mut header| {
-                    for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"] {
+                    for title in ["资金", "年初余额", "本年收入", "本年支出", "当前余额"]
+                    {
                         header.col(|ui| {
                             ui.strong(title);
                         });
@@ -165,7 +171,10 @@ impl HomeScreen {
 pub fn money_cell(ui: &mut egui::Ui, fen: i64) {
     // A fixed-size cell: a right-to-left layout would otherwise claim the whole row and
     // widen the grid column a little more on every frame.
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(110.0, ui.spacing().interact_size.y), egui::Sense::hover());
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(110.0, ui.spacing().interact_size.y),
+        egui::Sense::hover(),
+    );
     let layout = egui::Layout::right_to_left(egui::Align::Center);
     ui.scope_builder(egui::UiBuilder::new().max_rect(rect).layout(layout), |ui| {
         crate::ui::widgets::amount_label(ui, fen);
