@@ -7,6 +7,11 @@ use super::{Ledger, Result, StoreError};
 use crate::core::model::{Category, Fund, IncomeSource, PaymentForm};
 use crate::core::report::{self, FundBalance, FundOpening, FundYearTotal};
 
+/// The columns [`category_from_row`] reads, in its order.
+const CATEGORY_COLUMNS: &str =
+    "id, parent_id, name, default_fund_id, standard_amount_fen, account_code,
+    default_payment_form, requires_member, is_active, sort_order";
+
 fn category_from_row(row: &Row<'_>) -> rusqlite::Result<Category> {
     let form: Option<String> = row.get(6)?;
     Ok(Category {
@@ -190,11 +195,10 @@ impl Ledger {
 
     /// The whole category tree, groups and items, in the clerk's order.
     pub fn categories(&self) -> Result<Vec<Category>> {
-        let mut statement = self.conn().prepare_cached(
-            "SELECT id, parent_id, name, default_fund_id, standard_amount_fen, account_code, default_payment_form,
-                    requires_member, is_active, sort_order
-             FROM categories ORDER BY ifnull(parent_id, id), parent_id IS NOT NULL, sort_order, id",
-        )?;
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT {CATEGORY_COLUMNS} FROM categories
+             ORDER BY ifnull(parent_id, id), parent_id IS NOT NULL, sort_order, id"
+        ))?;
         let rows = statement.query_map([], category_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -202,9 +206,7 @@ impl Ledger {
     pub fn category(&self, id: i64) -> Result<Category> {
         self.conn()
             .query_row(
-                "SELECT id, parent_id, name, default_fund_id, standard_amount_fen, account_code, default_payment_form,
-                        requires_member, is_active, sort_order
-                 FROM categories WHERE id = ?1",
+                &format!("SELECT {CATEGORY_COLUMNS} FROM categories WHERE id = ?1"),
                 [id],
                 category_from_row,
             )

@@ -41,6 +41,17 @@ impl MemberPicker {
         *self = Self::default();
     }
 
+    /// The chosen member: `None` when the box is empty, an error naming the field when
+    /// the typed text finds nobody.
+    pub fn chosen(&self) -> Result<Option<i64>, String> {
+        if self.query.trim().is_empty() {
+            return Ok(None);
+        }
+        self.selected
+            .map(Some)
+            .ok_or_else(|| format!("会员：没有找到“{}”", self.query.trim()))
+    }
+
     /// Picks a member as if the clerk had chosen them.
     pub fn set(&mut self, data: &LedgerData, member_id: i64) {
         if let Some(member) = data.member(member_id) {

@@ -124,15 +124,7 @@ impl EntryScreen {
             return Err("金额：必须大于 0".into());
         }
         let fund_id = self.fund_id.ok_or("资金：请选择资金")?;
-        let member_id = if self.member.query.trim().is_empty() {
-            None
-        } else {
-            Some(
-                self.member
-                    .selected
-                    .ok_or_else(|| format!("会员：没有找到“{}”", self.member.query.trim()))?,
-            )
-        };
+        let member_id = self.member.chosen()?;
         let (category_id, source_id) = match self.kind {
             EntryKind::Disbursement => (
                 Some(self.category.selected.ok_or("类别：请选择支出类别")?),

@@ -133,15 +133,7 @@ impl LedgerScreen {
                 Some(Period::new(from, to))
             }
         };
-        let member_id = if self.member.query.trim().is_empty() {
-            None
-        } else {
-            Some(
-                self.member
-                    .selected
-                    .ok_or_else(|| format!("会员：没有找到“{}”", self.member.query.trim()))?,
-            )
-        };
+        let member_id = self.member.chosen()?;
         Ok(LedgerFilter {
             period,
             fund_id: self.fund_id,
