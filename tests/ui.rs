@@ -261,3 +261,32 @@ fn every_screen_renders_in_chinese() {
         result.unwrap();
     }
 }
+
+#[test]
+fn opening_balance_set_in_settings_moves_the_fund_balance() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "设置");
+    // The first fund row is 慰问金; a blank opening shows the carried-forward figure.
+    harness
+        .get_all_by(placeholder("结转 0"))
+        .next()
+        .unwrap()
+        .focus();
+    harness.run();
+    harness
+        .get_all_by(placeholder("结转 0"))
+        .next()
+        .unwrap()
+        .type_text("12,000");
+    harness.run();
+    // 保存 buttons in order: union name, handler, then one per fund.
+    harness.get_all_by_label("保存").nth(2).unwrap().click();
+    harness.run();
+    assert_eq!(notice(&harness), "已保存 2026 年初余额");
+    assert_eq!(welfare_balance(&harness), 1_200_000);
+    // Going back a year shows 2025 with nothing set and nothing carried.
+    harness.get_by_label("上一年").click();
+    harness.run();
+    harness.get_by_label("2025 年");
+}

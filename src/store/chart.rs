@@ -168,7 +168,8 @@ impl Ledger {
         })
     }
 
-    pub(crate) fn fund_year_totals(&self) -> Result<Vec<FundYearTotal>> {
+    /// Income and spending per fund and year, as kept by trigger.
+    pub fn fund_year_totals(&self) -> Result<Vec<FundYearTotal>> {
         let mut statement = self
             .conn()
             .prepare_cached("SELECT fund_id, year, income_fen, spending_fen FROM fund_year_totals ORDER BY fund_id, year")?;

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::core::date::Period;
 use crate::core::model::{Category, Fund, IncomeSource, Member};
-use crate::core::report::{self, CategoryTotalRow, FundBalance};
+use crate::core::report::{self, CategoryTotalRow, FundBalance, FundOpening, FundYearTotal};
 use crate::core::search::SearchKey;
 use crate::store::{Ledger, LedgerRow, Result};
 
@@ -27,6 +27,10 @@ pub struct LedgerData {
     pub departments: Vec<String>,
     pub year: i32,
     pub balances: Vec<FundBalance>,
+    /// The opening balances the clerk set and each fund's yearly totals: small tables
+    /// from which any year's balances follow (see `report::fund_balances`).
+    pub openings: Vec<FundOpening>,
+    pub year_totals: Vec<FundYearTotal>,
     pub quarter: Option<Period>,
     pub quarter_totals: Vec<CategoryTotalRow>,
     pub recent: Vec<LedgerRow>,
@@ -73,7 +77,10 @@ impl LedgerData {
     pub fn reload_figures(&mut self, ledger: &Ledger, today: NaiveDate) -> Result<()> {
         self.today = Some(today);
         self.year = today.year();
-        self.balances = ledger.fund_balances(self.year)?;
+        self.openings = ledger.fund_openings()?;
+        self.year_totals = ledger.fund_year_totals()?;
+        self.balances =
+            report::fund_balances(&self.funds, &self.openings, &self.year_totals, self.year);
         let quarter = Period::quarter_of(today);
         self.quarter = Some(quarter);
         self.quarter_totals = report::category_totals(

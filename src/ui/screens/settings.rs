@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen_plain, parse_amount_fen};
+use crate::core::report;
 use crate::store::CategoryEdit;
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
@@ -23,6 +24,8 @@ struct FundRow {
     name: String,
     is_active: bool,
     opening: String,
+    /// The hint: what the year opens with when no opening is set.
+    carried: String,
 }
 
 /// The settings screen's state: copies of the stored values, edited until saved.
@@ -51,26 +54,7 @@ impl SettingsScreen {
         }
         self.union_name = data.union_name.clone();
         self.handler = data.handler.clone();
-        self.funds = data
-            .funds
-            .iter()
-            .map(|fund| {
-                let opening = data
-                    .balances
-                    .iter()
-                    .find(|b| b.fund_id == fund.id && b.year == self.opening_year)
-                    .map(|b| format_fen_plain(b.opening_fen))
-                    .unwrap_or_default();
-                (
-                    fund.id,
-                    FundRow {
-                        name: fund.name.clone(),
-                        is_active: fund.is_active,
-                        opening,
-                    },
-                )
-            })
-            .collect();
+        self.load_openings(data);
         self.categories = data
             .categories
             .iter()
@@ -88,6 +72,40 @@ impl SettingsScreen {
             })
             .collect();
         self.loaded = true;
+    }
+
+    /// The funds with the opening balance the clerk set for the chosen year (blank when
+    /// the year carries the previous closing forward, shown as the hint).
+    fn load_openings(&mut self, data: &LedgerData) {
+        let balances = report::fund_balances(
+            &data.funds,
+            &data.openings,
+            &data.year_totals,
+            self.opening_year,
+        );
+        self.funds = data
+            .funds
+            .iter()
+            .map(|fund| {
+                let explicit = data
+                    .openings
+                    .iter()
+                    .find(|o| o.fund_id == fund.id && o.year == self.opening_year)
+                    .map(|o| format_fen_plain(o.opening_fen))
+                    .unwrap_or_default();
+                let carried = balances
+                    .iter()
+                    .find(|b| b.fund_id == fund.id)
+                    .map_or(0, |b| b.opening_fen);
+                let row = FundRow {
+                    name: fund.name.clone(),
+                    is_active: fund.is_active,
+                    opening: explicit,
+                    carried: format!("结转 {}", format_fen_plain(carried)),
+                };
+                (fund.id, row)
+            })
+            .collect();
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
@@ -113,10 +131,18 @@ impl SettingsScreen {
 
             ui.add_space(16.0);
             ui.heading("资金与年初余额");
-            ui.weak(format!(
-                "{} 年的年初余额：未填写时按上年结余结转。这里显示的是 {} 年当前使用的年初数。",
-                self.opening_year, self.opening_year
-            ));
+            ui.horizontal(|ui| {
+                if ui.button("上一年").clicked() {
+                    self.opening_year -= 1;
+                    self.load_openings(data);
+                }
+                ui.strong(format!("{} 年", self.opening_year));
+                if ui.button("下一年").clicked() {
+                    self.opening_year += 1;
+                    self.load_openings(data);
+                }
+                ui.weak("年初余额留空时，按上年结余结转（灰字为结转数）；填写后以填写数为准。");
+            });
             egui::Grid::new("settings_funds").num_columns(4).striped(true).spacing([10.0, 6.0]).show(ui, |ui| {
                 ui.strong("资金名称");
                 ui.strong("启用");
@@ -126,7 +152,7 @@ impl SettingsScreen {
                 for (id, row) in &mut self.funds {
                     ui.add_sized([140.0, 22.0], egui::TextEdit::singleline(&mut row.name).id_salt(("fund_name", *id)).hint_text("资金名称"));
                     ui.checkbox(&mut row.is_active, "启用");
-                    ui.add_sized([120.0, 22.0], egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text("年初余额"));
+                    ui.add_sized([120.0, 22.0], egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text(row.carried.as_str()));
                     if ui.button("保存").clicked() {
                         commands.push(Command::UpdateFund { id: *id, name: row.name.clone(), is_active: row.is_active });
                         match opening_fen(&row.opening) {
