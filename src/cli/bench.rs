@@ -17,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::format::{Align, Table};
 use crate::core::date::{Clock, Period};
-use crate::core::model::{EntryKind, MemberDraft, MemberStatus, NewEntry, PaymentForm};
+use crate::core::model::{EntryKind, MemberDraft, NewEntry, PaymentForm};
 use crate::core::report::category_totals;
 use crate::core::search::SearchKey;
 use crate::store::{Ledger, LedgerFilter, LedgerOrder};
@@ -239,49 +239,15 @@ pub fn prepare_bench_ledger(
     Ok(path)
 }
 
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
-    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "曾",
-];
-const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "秀", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
-    "超", "霞", "平", "刚", "三", "丰", "淑", "华", "建", "国", "红", "玉", "兰", "峰", "思", "福",
-    "少", "晓", "文", "斌", "海", "燕", "辉", "鹏",
-];
-const DEPARTMENTS: &[&str] = &[
-    "内科",
-    "外科",
-    "儿科",
-    "妇产科",
-    "急诊科",
-    "药剂科",
-    "检验科",
-    "放射科",
-    "护理部",
-    "后勤保障部",
-    "财务科",
-    "办公室",
-];
-
-/// Deterministic members for the benchmark: 工号 B000001 … with common Chinese names.
+/// The bench's members: the demo roster (realistic names, departments and statuses),
+/// the same for the same count and seed.
 pub fn bench_members(count: usize, seed: u64) -> Vec<MemberDraft> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    (0..count)
-        .map(|index| {
-            let surname = SURNAMES.choose(&mut rng).copied().unwrap_or("王");
-            let mut name = surname.to_string();
-            for _ in 0..rng.random_range(1..=2) {
-                name.push_str(GIVEN.choose(&mut rng).copied().unwrap_or("明"));
-            }
-            let mut draft = MemberDraft::new(format!("B{:06}", index + 1), name);
-            draft.department = DEPARTMENTS.choose(&mut rng).copied().unwrap_or("").into();
-            if rng.random_bool(0.2) {
-                draft.status = MemberStatus::Retired;
-            }
-            draft.phone = format!("138{:08}", index);
-            draft
-        })
-        .collect()
+    crate::core::demo::demo_members(&crate::core::demo::DemoSpec {
+        members: count,
+        years: 1,
+        seed,
+        last_year: 2026,
+    })
 }
 
 /// Writes the bench members and entries (spread evenly over the last three years,
