@@ -376,5 +376,11 @@ impl EntryScreen {
         } else if let Some(saved) = &self.last_saved {
             ui.colored_label(ui.visuals().hyperlink_color, saved);
         }
+        if !data.recent.is_empty() {
+            ui.add_space(16.0);
+            ui.strong("最近登记");
+            let rows = &data.recent[..data.recent.len().min(8)];
+            crate::ui::screens::home::recent_table_ui(ui, "entry_recent", rows);
+        }
     }
 }

@@ -109,62 +109,64 @@ impl HomeScreen {
             if data.recent.is_empty() {
                 ui.weak("还没有登记任何收支。");
             } else {
-                TableBuilder::new(ui)
-                    .id_salt("home_recent")
-                    .striped(true)
-                    .vscroll(false)
-                    .column(Column::exact(90.0))
-                    .column(Column::exact(100.0))
-                    .column(Column::exact(200.0))
-                    .column(Column::exact(90.0))
-                    .column(Column::exact(110.0))
-                    .column(Column::exact(110.0))
-                    .column(Column::remainder())
-                    .header(22.0, |mut header| {
-                        for title in [
-                            "日期",
-                            "凭证号",
-                            "类别/来源",
-                            "会员",
-                            "金额（元）",
-                            "余额（元）",
-                            "摘要",
-                        ] {
-                            header.col(|ui| {
-                                ui.strong(title);
-                            });
-                        }
-                    })
-                    .body(|mut body| {
-                        for row in &data.recent {
-                            body.row(22.0, |mut table_row| {
-                                table_row.col(|ui| {
-                                    ui.label(row.entry.date.format("%Y-%m-%d").to_string());
-                                });
-                                table_row.col(|ui| {
-                                    ui.label(&row.voucher_no);
-                                });
-                                table_row.col(|ui| {
-                                    ui.label(&row.item_name);
-                                });
-                                table_row.col(|ui| {
-                                    ui.label(&row.member_name);
-                                });
-                                table_row.col(|ui| {
-                                    money_cell(ui, row.delta_fen);
-                                });
-                                table_row.col(|ui| {
-                                    money_cell(ui, row.balance_after_fen);
-                                });
-                                table_row.col(|ui| {
-                                    ui.label(&row.entry.note);
-                                });
-                            });
-                        }
-                    });
+                recent_table_ui(ui, "home_recent", &data.recent);
             }
         });
     }
+}
+
+/// The latest entries, newest first: date, voucher, category or source, member, the
+/// effect on the fund, the balance after it and the note. Reversed and reversing entries
+/// are struck through.
+pub fn recent_table_ui(ui: &mut egui::Ui, id_salt: &str, rows: &[crate::store::LedgerRow]) {
+    TableBuilder::new(ui)
+        .id_salt(id_salt)
+        .striped(true)
+        .vscroll(false)
+        .column(Column::exact(90.0))
+        .column(Column::exact(100.0))
+        .column(Column::exact(200.0))
+        .column(Column::exact(90.0))
+        .column(Column::exact(110.0))
+        .column(Column::exact(110.0))
+        .column(Column::remainder())
+        .header(22.0, |mut header| {
+            for title in [
+                "日期",
+                "凭证号",
+                "类别/来源",
+                "会员",
+                "金额（元）",
+                "余额（元）",
+                "摘要",
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|mut body| {
+            for row in rows {
+                let struck = row.entry.reverses_entry_id.is_some()
+                    || row.entry.reversed_by_entry_id.is_some();
+                let text = |ui: &mut egui::Ui, value: &str| {
+                    if struck {
+                        ui.label(egui::RichText::new(value).strikethrough());
+                    } else {
+                        ui.label(value);
+                    }
+                };
+                body.row(22.0, |mut table_row| {
+                    table_row.col(|ui| text(ui, &row.entry.date.format("%Y-%m-%d").to_string()));
+                    table_row.col(|ui| text(ui, &row.voucher_no));
+                    table_row.col(|ui| text(ui, &row.item_name));
+                    table_row.col(|ui| text(ui, &row.member_name));
+                    table_row.col(|ui| money_cell(ui, row.delta_fen));
+                    table_row.col(|ui| money_cell(ui, row.balance_after_fen));
+                    table_row.col(|ui| text(ui, &row.entry.note));
+                });
+            }
+        });
 }
 
 /// A money figure aligned to the right of its cell.
