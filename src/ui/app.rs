@@ -198,14 +198,18 @@ impl LedgerApp {
         for command in commands {
             self.apply(command);
         }
-        // The ledger screen says which rows it needs; fetch them after drawing.
+        // The ledger screen says which rows it needs; fetch them after drawing, and draw
+        // again at once when something new arrived.
+        let mut fetched = false;
         if let Some(session) = &self.session
             && self.screen == Screen::Ledger
-            && let Err(error) = self.ledger_view.fetch_wanted(&session.ledger)
         {
-            self.notice = Some(Notice::Error(error.to_string()));
+            match self.ledger_view.fetch_wanted(&session.ledger) {
+                Ok(new_rows) => fetched = new_rows,
+                Err(error) => self.notice = Some(Notice::Error(error.to_string())),
+            }
         }
-        if had_commands || self.ledger_view.needs_repaint() {
+        if had_commands || fetched || self.ledger_view.needs_repaint() {
             ui.ctx().request_repaint();
         }
     }

@@ -155,7 +155,8 @@ impl LedgerScreen {
 
     /// Re-indexes when the filter changed and fetches the pages drawing asked for.
     /// Called by the app after the frame, never from drawing code.
-    pub fn fetch_wanted(&mut self, ledger: &Ledger) -> crate::store::Result<()> {
+    /// Returns whether anything new was read, so the app can draw it at once.
+    pub fn fetch_wanted(&mut self, ledger: &Ledger) -> crate::store::Result<bool> {
         let Some(filter) = self.pending_filter.take() else {
             return self.fetch_pages(ledger);
         };
@@ -172,13 +173,14 @@ impl LedgerScreen {
             self.pages.clear();
             self.stale = false;
         }
-        self.fetch_pages(ledger)
+        Ok(self.fetch_pages(ledger)? || !unchanged)
     }
 
-    fn fetch_pages(&mut self, ledger: &Ledger) -> crate::store::Result<()> {
+    fn fetch_pages(&mut self, ledger: &Ledger) -> crate::store::Result<bool> {
         let (Some(index), Some((first, last))) = (&self.index, self.wanted) else {
-            return Ok(());
+            return Ok(false);
         };
+        let mut fetched = false;
         for page in first / PAGE_ROWS..=last / PAGE_ROWS {
             if self.pages.contains_key(&page) {
                 continue;
@@ -190,8 +192,9 @@ impl LedgerScreen {
             }
             let rows = ledger.ledger_page(index, self.index_order, page * PAGE_ROWS, PAGE_ROWS)?;
             self.pages.insert(page, rows);
+            fetched = true;
         }
-        Ok(())
+        Ok(fetched)
     }
 
     fn row(&self, position: i64) -> Option<&LedgerRow> {
