@@ -532,3 +532,95 @@ fn demo_fills_an_empty_ledger_deterministically() {
     assert!(refused.ends_with("笔凭证，demo 只写入空台账"), "{refused}");
     session.check("demo");
 }
+
+#[test]
+fn settings_funds_and_categories_headless() {
+    let mut session = Session::new();
+    session
+        .run(&[
+            "settings",
+            "--union-name",
+            "示例市人民医院工会",
+            "--handler",
+            "李会计",
+        ])
+        .run(&[
+            "fund",
+            "opening",
+            "--fund",
+            "慰问金",
+            "--year",
+            "2026",
+            "--amount",
+            "12,000",
+        ])
+        .run(&["fund", "list", "--year", "2026"])
+        .run(&[
+            "category",
+            "set",
+            "生病住院",
+            "--standard",
+            "800",
+            "--payment-form",
+            "转账",
+        ])
+        .run(&["category", "set", "五必访/生日", "--disable"])
+        .run(&["category", "list"]);
+    // The new standard prefills nothing on the command line, but the new default form
+    // is used when none is given, and the clerk's name is recorded.
+    session
+        .run(&[
+            "member",
+            "add",
+            "--employee-no",
+            "A1024",
+            "--name",
+            "张三丰",
+        ])
+        .run(&[
+            "entry",
+            "add",
+            "--kind",
+            "支出",
+            "--category",
+            "生病住院",
+            "--member",
+            "A1024",
+            "--amount",
+            "800",
+        ])
+        .run(&["entry", "list", "--format", "json"])
+        .run(&[
+            "fund",
+            "opening",
+            "--fund",
+            "慰问金",
+            "--year",
+            "2026",
+            "--carry",
+        ])
+        .run(&["balance"]);
+    assert!(
+        session
+            .error(&[
+                "fund", "opening", "--fund", "慰问", "--year", "2026", "--amount", "1"
+            ])
+            .contains("找不到资金“慰问”")
+    );
+    assert!(
+        session
+            .error(&["fund", "opening", "--fund", "慰问金", "--year", "2026"])
+            .contains("--carry")
+    );
+    assert!(
+        session
+            .error(&["category", "set", "生病住院", "--standard", "8.888"])
+            .contains("--standard：金额“8.888”超过两位小数")
+    );
+    assert!(
+        session
+            .error(&["settings", "--union-name", " "])
+            .contains("工会名称：不能为空")
+    );
+    session.check("settings_funds_categories");
+}

@@ -3,6 +3,7 @@
 //! returned, never printed here; `main` prints them once.
 
 pub mod bench;
+pub mod chart;
 pub mod demo;
 pub mod entries;
 pub mod format;
@@ -52,6 +53,14 @@ pub enum Command {
     Entry(entries::EntryCommand),
     /// 各项资金余额（fund balances）
     Balance(entries::BalanceArgs),
+    /// 工会名称与经办人（union name and the clerk's name）
+    Settings(chart::SettingsArgs),
+    /// 资金与年初余额（funds and opening balances）
+    #[command(subcommand)]
+    Fund(chart::FundCommand),
+    /// 收支类别（categories: standard amounts, account codes）
+    #[command(subcommand)]
+    Category(chart::CategoryCommand),
     /// 在空台账中生成演示数据（fill an empty ledger with demo data）
     Demo(demo::DemoArgs),
     /// 性能测试（benchmark a large ledger）
@@ -97,6 +106,9 @@ pub fn run(cli: Cli, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<(
         Command::Member(command) => members::run(command, &path, clock, out),
         Command::Entry(command) => entries::run(command, &path, clock, out),
         Command::Balance(args) => entries::balance(&args, &path, clock, out),
+        Command::Settings(args) => chart::settings(&args, &path, clock, out),
+        Command::Fund(command) => chart::fund(command, &path, clock, out),
+        Command::Category(command) => chart::category(command, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),
     }

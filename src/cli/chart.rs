@@ -1,0 +1,344 @@
+//! What the window's 设置 screen does, headless: the union's name and the clerk's name,
+//! funds with their opening balances, and categories with standard amounts and codes.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::bail;
+use chrono::Datelike;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::entries::Chart;
+use super::format::{Align, Table};
+use super::{OutputFormat, parse_amount_option, parse_choice, write_json};
+use crate::core::date::Clock;
+use crate::core::model::PaymentForm;
+use crate::core::money::format_fen;
+use crate::core::report;
+use crate::store::{CategoryEdit, Ledger};
+
+/// `settings`: the names printed on forms and entries.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// 工会名称（the union's name, printed on every form）
+    #[arg(long)]
+    pub union_name: Option<String>,
+    /// 经办人（the clerk's name, recorded on every entry）
+    #[arg(long)]
+    pub handler: Option<String>,
+}
+
+/// `fund …`
+#[derive(Debug, Subcommand)]
+pub enum FundCommand {
+    /// 列出资金及某年的年初余额（list funds with a year's opening balances）
+    List {
+        /// 年度，默认今年（year; default this year）
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// 新增资金（add a fund）
+    Add { name: String },
+    /// 设置或清除年初余额（set or clear a fund's opening balance for a year）
+    Opening {
+        /// 资金名称（fund）
+        #[arg(long)]
+        fund: String,
+        /// 年度（year）
+        #[arg(long)]
+        year: i32,
+        /// 年初余额，如 12,000（opening balance）
+        #[arg(long, conflicts_with = "carry")]
+        amount: Option<String>,
+        /// 清除设置，按上年结余结转（clear: carry the previous year's closing forward）
+        #[arg(long)]
+        carry: bool,
+    },
+}
+
+/// `category …`
+#[derive(Debug, Subcommand)]
+pub enum CategoryCommand {
+    /// 列出收支类别（list the category tree）
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// 修改类别（change a category's standard amount, code, fund, form or use）
+    Set(CategorySetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CategorySetArgs {
+    /// 类别名称，如 生病住院 或 五必访/生病住院（category）
+    pub name: String,
+    /// 标准金额，如 800（standard amount; prefills the entry form）
+    #[arg(long, conflicts_with = "no_standard")]
+    pub standard: Option<String>,
+    /// 取消标准金额（remove the standard amount）
+    #[arg(long)]
+    pub no_standard: bool,
+    /// 会计科目代码，如 50105（account code）
+    #[arg(long)]
+    pub code: Option<String>,
+    /// 默认资金（default fund）
+    #[arg(long)]
+    pub fund: Option<String>,
+    /// 默认发放形式：现金、转账、实物、提货券（default payment form）
+    #[arg(long)]
+    pub payment_form: Option<String>,
+    /// 停用（take out of use）
+    #[arg(long, conflicts_with = "enable")]
+    pub disable: bool,
+    /// 启用（put back in use）
+    #[arg(long)]
+    pub enable: bool,
+}
+
+pub fn settings(
+    args: &SettingsArgs,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = Ledger::open(path, clock)?;
+    if let Some(name) = &args.union_name {
+        ledger.set_union_name(name)?;
+    }
+    if let Some(handler) = &args.handler {
+        ledger.set_setting("handler", handler.trim())?;
+    }
+    writeln!(out, "工会名称：{}", ledger.union_name()?)?;
+    writeln!(
+        out,
+        "经办人：{}",
+        ledger.setting("handler")?.unwrap_or_default()
+    )?;
+    Ok(())
+}
+
+/// A fund with the opening balance of one year, as listed.
+#[derive(Debug, Serialize)]
+struct FundRowJson {
+    fund_id: i64,
+    name: String,
+    is_active: bool,
+    year: i32,
+    /// The opening the clerk set for the year, if any.
+    opening_set_fen: Option<i64>,
+    /// The opening in force: the one set, or the previous year's closing.
+    opening_fen: i64,
+}
+
+pub fn fund(
+    command: FundCommand,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = Ledger::open(path, clock)?;
+    match command {
+        FundCommand::List { year, format } => {
+            let year = year.unwrap_or_else(|| clock.today().year());
+            let funds = ledger.funds()?;
+            let openings = ledger.fund_openings()?;
+            let balances =
+                report::fund_balances(&funds, &openings, &ledger.fund_year_totals()?, year);
+            let rows: Vec<FundRowJson> = funds
+                .iter()
+                .zip(&balances)
+                .map(|(fund, balance)| FundRowJson {
+                    fund_id: fund.id,
+                    name: fund.name.clone(),
+                    is_active: fund.is_active,
+                    year,
+                    opening_set_fen: openings
+                        .iter()
+                        .find(|o| o.fund_id == fund.id && o.year == year)
+                        .map(|o| o.opening_fen),
+                    opening_fen: balance.opening_fen,
+                })
+                .collect();
+            match format {
+                OutputFormat::Json => write_json(out, &rows),
+                OutputFormat::Text => {
+                    let mut table = Table::new(&[
+                        ("资金", Align::Left),
+                        ("状态", Align::Left),
+                        ("年初余额", Align::Right),
+                        ("来源", Align::Left),
+                    ]);
+                    for row in &rows {
+                        table.push(vec![
+                            row.name.clone(),
+                            if row.is_active { "启用" } else { "停用" }.into(),
+                            format_fen(row.opening_fen),
+                            if row.opening_set_fen.is_some() {
+                                "已设置"
+                            } else {
+                                "上年结转"
+                            }
+                            .into(),
+                        ]);
+                    }
+                    writeln!(out, "{year} 年各项资金（元）")?;
+                    write!(out, "{}", table.render())?;
+                    Ok(())
+                }
+            }
+        }
+        FundCommand::Add { name } => {
+            ledger.add_fund(&name)?;
+            writeln!(out, "已添加资金“{}”", name.trim())?;
+            Ok(())
+        }
+        FundCommand::Opening {
+            fund,
+            year,
+            amount,
+            carry,
+        } => {
+            let chart = Chart::load(&ledger)?;
+            let fund = chart.fund("--fund", &fund)?.clone();
+            let opening = match (amount, carry) {
+                (Some(text), false) => Some(parse_amount_option("--amount", &text)?),
+                (None, true) => None,
+                _ => bail!("--amount：请给出年初余额，或用 --carry 改为按上年结余结转"),
+            };
+            ledger.set_fund_opening(fund.id, year, opening)?;
+            match opening {
+                Some(fen) => writeln!(
+                    out,
+                    "已设置“{}”{year} 年初余额 {} 元",
+                    fund.name,
+                    format_fen(fen)
+                )?,
+                None => writeln!(out, "已清除“{}”{year} 年初余额，按上年结余结转", fund.name)?,
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A category as listed.
+#[derive(Debug, Serialize)]
+struct CategoryRowJson {
+    category_id: i64,
+    group: Option<String>,
+    name: String,
+    default_fund: String,
+    standard_amount_fen: Option<i64>,
+    account_code: String,
+    default_payment_form: Option<&'static str>,
+    is_active: bool,
+}
+
+pub fn category(
+    command: CategoryCommand,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = Ledger::open(path, clock)?;
+    let chart = Chart::load(&ledger)?;
+    match command {
+        CategoryCommand::List { format } => {
+            let categories = ledger.categories()?;
+            let group_of = |parent: Option<i64>| {
+                parent
+                    .and_then(|id| categories.iter().find(|c| c.id == id))
+                    .map(|c| c.name.clone())
+            };
+            let rows: Vec<CategoryRowJson> = categories
+                .iter()
+                .map(|c| CategoryRowJson {
+                    category_id: c.id,
+                    group: group_of(c.parent_id),
+                    name: c.name.clone(),
+                    default_fund: c
+                        .default_fund_id
+                        .map(|id| chart.fund_name(id).to_string())
+                        .unwrap_or_default(),
+                    standard_amount_fen: c.standard_amount_fen,
+                    account_code: c.account_code.clone(),
+                    default_payment_form: c.default_payment_form.map(PaymentForm::label),
+                    is_active: c.is_active,
+                })
+                .collect();
+            match format {
+                OutputFormat::Json => write_json(out, &rows),
+                OutputFormat::Text => {
+                    let mut table = Table::new(&[
+                        ("类别", Align::Left),
+                        ("默认资金", Align::Left),
+                        ("标准金额", Align::Right),
+                        ("科目", Align::Left),
+                        ("形式", Align::Left),
+                        ("状态", Align::Left),
+                    ]);
+                    for row in &rows {
+                        table.push(vec![
+                            if row.group.is_some() {
+                                format!("  {}", row.name)
+                            } else {
+                                row.name.clone()
+                            },
+                            row.default_fund.clone(),
+                            row.standard_amount_fen.map(format_fen).unwrap_or_default(),
+                            row.account_code.clone(),
+                            row.default_payment_form.unwrap_or("").to_string(),
+                            if row.is_active { "启用" } else { "停用" }.into(),
+                        ]);
+                    }
+                    write!(out, "{}", table.render())?;
+                    Ok(())
+                }
+            }
+        }
+        CategoryCommand::Set(args) => {
+            let category = chart.category("类别", &args.name, false)?.clone();
+            let mut edit = CategoryEdit::from_category(&category);
+            if let Some(text) = &args.standard {
+                edit.standard_amount_fen = Some(parse_amount_option("--standard", text)?);
+            }
+            if args.no_standard {
+                edit.standard_amount_fen = None;
+            }
+            if let Some(code) = &args.code {
+                edit.account_code = code.clone();
+            }
+            if let Some(fund) = &args.fund {
+                edit.default_fund_id = Some(chart.fund("--fund", fund)?.id);
+            }
+            if let Some(form) = &args.payment_form {
+                edit.default_payment_form = Some(parse_choice(
+                    "--payment-form",
+                    form,
+                    PaymentForm::parse,
+                    &PaymentForm::expected(),
+                )?);
+            }
+            if args.disable {
+                edit.is_active = false;
+            }
+            if args.enable {
+                edit.is_active = true;
+            }
+            ledger.update_category(category.id, &edit)?;
+            let standard = edit
+                .standard_amount_fen
+                .map_or("无".to_string(), |fen| format!("{} 元", format_fen(fen)));
+            writeln!(
+                out,
+                "已保存类别“{}”：标准金额 {standard}，科目 {}，{}",
+                edit.name,
+                edit.account_code,
+                if edit.is_active { "启用" } else { "停用" }
+            )?;
+            Ok(())
+        }
+    }
+}
