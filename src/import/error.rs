@@ -7,12 +7,10 @@ use thiserror::Error;
 /// as they are, so each says what went wrong and what the file should look like.
 #[derive(Debug, Error)]
 pub enum ImportError {
-    #[error("无法读取文件“{path}”：{source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The I/O error is part of the message rather than a `source`, so a caller that
+    /// prints the whole error chain does not repeat it.
+    #[error("无法读取文件“{path}”：{error}")]
+    Read { path: String, error: std::io::Error },
 
     #[error("不支持的文件类型“{file_name}”（应为 .xlsx、.xls、.xlsm、.csv 或 .txt 文件）")]
     UnsupportedExtension { file_name: String },

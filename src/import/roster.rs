@@ -80,9 +80,9 @@ impl std::fmt::Display for RowError {
 
 /// Reads a roster file (.xlsx, .xls, .xlsm, .csv or .txt) into a preview.
 pub fn read_roster(path: &std::path::Path) -> Result<RosterPreview, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
+    let bytes = std::fs::read(path).map_err(|error| ImportError::Read {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),

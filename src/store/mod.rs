@@ -46,10 +46,24 @@ pub enum StoreError {
     Invalid { field: String, message: String },
     #[error("找不到{what}")]
     NotFound { what: String },
+    // The underlying errors are part of the message, not a `source`, so printing the
+    // whole chain (the command line does) does not repeat them.
     #[error("数据库错误：{0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("数据库升级失败：{0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(rusqlite_migration::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Sql(error)
+    }
+}
+
+impl From<rusqlite_migration::Error> for StoreError {
+    fn from(error: rusqlite_migration::Error) -> Self {
+        Self::Migration(error)
+    }
 }
 
 impl StoreError {
