@@ -25,7 +25,16 @@ struct Session {
 }
 
 impl Session {
+    /// A session on a ledger created with `init`.
     fn new() -> Self {
+        let session = Self::without_ledger();
+        // Every command but `init` and `demo` needs an existing ledger.
+        session.try_run(&["init"]).unwrap();
+        session
+    }
+
+    /// A session whose ledger file does not exist yet.
+    fn without_ledger() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("ledger.db");
         Self {
@@ -48,7 +57,9 @@ impl Session {
             .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
         match result {
             Ok(()) => Ok(text),
-            Err(error) => Err(format!("{text}错误：{error:#}\n")),
+            Err(error) => {
+                Err(format!("{text}错误：{error:#}\n").replace(self.db.to_str().unwrap(), "<DB>"))
+            }
         }
     }
 
@@ -155,7 +166,13 @@ const ZHANG: &[&str] = &[
 
 #[test]
 fn init_and_members() {
-    let mut session = Session::new();
+    let mut session = Session::without_ledger();
+    // A mistyped --db must not quietly start a new ledger.
+    assert!(
+        session
+            .error(&["balance"])
+            .contains("文件不存在。新建台账请先运行 union-ledger init")
+    );
     session
         .run(&["init"])
         .run(&["init"])
@@ -523,7 +540,7 @@ fn help_works_and_usage_errors_exit_2() {
 
 #[test]
 fn demo_fills_an_empty_ledger_deterministically() {
-    let mut session = Session::new();
+    let mut session = Session::without_ledger();
     session
         .run(&["demo", "--members", "50", "--years", "1", "--seed", "7"])
         .run(&["balance"])

@@ -481,3 +481,19 @@ fn counting_by_day_and_by_scan_agree_after_backdated_entries_and_reversals() {
     let april = ledger.spending_by_category(Period::month(2026, 4)).unwrap();
     assert_eq!((april[0].count, april[0].amount_fen), (-1, -1_000));
 }
+
+#[test]
+fn demo_data_never_mixes_with_a_real_register() {
+    let (mut ledger, _, _) = ledger_with_member();
+    let error = ledger.fill_demo(20, 1, 1, &clock()).unwrap_err();
+    assert!(
+        error.to_string().contains("演示数据只能写入全新的空台账"),
+        "{error}"
+    );
+    assert_eq!(ledger.members().unwrap().len(), 1);
+    assert_eq!(ledger.entry_count().unwrap(), 0);
+    let mut empty = Ledger::open_in_memory(&clock()).unwrap();
+    let summary = empty.fill_demo(20, 1, 1, &clock()).unwrap();
+    assert_eq!(summary.members, 20);
+    assert_eq!(empty.entry_count().unwrap(), summary.entries as i64);
+}

@@ -14,7 +14,7 @@ use super::format::{Align, Table};
 use super::{OutputFormat, parse_amount_option, parse_choice, write_json};
 use crate::core::date::Clock;
 use crate::core::model::PaymentForm;
-use crate::core::money::format_fen;
+use crate::core::money::{format_fen, parse_signed_amount_fen};
 use crate::core::report;
 use crate::store::{CategoryEdit, Ledger};
 
@@ -50,8 +50,8 @@ pub enum FundCommand {
         /// 年度（year）
         #[arg(long)]
         year: i32,
-        /// 年初余额，如 12,000（opening balance）
-        #[arg(long, conflicts_with = "carry")]
+        /// 年初余额，如 12,000；透支时可为负数（opening balance; may be negative）
+        #[arg(long, conflicts_with = "carry", allow_hyphen_values = true)]
         amount: Option<String>,
         /// 清除设置，按上年结余结转（clear: carry the previous year's closing forward）
         #[arg(long)]
@@ -104,7 +104,7 @@ pub fn settings(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     if let Some(name) = &args.union_name {
         ledger.set_union_name(name)?;
     }
@@ -139,7 +139,7 @@ pub fn fund(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     match command {
         FundCommand::List { year, format } => {
             let year = year.unwrap_or_else(|| clock.today().year());
@@ -204,7 +204,10 @@ pub fn fund(
             let chart = Chart::load(&ledger)?;
             let fund = chart.fund("--fund", &fund)?.clone();
             let opening = match (amount, carry) {
-                (Some(text), false) => Some(parse_amount_option("--amount", &text)?),
+                (Some(text), false) => Some(
+                    parse_signed_amount_fen(&text)
+                        .map_err(|error| anyhow::anyhow!("--amount：{error}"))?,
+                ),
                 (None, true) => None,
                 _ => bail!("--amount：请给出年初余额，或用 --carry 改为按上年结余结转"),
             };
@@ -242,7 +245,7 @@ pub fn category(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     let chart = Chart::load(&ledger)?;
     match command {
         CategoryCommand::List { format } => {

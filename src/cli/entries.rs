@@ -342,7 +342,7 @@ fn add(
             )
         })
         .transpose()?;
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let (category, source) = match kind {
         EntryKind::Disbursement => {
@@ -453,7 +453,7 @@ fn reverse(
     if args.reason.trim().is_empty() {
         bail!("--reason：必须填写冲销原因");
     }
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     let original = ledger.entry_by_voucher(&args.voucher)?;
     let handler = handler(&ledger, &args.handler)?;
     let reversal = ledger.reverse_entry(original.id, &args.reason, date, &handler, clock)?;
@@ -596,7 +596,7 @@ fn list(
         .as_deref()
         .map(|text| parse_choice("--kind", text, EntryKind::parse, &EntryKind::expected()))
         .transpose()?;
-    let ledger = Ledger::open(path, clock)?;
+    let ledger = Ledger::open_existing(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let filter = LedgerFilter {
         period,
@@ -749,7 +749,7 @@ pub fn balance(
     if !(1900..=2200).contains(&year) {
         bail!("--year：{year} 不是有效年份");
     }
-    let ledger = Ledger::open(path, clock)?;
+    let ledger = Ledger::open_existing(path, clock)?;
     let balances = ledger.fund_balances(year)?;
     let total = BalanceTotal::of(&balances);
     match args.format {

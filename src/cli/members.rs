@@ -185,7 +185,7 @@ fn add(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let draft = draft_from_args(args)?;
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     ledger.add_member(&draft, clock)?;
     writeln!(
         out,
@@ -292,7 +292,7 @@ fn list(
             )
         })
         .transpose()?;
-    let ledger = Ledger::open(path, clock)?;
+    let ledger = Ledger::open_existing(path, clock)?;
     let members = filter_members(
         ledger.members()?,
         args.search.as_deref(),
@@ -405,7 +405,7 @@ fn import(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let preview = read_roster(&args.file)?;
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_existing(path, clock)?;
     let bad_rows = bad_rows(&preview);
     let mut already_registered = 0;
     for row in &preview.rows {

@@ -91,6 +91,19 @@ pub fn parse_amount_fen(input: &str) -> Result<i64, MoneyError> {
     Ok(fen)
 }
 
+/// Parses an amount that may be negative, such as a fund's opening balance taken over
+/// from overdrawn paper books: `-1,200.50`, `－300`. Entries never use this.
+pub fn parse_signed_amount_fen(input: &str) -> Result<i64, MoneyError> {
+    let trimmed = input.trim();
+    match trimmed
+        .strip_prefix('-')
+        .or_else(|| trimmed.strip_prefix('－'))
+    {
+        Some(rest) => parse_amount_fen(rest).map(|fen| -fen),
+        None => parse_amount_fen(trimmed),
+    }
+}
+
 /// Formats fen as yuan with thousands separators and two decimals: `1,234.50`,
 /// `-300.00`.
 pub fn format_fen(fen: i64) -> String {
@@ -192,6 +205,17 @@ mod tests {
             message.contains("1.234") && message.contains("两位小数"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn signed_amounts_for_opening_balances() {
+        assert_eq!(parse_signed_amount_fen("-1,200.50"), Ok(-120_050));
+        assert_eq!(parse_signed_amount_fen("－300"), Ok(-30_000));
+        assert_eq!(parse_signed_amount_fen("300"), Ok(30_000));
+        assert!(matches!(
+            parse_signed_amount_fen("--3"),
+            Err(MoneyError::Negative(_))
+        ));
     }
 
     #[test]

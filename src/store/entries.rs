@@ -397,72 +397,87 @@ impl Ledger {
     ) -> Result<usize> {
         let created_at = datetime_text(clock.now());
         let today = clock.today();
-        self.write(|tx| {
-            let mut context = EntryWriteContext::default();
-            let last: Option<String> = tx.query_row("SELECT max(date) FROM entries", [], |r| r.get(0))?;
-            context.last_date = last.map(|text| parse_date(0, &text)).transpose()?;
-            let mut statement = tx.prepare(
-                "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen,
-                    delta_fen, payment_form, voucher_year, voucher_seq, handler, note, created_at, fund_cumulative_fen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15)",
-            )?;
-            let mut count = 0usize;
-            for entry in entries {
-                if context.last_date.is_some_and(|last| entry.date < last) {
-                    return Err(StoreError::invalid(
-                        "日期",
-                        format!("批量写入须按日期顺序，{} 早于已有凭证", format_date(entry.date)),
-                    ));
-                }
-                if entry.amount_fen <= 0 || entry.date > today {
-                    return Err(StoreError::invalid("金额或日期", format!("第 {} 笔无效", count + 1)));
-                }
-                context.last_date = Some(entry.date);
-                let year = entry.date.year();
-                let key = (entry.fund_id, year);
-                let cumulative = match context.cumulative.get(&key) {
-                    Some(value) => *value,
-                    None => tx
-                        .query_row(
-                            "SELECT fund_cumulative_fen FROM entries WHERE fund_id = ?1 AND year = ?2
-                             ORDER BY date DESC, id DESC LIMIT 1",
-                            key,
-                            |r| r.get(0),
-                        )
-                        .optional()?
-                        .unwrap_or(0),
-                };
-                let seq = match context.next_seq.get(&year) {
-                    Some(value) => *value,
-                    None => tx.query_row(
-                        "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
-                        [year],
-                        |r| r.get(0),
-                    )?,
-                };
-                let delta = delta_fen(entry.kind, entry.amount_fen, false);
-                statement.execute(rusqlite::params![
-                    entry.kind.code(),
-                    date_text(entry.date),
-                    year,
-                    entry.fund_id,
-                    entry.category_id,
-                    entry.source_id,
-                    entry.member_id,
-                    entry.amount_fen,
-                    delta,
-                    entry.payment_form.code(),
-                    seq,
-                    entry.handler,
-                    entry.note,
-                    created_at,
-                    cumulative + delta,
-                ])?;
-                context.cumulative.insert(key, cumulative + delta);
-                context.next_seq.insert(year, seq + 1);
-                count += 1;
-            }
-            Ok(count)
-        })
+        self.write(|tx| append_in(tx, entries, &created_at, today))
     }
+}
+
+/// Appends entries in date order inside an open transaction (see
+/// [`Ledger::append_entries_in_order`]).
+pub(super) fn append_in(
+    tx: &Transaction<'_>,
+    entries: impl IntoIterator<Item = NewEntry>,
+    created_at: &str,
+    today: NaiveDate,
+) -> Result<usize> {
+    let mut context = EntryWriteContext::default();
+    let last: Option<String> = tx.query_row("SELECT max(date) FROM entries", [], |r| r.get(0))?;
+    context.last_date = last.map(|text| parse_date(0, &text)).transpose()?;
+    let mut statement = tx.prepare(
+            "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen,
+                delta_fen, payment_form, voucher_year, voucher_seq, handler, note, created_at, fund_cumulative_fen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15)",
+        )?;
+    let mut count = 0usize;
+    for entry in entries {
+        if context.last_date.is_some_and(|last| entry.date < last) {
+            return Err(StoreError::invalid(
+                "日期",
+                format!(
+                    "批量写入须按日期顺序，{} 早于已有凭证",
+                    format_date(entry.date)
+                ),
+            ));
+        }
+        if entry.amount_fen <= 0 || entry.date > today {
+            return Err(StoreError::invalid(
+                "金额或日期",
+                format!("第 {} 笔无效", count + 1),
+            ));
+        }
+        context.last_date = Some(entry.date);
+        let year = entry.date.year();
+        let key = (entry.fund_id, year);
+        let cumulative = match context.cumulative.get(&key) {
+            Some(value) => *value,
+            None => tx
+                .query_row(
+                    "SELECT fund_cumulative_fen FROM entries WHERE fund_id = ?1 AND year = ?2
+                         ORDER BY date DESC, id DESC LIMIT 1",
+                    key,
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0),
+        };
+        let seq = match context.next_seq.get(&year) {
+            Some(value) => *value,
+            None => tx.query_row(
+                "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
+                [year],
+                |r| r.get(0),
+            )?,
+        };
+        let delta = delta_fen(entry.kind, entry.amount_fen, false);
+        statement.execute(rusqlite::params![
+            entry.kind.code(),
+            date_text(entry.date),
+            year,
+            entry.fund_id,
+            entry.category_id,
+            entry.source_id,
+            entry.member_id,
+            entry.amount_fen,
+            delta,
+            entry.payment_form.code(),
+            seq,
+            entry.handler,
+            entry.note,
+            created_at,
+            cumulative + delta,
+        ])?;
+        context.cumulative.insert(key, cumulative + delta);
+        context.next_seq.insert(year, seq + 1);
+        count += 1;
+    }
+    Ok(count)
 }

@@ -148,11 +148,7 @@ fn id_for_employee_no(tx: &rusqlite::Connection, employee_no: &str) -> Result<Op
 impl Ledger {
     /// Every member, sorted by 工号.
     pub fn members(&self) -> Result<Vec<Member>> {
-        let mut statement = self.conn().prepare_cached(&format!(
-            "SELECT {MEMBER_COLUMNS} FROM members ORDER BY employee_no, id"
-        ))?;
-        let rows = statement.query_map([], member_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        members_in(self.conn())
     }
 
     pub fn member(&self, id: i64) -> Result<Member> {
@@ -245,32 +241,48 @@ impl Ledger {
             })?;
         }
         let now = datetime_text(clock.now());
-        self.write(|tx| {
-            let mut summary = UpsertSummary::default();
-            for draft in drafts {
-                match id_for_employee_no(tx, &draft.employee_no)? {
-                    Some(id) => {
-                        let current = tx.query_row(
-                            &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"),
-                            [id],
-                            member_from_row,
-                        )?;
-                        if normalized(&current.draft) == normalized(draft) {
-                            summary.unchanged += 1;
-                        } else {
-                            update_member(tx, id, draft, &now)?;
-                            summary.updated += 1;
-                        }
-                    }
-                    None => {
-                        insert_member(tx, draft, &now)?;
-                        summary.added += 1;
-                    }
+        self.write(|tx| upsert_in(tx, drafts, &now))
+    }
+}
+
+/// Adds or updates members by 工号 inside an open transaction.
+pub(super) fn upsert_in(
+    tx: &Transaction<'_>,
+    drafts: &[MemberDraft],
+    now: &str,
+) -> Result<UpsertSummary> {
+    let mut summary = UpsertSummary::default();
+    for draft in drafts {
+        match id_for_employee_no(tx, &draft.employee_no)? {
+            Some(id) => {
+                let current = tx.query_row(
+                    &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"),
+                    [id],
+                    member_from_row,
+                )?;
+                if normalized(&current.draft) == normalized(draft) {
+                    summary.unchanged += 1;
+                } else {
+                    update_member(tx, id, draft, now)?;
+                    summary.updated += 1;
                 }
             }
-            Ok(summary)
-        })
+            None => {
+                insert_member(tx, draft, now)?;
+                summary.added += 1;
+            }
+        }
     }
+    Ok(summary)
+}
+
+/// Every member, sorted by 工号, read through any connection (also inside a transaction).
+pub(super) fn members_in(conn: &rusqlite::Connection) -> Result<Vec<Member>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM members ORDER BY employee_no, id"
+    ))?;
+    let rows = statement.query_map([], member_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// A draft as it would be stored (trimmed), for comparing an import with the register.

@@ -121,8 +121,7 @@ impl Ledger {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|error| StoreError::CannotOpen {
             path: path.to_path_buf(),
@@ -144,6 +143,19 @@ impl Ledger {
             other => other,
         })?;
         Ok(ledger)
+    }
+
+    /// Opens a ledger that must already exist: a mistyped `--db` path is reported
+    /// instead of silently starting a new, empty ledger there.
+    pub fn open_existing(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        if !path.exists() {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: "文件不存在。新建台账请先运行 union-ledger init，或检查 --db 路径"
+                    .to_string(),
+            });
+        }
+        Self::open(path, clock)
     }
 
     /// A fresh ledger in memory, with the default chart: for tests and dry runs.
@@ -308,7 +320,7 @@ fn check_existing_file(path: &Path) -> Result<()> {
         .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
         .map_err(corrupt)?;
     if application_id != schema::APPLICATION_ID {
-        if application_id == 0 && table_count == 0 {
+        if application_id == 0 && table_count == 0 && version == 0 {
             // An empty SQLite database: nothing to lose, it becomes a ledger.
             return Ok(());
         }

@@ -32,7 +32,8 @@ pub struct MemberPicker {
     pub query: String,
     pub selected: Option<i64>,
     highlighted: usize,
-    matches: Vec<usize>,
+    /// Member ids, not register positions: the register is re-sorted when it reloads.
+    matches: Vec<i64>,
     matched_query: Option<String>,
 }
 
@@ -75,15 +76,14 @@ impl MemberPicker {
                 Vec::new()
             } else {
                 data.search_members(&self.query, 8)
+                    .into_iter()
+                    .filter_map(|index| data.members.get(index).map(|m| m.id))
+                    .collect()
             };
             self.highlighted = 0;
             self.matched_query = Some(self.query.clone());
             if response.changed() || self.selected.is_none() {
-                self.selected = self
-                    .matches
-                    .first()
-                    .and_then(|&i| data.members.get(i))
-                    .map(|m| m.id);
+                self.selected = self.matches.first().copied();
             }
         }
         if response.has_focus() && !self.matches.is_empty() {
@@ -100,11 +100,7 @@ impl MemberPicker {
                 self.highlighted = self.highlighted.saturating_sub(1);
             }
             if down || up {
-                self.selected = self
-                    .matches
-                    .get(self.highlighted)
-                    .and_then(|&i| data.members.get(i))
-                    .map(|m| m.id);
+                self.selected = self.matches.get(self.highlighted).copied();
             }
         }
         if !self.query.trim().is_empty() && (response.has_focus() || self.selected.is_none()) {
@@ -112,8 +108,8 @@ impl MemberPicker {
                 ui.colored_label(ui.visuals().error_fg_color, "没有找到匹配的会员");
             } else {
                 let mut clicked = None;
-                for (position, &index) in self.matches.iter().enumerate() {
-                    let Some(member) = data.members.get(index) else {
+                for (position, &id) in self.matches.iter().enumerate() {
+                    let Some(member) = data.member(id) else {
                         continue;
                     };
                     let chosen = self.selected == Some(member.id);

@@ -72,10 +72,10 @@ impl EntryScreen {
         self.focus_first = true;
         self.amount_typed = false;
         self.amount.clear();
-        self.category.set(
-            self.category.selected.unwrap_or_default(),
-            &self.category.query.clone(),
-        );
+        if let Some(category_id) = self.category.selected {
+            let query = self.category.query.clone();
+            self.category.set(category_id, &query);
+        }
     }
 
     pub fn failed(&mut self, error: &StoreError) {

@@ -216,7 +216,12 @@ impl LedgerScreen {
                 self.filter_error = None;
                 self.pending_filter = Some(filter);
             }
-            Err(message) => self.filter_error = Some(message),
+            Err(message) => {
+                // Rows of the last valid filter would be misleading under the error.
+                self.filter_error = Some(message);
+                self.index = None;
+                self.pages.clear();
+            }
         }
         if let Some(error) = &self.filter_error {
             ui.colored_label(ui.visuals().error_fg_color, error);
@@ -435,10 +440,11 @@ impl LedgerScreen {
                     table_row.col(|ui| text(ui, &row.fund_name));
                     table_row.col(|ui| text(ui, &row.item_name));
                     table_row.col(|ui| text(ui, &row.member_name));
-                    let (income, spending) = if row.delta_fen >= 0 {
-                        (format_fen(row.delta_fen), String::new())
-                    } else {
-                        (String::new(), format_fen(-row.delta_fen))
+                    // The column follows the entry's kind; a reversal shows as a negative
+                    // amount in its original's column (红字冲销), as on the printed ledger.
+                    let (income, spending) = match row.entry.kind {
+                        EntryKind::Income => (format_fen(row.delta_fen), String::new()),
+                        EntryKind::Disbursement => (String::new(), format_fen(-row.delta_fen)),
                     };
                     table_row.col(|ui| right(ui, &income));
                     table_row.col(|ui| right(ui, &spending));

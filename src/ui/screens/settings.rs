@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::core::model::PaymentForm;
-use crate::core::money::{format_fen_plain, parse_amount_fen};
+use crate::core::money::{format_fen_plain, parse_amount_fen, parse_signed_amount_fen};
 use crate::core::report;
 use crate::store::CategoryEdit;
 use crate::ui::app::Command;
@@ -154,14 +154,22 @@ impl SettingsScreen {
                     ui.checkbox(&mut row.is_active, "启用");
                     ui.add_sized([120.0, 22.0], egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text(row.carried.as_str()));
                     if ui.button("保存").clicked() {
-                        commands.push(Command::UpdateFund { id: *id, name: row.name.clone(), is_active: row.is_active });
-                        match opening_fen(&row.opening) {
-                            Ok(opening_fen) => commands.push(Command::SetFundOpening {
-                                fund_id: *id,
-                                year: self.opening_year,
-                                opening_fen,
-                            }),
-                            Err(message) => self.error = Some(format!("{}：{message}", row.name)),
+                        // Check the opening first, so a rejected figure saves nothing.
+                        match optional_amount(&row.opening, parse_signed_amount_fen) {
+                            Ok(opening_fen) => {
+                                self.error = None;
+                                commands.push(Command::UpdateFund {
+                                    id: *id,
+                                    name: row.name.clone(),
+                                    is_active: row.is_active,
+                                });
+                                commands.push(Command::SetFundOpening {
+                                    fund_id: *id,
+                                    year: self.opening_year,
+                                    opening_fen,
+                                });
+                            }
+                            Err(message) => self.error = Some(format!("{}：年初余额{message}", row.name)),
                         }
                     }
                     ui.end_row();
@@ -211,13 +219,17 @@ impl SettingsScreen {
 
             ui.add_space(16.0);
             ui.heading("演示数据");
-            if data.entry_count == 0 {
+            if data.entry_count == 0 && data.members.is_empty() {
                 ui.label("台账为空时可载入演示数据（300 名会员、两年收支），便于熟悉功能。");
                 if ui.button("载入演示数据").clicked() {
                     commands.push(Command::LoadDemo);
                 }
             } else {
-                ui.weak(format!("台账已有 {} 笔凭证，不能再载入演示数据。", data.entry_count));
+                ui.weak(format!(
+                    "台账已有 {} 名会员、{} 笔凭证，不能载入演示数据（演示数据只写入全新的空台账）。",
+                    data.members.len(),
+                    data.entry_count
+                ));
             }
         });
     }
@@ -285,7 +297,7 @@ impl SettingsScreen {
         combo.response.accessible_name("发放形式");
         ui.checkbox(&mut row.edit.is_active, "启用");
         if ui.button("保存").clicked() {
-            match opening_fen(&row.standard) {
+            match optional_amount(&row.standard, parse_amount_fen) {
                 Ok(standard) => {
                     let mut edit = row.edit.clone();
                     edit.standard_amount_fen = standard;
@@ -300,9 +312,12 @@ impl SettingsScreen {
 }
 
 /// An optional amount: blank means "not set".
-fn opening_fen(text: &str) -> Result<Option<i64>, String> {
+fn optional_amount(
+    text: &str,
+    parse: fn(&str) -> Result<i64, crate::core::money::MoneyError>,
+) -> Result<Option<i64>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    parse_amount_fen(text).map(Some).map_err(|e| e.to_string())
+    parse(text).map(Some).map_err(|e| e.to_string())
 }
