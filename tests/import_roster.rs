@@ -351,3 +351,45 @@ fn undecodable_text_is_an_error() {
     let error = read_roster_bytes("花名册.csv", b"\xFF\xFE\x00\xD8").unwrap_err();
     assert!(matches!(error, ImportError::Undecodable { .. }), "{error}");
 }
+
+#[test]
+fn reimporting_a_narrower_roster_keeps_what_it_has_no_column_for() {
+    use union_ledger::core::date::FixedClock;
+    use union_ledger::store::Ledger;
+
+    let clock = FixedClock::at_date(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    let mut ledger = Ledger::open_in_memory(&clock).unwrap();
+    let full = union_ledger::import::read_roster_bytes(
+        "full.csv",
+        "工号,姓名,部门,状态,困难等级,困难原因,银行卡号\nA1024,张三丰,内科,退休,特别困难,本人患重病,6222021234567890123\n".as_bytes(),
+    )
+    .unwrap();
+    ledger
+        .upsert_members(&full.drafts_over(&[]), &clock)
+        .unwrap();
+
+    // The HR system's export: only 工号, 姓名 and a new department.
+    let narrow = union_ledger::import::read_roster_bytes(
+        "hr.csv",
+        "工号,姓名,部门\nA1024,张三丰,外科\n".as_bytes(),
+    )
+    .unwrap();
+    let registered: Vec<_> = ledger
+        .members()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.draft)
+        .collect();
+    let summary = ledger
+        .upsert_members(&narrow.drafts_over(&registered), &clock)
+        .unwrap();
+    assert_eq!(summary.updated, 1);
+    let member = ledger.member_by_employee_no("A1024").unwrap().unwrap();
+    assert_eq!(member.department, "外科");
+    assert_eq!(member.status, MemberStatus::Retired);
+    assert_eq!(
+        member.hardship.as_ref().unwrap().level,
+        HardshipLevel::Special
+    );
+    assert_eq!(member.bank_card, "6222021234567890123");
+}

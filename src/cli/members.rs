@@ -420,7 +420,9 @@ fn import(
     let summary = if args.dry_run || refuse {
         None
     } else {
-        Some(ledger.upsert_members(&preview.drafts(), clock)?)
+        // Columns the file lacks keep the registered values.
+        let registered: Vec<_> = ledger.members()?.into_iter().map(|m| m.draft).collect();
+        Some(ledger.upsert_members(&preview.drafts_over(&registered), clock)?)
     };
     let file_name = args.file.display().to_string();
     match args.format {

@@ -33,10 +33,91 @@ pub struct RosterPreview {
 }
 
 impl RosterPreview {
-    /// The valid members, in file order, ready to be saved.
+    /// The valid members, in file order, as read (fields without a column at their
+    /// defaults). For saving over a register use [`RosterPreview::drafts_over`].
     pub fn drafts(&self) -> Vec<MemberDraft> {
         self.rows.iter().map(|row| row.draft.clone()).collect()
     }
+
+    /// The fields the file has a column for.
+    pub fn matched_fields(&self) -> Vec<RosterField> {
+        RosterField::ALL
+            .iter()
+            .copied()
+            .filter(|field| {
+                self.matched_columns
+                    .iter()
+                    .any(|(_, label)| label == field.label())
+            })
+            .collect()
+    }
+
+    /// The members to save over the register, in file order: a member already
+    /// registered (same 工号) keeps every field the file has no column for, so importing
+    /// an HR export with only 工号、姓名、部门 never erases a status, a hardship file or
+    /// a bank card.
+    pub fn drafts_over(&self, registered: &[MemberDraft]) -> Vec<MemberDraft> {
+        let fields = self.matched_fields();
+        let by_employee_no: HashMap<&str, &MemberDraft> = registered
+            .iter()
+            .map(|draft| (draft.employee_no.trim(), draft))
+            .collect();
+        self.rows
+            .iter()
+            .map(
+                |row| match by_employee_no.get(row.draft.employee_no.trim()) {
+                    Some(existing) => merge_over(existing, &row.draft, &fields),
+                    None => row.draft.clone(),
+                },
+            )
+            .collect()
+    }
+}
+
+/// `imported` where the file had a column, `existing` everywhere else.
+pub fn merge_over(
+    existing: &MemberDraft,
+    imported: &MemberDraft,
+    fields: &[RosterField],
+) -> MemberDraft {
+    let has = |field: RosterField| fields.contains(&field);
+    let mut merged = existing.clone();
+    merged.employee_no = imported.employee_no.clone();
+    merged.name = imported.name.clone();
+    if has(RosterField::Gender) {
+        merged.gender = imported.gender;
+    }
+    if has(RosterField::Department) {
+        merged.department = imported.department.clone();
+    }
+    if has(RosterField::Status) {
+        merged.status = imported.status;
+    }
+    if has(RosterField::BirthDate) {
+        merged.birth_date = imported.birth_date;
+    }
+    if has(RosterField::JoinDate) {
+        merged.join_date = imported.join_date;
+    }
+    if has(RosterField::RetirementDate) {
+        merged.retirement_date = imported.retirement_date;
+    }
+    if has(RosterField::Phone) {
+        merged.phone = imported.phone.clone();
+    }
+    if has(RosterField::BankCard) {
+        merged.bank_card = imported.bank_card.clone();
+    }
+    if has(RosterField::IsUnionMember) {
+        merged.is_union_member = imported.is_union_member;
+    }
+    if has(RosterField::DuesPaid) {
+        merged.dues_paid = imported.dues_paid;
+    }
+    if has(RosterField::HardshipLevel) {
+        merged.hardship = imported.hardship.clone();
+    }
+    merged
 }
 
 /// A valid row of the roster.

@@ -178,7 +178,7 @@ impl MembersScreen {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         if self.import.is_open || self.import.preview.is_some() {
-            self.import_ui(ui, commands);
+            self.import_ui(ui, data, commands);
             return;
         }
         if self.editor.is_some() {
@@ -436,7 +436,7 @@ impl MembersScreen {
         }
     }
 
-    fn import_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    fn import_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         ui.heading("导入会员名册");
         ui.weak("支持 Excel（.xlsx/.xls）和 CSV（UTF-8 或 GBK）。表头需含“工号”和“姓名”；已有工号的会员将被更新，不会重复。");
         ui.add_space(6.0);
@@ -515,7 +515,9 @@ impl MembersScreen {
                 .add_enabled(!preview.rows.is_empty(), egui::Button::new(label))
                 .clicked()
             {
-                commands.push(Command::ImportMembers(preview.drafts()));
+                // Columns the file lacks keep the registered values.
+                let registered: Vec<_> = data.members.iter().map(|m| m.draft.clone()).collect();
+                commands.push(Command::ImportMembers(preview.drafts_over(&registered)));
             }
             if ui.button("取消").clicked() {
                 cancel = true;
