@@ -290,3 +290,35 @@ fn opening_balance_set_in_settings_moves_the_fund_balance() {
     harness.run();
     harness.get_by_label("2025 年");
 }
+
+/// A clock the test can move forward while the window stays open.
+struct MovableClock(std::sync::Mutex<chrono::NaiveDateTime>);
+
+impl union_ledger::core::date::Clock for MovableClock {
+    fn now(&self) -> chrono::NaiveDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[test]
+fn a_window_left_open_over_new_year_moves_to_the_new_year() {
+    let (_dir, path) = temp_ledger();
+    let new_years_eve = NaiveDate::from_ymd_opt(2026, 12, 31)
+        .unwrap()
+        .and_hms_opt(23, 59, 0)
+        .unwrap();
+    let clock = Arc::new(MovableClock(std::sync::Mutex::new(new_years_eve)));
+    let app_clock = clock.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            LedgerApp::new(path, app_clock, Box::new(ScriptedDialogs::default()))
+        });
+    nav(&mut harness, "登记");
+    assert_eq!(harness.state().entry.date, "2026-12-31");
+    *clock.0.lock().unwrap() = new_years_eve + chrono::Duration::minutes(2);
+    nav(&mut harness, "首页");
+    harness.get_by_label("2027 年各项资金");
+    assert_eq!(harness.state().entry.date, "2027-01-01");
+}

@@ -176,6 +176,7 @@ impl LedgerApp {
 
     /// Draws one frame, then applies what the clerk asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.follow_the_date();
         let mut commands = std::mem::take(&mut self.commands);
         self.top_bar_ui(ui, &mut commands);
         self.status_bar_ui(ui);
@@ -461,6 +462,24 @@ impl LedgerApp {
                 }
                 self.notice = Some(Notice::Error(message));
             }
+        }
+    }
+
+    /// A window left open over midnight (or over New Year) moves to the new day: this
+    /// year's figures, this quarter's totals, and the entry form's default date.
+    fn follow_the_date(&mut self) {
+        let today = self.clock.today();
+        let Some(previous) = self.session.as_ref().and_then(|s| s.data.today) else {
+            return;
+        };
+        if previous == today {
+            return;
+        }
+        if self.entry.date == crate::core::date::format_date(previous) {
+            self.entry.date = crate::core::date::format_date(today);
+        }
+        if let Err(error) = self.refresh(today) {
+            self.notice = Some(Notice::Error(error.to_string()));
         }
     }
 

@@ -1,7 +1,7 @@
 //! 登记: the fast entry form. Keyboard only: Tab moves through the fields, Enter saves
 //! and starts the next entry with the same category and date.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::core::date::{format_date, parse_date};
 use crate::core::model::{Entry, EntryKind, NewEntry, PaymentForm};
@@ -313,7 +313,15 @@ impl EntryScreen {
                     );
                     if let Some(balance) = self.fund_id.and_then(|id| data.fund_balance(id)) {
                         ui.weak(format!("当前余额 {} 元", format_fen(balance)));
-                        if let Ok(amount) = parse_amount_fen(&self.amount) {
+                        // The preview is this year's balance; an entry dated in another
+                        // year moves that year's books, so it gets a warning instead.
+                        let entry_year = parse_date(&self.date).ok().map(|d| d.year());
+                        if entry_year.is_some_and(|year| year != data.year) {
+                            ui.colored_label(
+                                ui.visuals().warn_fg_color,
+                                format!("注意：日期不在 {} 年，将记入该年度的账", data.year),
+                            );
+                        } else if let Ok(amount) = parse_amount_fen(&self.amount) {
                             let after = match self.kind {
                                 EntryKind::Income => balance + amount,
                                 EntryKind::Disbursement => balance - amount,
