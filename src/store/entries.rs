@@ -42,6 +42,18 @@ pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(Entry, String)>
     ))
 }
 
+/// One entry by id through any connection (also inside a transaction).
+fn entry_in(conn: &rusqlite::Connection, id: i64) -> Result<Entry> {
+    conn.query_row(
+        &format!("SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?1"),
+        [id],
+        entry_from_row,
+    )
+    .optional()?
+    .map(|(entry, _)| entry)
+    .ok_or_else(|| StoreError::not_found(format!("凭证（编号 {id}）")))
+}
+
 /// The first and last day of a date's year, as stored text.
 fn year_bounds(date: NaiveDate) -> (String, String) {
     let year = date.year();
@@ -265,55 +277,59 @@ impl Ledger {
         if reason.is_empty() {
             return Err(StoreError::invalid("冲销原因", "必须填写"));
         }
-        let original = self.entry(entry_id)?;
-        if original.reverses_entry_id.is_some() {
-            return Err(StoreError::invalid(
-                "凭证",
-                format!("{} 本身是冲销凭证，不能再冲销", original.voucher_no()),
-            ));
-        }
-        if let Some(reversal) = original.reversed_by_entry_id {
-            let reversal = self.entry(reversal)?;
-            return Err(StoreError::invalid(
-                "凭证",
-                format!(
-                    "{} 已被 {} 冲销",
-                    original.voucher_no(),
-                    reversal.voucher_no()
-                ),
-            ));
-        }
-        if date < original.date {
-            return Err(StoreError::invalid(
-                "冲销日期",
-                format!(
-                    "{} 早于原凭证日期 {}",
-                    format_date(date),
-                    format_date(original.date)
-                ),
-            ));
-        }
-        if date > clock.today() {
-            return Err(StoreError::invalid(
-                "冲销日期",
-                format!("{} 晚于今天", format_date(date)),
-            ));
-        }
-        let reversal = NewEntry {
-            kind: original.kind,
-            date,
-            fund_id: original.fund_id,
-            category_id: original.category_id,
-            source_id: original.source_id,
-            member_id: original.member_id,
-            amount_fen: original.amount_fen,
-            payment_form: original.payment_form,
-            handler: handler.to_string(),
-            note: format!("冲销 {}：{reason}", original.voucher_no()),
-        };
         let created_at = datetime_text(clock.now());
-        let id =
-            self.write(|tx| insert_entry(tx, &reversal, Some((entry_id, reason)), &created_at))?;
+        let today = clock.today();
+        // The checks run inside the writing transaction, so two windows reversing the
+        // same entry at once get the clear message, not a constraint error.
+        let id = self.write(|tx| {
+            let original = entry_in(tx, entry_id)?;
+            if original.reverses_entry_id.is_some() {
+                return Err(StoreError::invalid(
+                    "凭证",
+                    format!("{} 本身是冲销凭证，不能再冲销", original.voucher_no()),
+                ));
+            }
+            if let Some(reversal) = original.reversed_by_entry_id {
+                let reversal = entry_in(tx, reversal)?;
+                return Err(StoreError::invalid(
+                    "凭证",
+                    format!(
+                        "{} 已被 {} 冲销",
+                        original.voucher_no(),
+                        reversal.voucher_no()
+                    ),
+                ));
+            }
+            if date < original.date {
+                return Err(StoreError::invalid(
+                    "冲销日期",
+                    format!(
+                        "{} 早于原凭证日期 {}",
+                        format_date(date),
+                        format_date(original.date)
+                    ),
+                ));
+            }
+            if date > today {
+                return Err(StoreError::invalid(
+                    "冲销日期",
+                    format!("{} 晚于今天", format_date(date)),
+                ));
+            }
+            let reversal = NewEntry {
+                kind: original.kind,
+                date,
+                fund_id: original.fund_id,
+                category_id: original.category_id,
+                source_id: original.source_id,
+                member_id: original.member_id,
+                amount_fen: original.amount_fen,
+                payment_form: original.payment_form,
+                handler: handler.to_string(),
+                note: format!("冲销 {}：{reason}", original.voucher_no()),
+            };
+            insert_entry(tx, &reversal, Some((entry_id, reason)), &created_at)
+        })?;
         self.entry(id)
     }
 
