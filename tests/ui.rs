@@ -322,3 +322,50 @@ fn a_window_left_open_over_new_year_moves_to_the_new_year() {
     harness.get_by_label("2027 年各项资金");
     assert_eq!(harness.state().entry.date, "2027-01-01");
 }
+
+#[test]
+fn open_another_ledger_by_typed_path_and_refuse_a_foreign_one() {
+    let (dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+
+    // A foreign file: refused with a message, the current ledger stays open.
+    let foreign = dir.path().join("照片.db");
+    std::fs::write(&foreign, "不是台账".repeat(40)).unwrap();
+    harness.get_by_label("打开台账…").click();
+    harness.run();
+    harness.get_by(placeholder("台账文件路径")).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by(placeholder("台账文件路径"))
+        .type_text(foreign.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("打开").click();
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .error_dialog
+            .as_ref()
+            .unwrap()
+            .contains("不是工会台账文件")
+    );
+    assert_eq!(harness.state().db_path, path);
+    harness.get_by_label("知道了").click();
+    harness.run();
+
+    // A path with no file: a new, empty ledger is created there and opened.
+    let second = dir.path().join("2027.db");
+    harness.get_by(placeholder("台账文件路径")).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by(placeholder("台账文件路径"))
+        .type_text(second.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("打开").click();
+    harness.run();
+    assert_eq!(harness.state().db_path, second);
+    assert!(harness.state().open_dialog.is_none());
+    harness.get_by_label_contains("这是一本新台账");
+}

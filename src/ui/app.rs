@@ -85,7 +85,12 @@ pub enum Command {
         edit: CategoryEdit,
     },
     LoadDemo,
+    /// Show the 打开或新建台账 dialog.
+    ShowOpenDialog,
+    /// Ask the native dialog for a ledger file, into the open dialog's path.
     PickLedger,
+    /// Open (or create) the ledger at this path; the current one stays open on failure.
+    OpenLedger(PathBuf),
 }
 
 /// What happened after a command, shown in the status bar.
@@ -116,6 +121,8 @@ pub struct LedgerApp {
     pub notice: Option<Notice>,
     /// An error the clerk must acknowledge.
     pub error_dialog: Option<String>,
+    /// The path typed in the 打开或新建台账 dialog, while it is shown.
+    pub open_dialog: Option<String>,
     commands: Vec<Command>,
     clock: Arc<dyn Clock>,
     dialogs: Box<dyn FileDialogs>,
@@ -137,6 +144,7 @@ impl LedgerApp {
             settings: SettingsScreen::default(),
             notice: None,
             error_dialog: None,
+            open_dialog: None,
             commands: Vec::new(),
             clock,
             dialogs,
@@ -159,6 +167,7 @@ impl LedgerApp {
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
+                self.open_dialog = None;
             }
             Err(error) if self.session.is_some() => self.error_dialog = Some(error.to_string()),
             Err(error) => self.open_error = Some(error.to_string()),
@@ -194,6 +203,7 @@ impl LedgerApp {
                 }
             }
         });
+        self.open_dialog_ui(ui, &mut commands);
         self.error_dialog_ui(ui);
         let had_commands = !commands.is_empty();
         for command in commands {
@@ -239,7 +249,7 @@ impl LedgerApp {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button("打开台账…").clicked() {
-                        commands.push(Command::PickLedger);
+                        commands.push(Command::ShowOpenDialog);
                     }
                 });
             });
@@ -279,9 +289,44 @@ impl LedgerApp {
             );
             ui.add_space(12.0);
             if ui.button("打开其他台账文件…").clicked() {
-                commands.push(Command::PickLedger);
+                commands.push(Command::ShowOpenDialog);
             }
         });
+    }
+
+    /// 打开或新建台账: a path typed or picked; a path with no file creates a new ledger.
+    fn open_dialog_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(path) = self.open_dialog.as_mut() else {
+            return;
+        };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("open_dialog")).show(ui.ctx(), |ui| {
+            ui.set_width(560.0);
+            ui.heading("打开或新建台账");
+            ui.weak("填写台账文件的路径，或点“浏览…”选择。路径上没有文件时，将新建一本空台账。");
+            ui.add_space(6.0);
+            ui.add(
+                egui::TextEdit::singleline(path)
+                    .id_salt("open_path")
+                    .hint_text("台账文件路径")
+                    .desired_width(540.0),
+            );
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("打开").clicked() && !path.trim().is_empty() {
+                    commands.push(Command::OpenLedger(PathBuf::from(path.trim())));
+                }
+                if ui.button("浏览…").clicked() {
+                    commands.push(Command::PickLedger);
+                }
+                if ui.button("取消").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.open_dialog = None;
+        }
     }
 
     fn error_dialog_ui(&mut self, ui: &mut egui::Ui) {
@@ -309,10 +354,18 @@ impl LedgerApp {
                 self.screen = screen;
                 return;
             }
+            Command::ShowOpenDialog => {
+                self.open_dialog = Some(self.db_path.display().to_string());
+                return;
+            }
             Command::PickLedger => {
                 if let Some(path) = self.dialogs.pick_ledger() {
-                    self.open(path);
+                    self.open_dialog = Some(path.display().to_string());
                 }
+                return;
+            }
+            Command::OpenLedger(path) => {
+                self.open(path);
                 return;
             }
             Command::PickRoster => {
@@ -443,6 +496,8 @@ impl LedgerApp {
                 super::demo::load_demo(&mut session.ledger, clock).map_err(|e| e.to_string())
             }
             Command::GoTo(_)
+            | Command::ShowOpenDialog
+            | Command::OpenLedger(_)
             | Command::PickLedger
             | Command::PickRoster
             | Command::PreviewRoster(_) => return,
