@@ -62,7 +62,7 @@ fn year_bounds(date: NaiveDate) -> (String, String) {
 
 /// Where the next entry of each fund and year continues from during a bulk insert.
 #[derive(Debug, Default)]
-pub struct EntryWriteContext {
+struct EntryWriteContext {
     cumulative: HashMap<(i64, i32), i64>,
     next_seq: HashMap<i32, i64>,
     last_date: Option<NaiveDate>,
@@ -486,8 +486,8 @@ pub(super) fn append_in(
             delta,
             entry.payment_form.code(),
             seq,
-            entry.handler,
-            entry.note,
+            entry.handler.trim(),
+            entry.note.trim(),
             created_at,
             cumulative + delta,
         ])?;

@@ -11,7 +11,6 @@ pub mod schema;
 
 pub use chart::CategoryEdit;
 pub use demo::DemoSummary;
-pub use entries::EntryWriteContext;
 pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;
 

@@ -105,11 +105,6 @@ impl LedgerScreen {
         })
     }
 
-    /// The first and last row the last frame drew.
-    pub fn wanted_rows(&self) -> Option<(i64, i64)> {
-        self.wanted
-    }
-
     /// Shows one member's entries.
     pub fn show_member(&mut self, member_id: i64, data: &LedgerData) {
         *self = Self::default();
