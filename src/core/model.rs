@@ -91,6 +91,7 @@ labelled_enum!(
         Transfer => "transfer", "转账", ["银行转账", "转帐", "bank"];
         Goods => "goods", "实物", ["物品", "礼品"];
         GoodsVoucher => "goods_voucher", "提货券", ["提货卷", "实物券"];
+        ShoppingCard => "shopping_card", "购物卡", ["购物券", "商场卡", "储值卡"];
     }
 );
 
