@@ -224,6 +224,43 @@ pub struct NewEntry {
     pub note: String,
 }
 
+/// A decision that authorises a payout: the 工会委员会 meeting and who approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub decided_on: NaiveDate,
+    /// The minutes number (会议纪要号), e.g. "2026-03".
+    pub minutes_no: String,
+    pub approver: String,
+}
+
+impl Approval {
+    /// "2026-01-05 第 2026-03 号纪要（张主席）".
+    pub fn describe(&self) -> String {
+        let approver = if self.approver.trim().is_empty() {
+            String::new()
+        } else {
+            format!("，{}批准", self.approver.trim())
+        };
+        format!(
+            "{} 纪要 {}{approver}",
+            self.decided_on.format("%Y-%m-%d"),
+            self.minutes_no.trim()
+        )
+    }
+}
+
+/// What an entry may carry besides its figures: the event it pays for, the decision
+/// that approved it, and, when it breaks a rule, the clerk's written reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryExtras {
+    /// What the payout is for (the illness, the relative), compared by the
+    /// once-per-event rule.
+    pub event: String,
+    pub approval: Option<Approval>,
+    /// The written reason for saving over a rule (超标准说明).
+    pub override_reason: String,
+}
+
 /// A saved entry. Never edited or deleted; a correction is a reversal entry that
 /// points at the original.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -248,6 +285,15 @@ pub struct Entry {
     pub reverses_entry_id: Option<i64>,
     /// Set on a reversed entry: the reversal that cancelled it.
     pub reversed_by_entry_id: Option<i64>,
+    pub approval_id: Option<i64>,
+    /// The holiday batch the entry was written by.
+    pub batch_id: Option<i64>,
+    /// The visit the entry was given at.
+    pub visit_id: Option<i64>,
+    /// What the payout is for (the illness, the relative).
+    pub event: String,
+    /// Set when the entry was saved over a rule: the clerk's written reason.
+    pub override_reason: String,
 }
 
 impl Entry {

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+pub use crate::core::model::Approval;
 use crate::core::model::PaymentForm;
 
 /// The built-in reasons the app recognises (for reminders); a union may add its own,
@@ -44,31 +45,6 @@ impl VisitReason {
 
 /// The relatives a death visit may concern.
 pub const RELATIONS: &[&str] = &["配偶", "父亲", "母亲", "子女", "配偶父母"];
-
-/// A decision that authorises a payout: the 工会委员会 meeting and who approved it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Approval {
-    pub decided_on: NaiveDate,
-    /// The minutes number (会议纪要号), e.g. "2026-03".
-    pub minutes_no: String,
-    pub approver: String,
-}
-
-impl Approval {
-    /// "2026-01-05 第 2026-03 号纪要（张主席）".
-    pub fn describe(&self) -> String {
-        let approver = if self.approver.trim().is_empty() {
-            String::new()
-        } else {
-            format!("，{}批准", self.approver.trim())
-        };
-        format!(
-            "{} 纪要 {}{approver}",
-            self.decided_on.format("%Y-%m-%d"),
-            self.minutes_no.trim()
-        )
-    }
-}
 
 /// Money given at a visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -196,12 +196,7 @@ impl Ledger {
 
     /// The whole category tree, groups and items, in the clerk's order.
     pub fn categories(&self) -> Result<Vec<Category>> {
-        let mut statement = self.conn().prepare_cached(&format!(
-            "SELECT {CATEGORY_COLUMNS} FROM categories
-             ORDER BY ifnull(parent_id, id), parent_id IS NOT NULL, sort_order, id"
-        ))?;
-        let rows = statement.query_map([], category_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        categories_in(self.conn())
     }
 
     pub fn category(&self, id: i64) -> Result<Category> {
@@ -327,4 +322,14 @@ fn validate_category(edit: &CategoryEdit) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The category tree, each group followed by its items, through any connection.
+pub(super) fn categories_in(conn: &rusqlite::Connection) -> Result<Vec<Category>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {CATEGORY_COLUMNS} FROM categories
+         ORDER BY ifnull(parent_id, id), parent_id IS NOT NULL, sort_order, id"
+    ))?;
+    let rows = statement.query_map([], category_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

@@ -7,17 +7,20 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Row, Transaction};
 
 use super::codec::{date_text, datetime_text, parse_code, parse_date, parse_datetime};
+use super::policy;
 use super::{Ledger, Result, StoreError};
 use crate::core::date::{Clock, Period, format_date};
-use crate::core::model::{Entry, EntryKind, NewEntry, PaymentForm, delta_fen};
+use crate::core::model::{Entry, EntryExtras, EntryKind, NewEntry, PaymentForm, delta_fen};
 use crate::core::money::{MAX_AMOUNT_FEN, format_fen};
+use crate::core::policy::Finding;
 use crate::core::report::CategoryAmount;
 
 pub(super) const ENTRY_COLUMNS: &str = "e.id, e.kind, e.date, e.fund_id, e.category_id, e.source_id, e.member_id,
     e.amount_fen, e.payment_form, e.voucher_year, e.voucher_seq, e.handler, e.note, e.created_at,
-    e.reverses_entry_id, (SELECT r.id FROM entries r WHERE r.reverses_entry_id = e.id), e.reversal_reason";
+    e.reverses_entry_id, (SELECT r.id FROM entries r WHERE r.reverses_entry_id = e.id), e.reversal_reason,
+    e.approval_id, e.batch_id, e.visit_id, e.event, e.override_reason";
 
-/// Reads an entry from the first 17 columns of a row selected with [`ENTRY_COLUMNS`].
+/// Reads an entry from the first 22 columns of a row selected with [`ENTRY_COLUMNS`].
 pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(Entry, String)> {
     Ok((
         Entry {
@@ -37,6 +40,11 @@ pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(Entry, String)>
             created_at: parse_datetime(13, &row.get::<_, String>(13)?)?,
             reverses_entry_id: row.get(14)?,
             reversed_by_entry_id: row.get(15)?,
+            approval_id: row.get(17)?,
+            batch_id: row.get(18)?,
+            visit_id: row.get(19)?,
+            event: row.get(20)?,
+            override_reason: row.get(21)?,
         },
         row.get(16)?,
     ))
@@ -70,12 +78,24 @@ struct EntryWriteContext {
 
 /// Inserts one validated entry: next voucher number of its year, running total after
 /// the entries dated on or before it, later entries of the same fund and year moved on.
-fn insert_entry(
+/// What links an inserted entry to the rest of the books.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct EntryLinks<'a> {
+    pub reverses: Option<(i64, &'a str)>,
+    pub approval_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub visit_id: Option<i64>,
+    pub event: &'a str,
+    pub override_reason: &'a str,
+}
+
+pub(super) fn insert_entry(
     tx: &Transaction<'_>,
     entry: &NewEntry,
-    reverses: Option<(i64, &str)>,
+    links: EntryLinks<'_>,
     created_at: &str,
 ) -> Result<i64> {
+    let reverses = links.reverses;
     let delta = delta_fen(entry.kind, entry.amount_fen, reverses.is_some());
     let year = entry.date.year();
     let date = date_text(entry.date);
@@ -103,8 +123,9 @@ fn insert_entry(
     tx.execute(
         "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
             payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
-            fund_cumulative_fen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            fund_cumulative_fen, approval_id, batch_id, visit_id, event, override_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21, ?22)",
         rusqlite::params![
             entry.kind.code(),
             date,
@@ -123,13 +144,22 @@ fn insert_entry(
             reverses.map(|(id, _)| id),
             reverses.map(|(_, reason)| reason.trim()).unwrap_or(""),
             previous + delta,
+            links.approval_id,
+            links.batch_id,
+            links.visit_id,
+            links.event.trim(),
+            links.override_reason.trim(),
         ],
     )?;
     Ok(tx.last_insert_rowid())
 }
 
 /// Checks an entry against the chart and the register; the error names the field.
-fn validate_entry(tx: &Transaction<'_>, entry: &NewEntry, today: NaiveDate) -> Result<()> {
+pub(super) fn validate_entry(
+    tx: &rusqlite::Connection,
+    entry: &NewEntry,
+    today: NaiveDate,
+) -> Result<()> {
     if entry.amount_fen <= 0 {
         return Err(StoreError::invalid("金额", "必须大于 0"));
     }
@@ -253,13 +283,34 @@ fn validate_entry(tx: &Transaction<'_>, entry: &NewEntry, today: NaiveDate) -> R
 
 impl Ledger {
     /// Records an entry and returns it as saved, with its voucher number.
+    /// Records an entry and returns it as saved, with its voucher number. The
+    /// union's rules are checked: a breach refuses the entry (see
+    /// [`Ledger::add_entry_with`] to save over it with a reason).
     pub fn add_entry(&mut self, entry: &NewEntry, clock: &dyn Clock) -> Result<Entry> {
+        self.add_entry_with(entry, &EntryExtras::default(), clock)
+    }
+
+    /// Records an entry with its event, approval and, when it breaks a rule, the
+    /// written reason to save it anyway. Without a reason a breach refuses the entry
+    /// with every finding; with one, the entry keeps the reason and the rules broken.
+    pub fn add_entry_with(
+        &mut self,
+        entry: &NewEntry,
+        extras: &EntryExtras,
+        clock: &dyn Clock,
+    ) -> Result<Entry> {
         let created_at = datetime_text(clock.now());
         let id = self.write(|tx| {
             validate_entry(tx, entry, clock.today())?;
-            insert_entry(tx, entry, None, &created_at)
+            insert_checked(tx, entry, extras, None, None, &created_at)
         })?;
         self.entry(id)
+    }
+
+    /// What the union's rules say about an entry before it is saved: breaches and
+    /// warnings, with the numbers. Income and entries without a category have none.
+    pub fn check_entry(&self, entry: &NewEntry, event: &str) -> Result<Vec<Finding>> {
+        policy::check_in(self.conn(), entry, event)
     }
 
     /// Cancels an entry with a reversal entry dated `date` that points at it. The
@@ -328,7 +379,17 @@ impl Ledger {
                 handler: handler.to_string(),
                 note: format!("冲销 {}：{reason}", original.voucher_no()),
             };
-            insert_entry(tx, &reversal, Some((entry_id, reason)), &created_at)
+            insert_entry(
+                tx,
+                &reversal,
+                EntryLinks {
+                    reverses: Some((entry_id, reason)),
+                    batch_id: original.batch_id,
+                    visit_id: original.visit_id,
+                    ..EntryLinks::default()
+                },
+                &created_at,
+            )
         })?;
         self.entry(id)
     }
@@ -496,4 +557,57 @@ pub(super) fn append_in(
         count += 1;
     }
     Ok(count)
+}
+
+/// Checks an entry against the union's rules inside the writing transaction and
+/// inserts it: a breach without a written reason refuses it; a breach with one also
+/// needs an approval, and the rules broken are kept beside the entry. Payouts written
+/// earlier in the same transaction are counted, as they are already in it.
+pub(super) fn insert_checked(
+    tx: &Transaction<'_>,
+    entry: &NewEntry,
+    extras: &EntryExtras,
+    batch_id: Option<i64>,
+    visit_id: Option<i64>,
+    created_at: &str,
+) -> Result<i64> {
+    let findings = policy::check_in(tx, entry, &extras.event)?;
+    let breaches: Vec<&Finding> = findings.iter().filter(|f| f.is_breach()).collect();
+    let reason = extras.override_reason.trim();
+    if !breaches.is_empty() && reason.is_empty() {
+        return Err(StoreError::PolicyBreach {
+            findings: breaches.into_iter().cloned().collect(),
+        });
+    }
+    let approval_id = match &extras.approval {
+        Some(approval) => Some(policy::approval_id_in(tx, approval)?),
+        None if !breaches.is_empty() => {
+            return Err(StoreError::invalid(
+                "审批",
+                "超标准发放必须填写审批依据（工会委员会决议日期和纪要编号）",
+            ));
+        }
+        None => None,
+    };
+    let id = insert_entry(
+        tx,
+        entry,
+        EntryLinks {
+            approval_id,
+            batch_id,
+            visit_id,
+            event: &extras.event,
+            // A reason given where nothing was broken is not an override.
+            override_reason: if breaches.is_empty() { "" } else { reason },
+            ..EntryLinks::default()
+        },
+        created_at,
+    )?;
+    for (seq, breach) in breaches.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO entry_breaches (entry_id, seq, rule_id, rule_name, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (id, seq as i64, breach.rule_id, &breach.rule_name, &breach.message),
+        )?;
+    }
+    Ok(id)
 }

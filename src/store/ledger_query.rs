@@ -274,29 +274,29 @@ impl Ledger {
         let mut raw: Vec<(LedgerRow, i64, i32)> = statement
             .query_map(rusqlite::params_from_iter(params), |row| {
                 let (entry, reversal_reason) = entry_from_row(row)?;
-                let category: Option<String> = row.get(18)?;
-                let group: Option<String> = row.get(19)?;
-                let source: Option<String> = row.get(20)?;
+                let category: Option<String> = row.get(23)?;
+                let group: Option<String> = row.get(24)?;
+                let source: Option<String> = row.get(25)?;
                 let item_name = match (group, category, source) {
                     (Some(group), Some(category), _) => format!("{group} / {category}"),
                     (None, Some(category), _) => category,
                     (_, None, Some(source)) => source,
                     _ => String::new(),
                 };
-                let cumulative: i64 = row.get(26)?;
-                let year: i32 = row.get(27)?;
+                let cumulative: i64 = row.get(31)?;
+                let year: i32 = row.get(32)?;
                 Ok((
                     LedgerRow {
                         voucher_no: entry.voucher_no(),
                         entry,
                         reversal_reason,
-                        fund_name: row.get(17)?,
+                        fund_name: row.get(22)?,
                         item_name,
-                        account_code: row.get::<_, Option<String>>(21)?.unwrap_or_default(),
-                        member_name: row.get::<_, Option<String>>(22)?.unwrap_or_default(),
-                        employee_no: row.get::<_, Option<String>>(23)?.unwrap_or_default(),
-                        department: row.get::<_, Option<String>>(24)?.unwrap_or_default(),
-                        delta_fen: row.get(25)?,
+                        account_code: row.get::<_, Option<String>>(26)?.unwrap_or_default(),
+                        member_name: row.get::<_, Option<String>>(27)?.unwrap_or_default(),
+                        employee_no: row.get::<_, Option<String>>(28)?.unwrap_or_default(),
+                        department: row.get::<_, Option<String>>(29)?.unwrap_or_default(),
+                        delta_fen: row.get(30)?,
                         balance_after_fen: 0,
                     },
                     cumulative,

@@ -152,14 +152,7 @@ impl Ledger {
     }
 
     pub fn member(&self, id: i64) -> Result<Member> {
-        self.conn()
-            .query_row(
-                &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"),
-                [id],
-                member_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::not_found(format!("会员（编号 {id}）")))
+        member_in(self.conn(), id)
     }
 
     pub fn member_by_employee_no(&self, employee_no: &str) -> Result<Option<Member>> {
@@ -283,6 +276,17 @@ pub(super) fn members_in(conn: &rusqlite::Connection) -> Result<Vec<Member>> {
     ))?;
     let rows = statement.query_map([], member_from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One member by id through any connection (also inside a transaction).
+pub(super) fn member_in(conn: &rusqlite::Connection, id: i64) -> Result<Member> {
+    conn.query_row(
+        &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"),
+        [id],
+        member_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::not_found(format!("会员（编号 {id}）")))
 }
 
 /// A draft as it would be stored (trimmed), for comparing an import with the register.

@@ -1,18 +1,25 @@
 //! The only place with SQL. A [`Ledger`] is one open ledger file; every public
 //! operation that writes is one transaction.
 
+mod batches;
 mod chart;
 mod codec;
 mod demo;
 mod entries;
 mod ledger_query;
 mod members;
+mod policy;
+mod reminders;
 pub mod schema;
+mod visits;
 
+pub use batches::BatchRecipient;
 pub use chart::CategoryEdit;
 pub use demo::DemoSummary;
 pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;
+pub use policy::{PresetSummary, RecordedBreach};
+pub use visits::VisitFilter;
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +50,10 @@ pub enum StoreError {
     Busy { path: PathBuf },
     #[error("{field}：{message}")]
     Invalid { field: String, message: String },
+    #[error("{}", breach_text(findings))]
+    PolicyBreach {
+        findings: Vec<crate::core::policy::Finding>,
+    },
     #[error("找不到{what}")]
     NotFound { what: String },
     // The underlying errors are part of the message, not a `source`, so printing the
@@ -51,6 +62,15 @@ pub enum StoreError {
     Sql(rusqlite::Error),
     #[error("数据库升级失败：{0}")]
     Migration(rusqlite_migration::Error),
+}
+
+fn breach_text(findings: &[crate::core::policy::Finding]) -> String {
+    let listed = findings
+        .iter()
+        .map(|finding| finding.to_string())
+        .collect::<Vec<_>>()
+        .join("；");
+    format!("违反发放规则：{listed}。如确需发放，请填写超标准说明并注明审批依据。")
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -391,6 +411,15 @@ fn seed_chart(tx: &Transaction<'_>, clock: &dyn Clock) -> Result<()> {
             )?;
         }
     }
+    // Visit reasons were created by the migration before the chart existed; link each
+    // to its 五必访 item now.
+    tx.execute(
+        "UPDATE visit_reasons SET category_id =
+            (SELECT c.id FROM categories c JOIN categories g ON g.id = c.parent_id
+             WHERE c.name = visit_reasons.name AND g.name = '五必访')
+         WHERE category_id IS NULL",
+        [],
+    )?;
     for (order, source) in seed::INCOME_SOURCES.iter().enumerate() {
         tx.execute(
             "INSERT INTO income_sources (name, default_fund_id, account_code, sort_order) VALUES (?1, ?2, ?3, ?4)",

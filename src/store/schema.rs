@@ -203,10 +203,141 @@ CREATE TRIGGER entry_day_counts_no_delete BEFORE DELETE ON entry_day_counts BEGI
 END;
 "#;
 
+/// Version 3, the union's rules and what they govern: the editable rule set, approvals
+/// (工会委员会 decisions), visits (五必访) with an editable list of reasons, holiday
+/// batches, and on each entry the approval, batch and visit it belongs to, the event it
+/// pays for, and, when it was saved over a rule, the written reason and the rules broken
+/// as they read at the time.
+const V3: &str = r#"
+CREATE TABLE rules (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    category_ids TEXT NOT NULL,
+    rule_check   TEXT NOT NULL,
+    is_active    INTEGER NOT NULL DEFAULT 1,
+    sort_order   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE approvals (
+    id         INTEGER PRIMARY KEY,
+    decided_on TEXT NOT NULL,
+    minutes_no TEXT NOT NULL CHECK (length(trim(minutes_no)) > 0),
+    approver   TEXT NOT NULL DEFAULT '',
+    UNIQUE (decided_on, minutes_no, approver)
+) STRICT;
+
+CREATE TABLE visit_reasons (
+    id             INTEGER PRIMARY KEY,
+    code           TEXT UNIQUE,
+    name           TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    category_id    INTEGER REFERENCES categories(id),
+    needs_relation INTEGER NOT NULL DEFAULT 0,
+    can_stay_open  INTEGER NOT NULL DEFAULT 0,
+    is_active      INTEGER NOT NULL DEFAULT 1,
+    sort_order     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX visit_reasons_category ON visit_reasons (category_id);
+
+INSERT INTO visit_reasons (code, name, category_id, needs_relation, can_stay_open, sort_order)
+SELECT r.code, r.name,
+       (SELECT c.id FROM categories c JOIN categories g ON g.id = c.parent_id
+        WHERE c.name = r.name AND g.name = '五必访'),
+       r.needs_relation, r.can_stay_open, r.sort_order
+FROM (SELECT 'illness' AS code, '生病住院' AS name, 0 AS needs_relation, 1 AS can_stay_open, 0 AS sort_order
+      UNION ALL SELECT 'marriage', '结婚', 0, 0, 1
+      UNION ALL SELECT 'childbirth', '生育', 0, 0, 2
+      UNION ALL SELECT 'death_self', '本人去世', 0, 0, 3
+      UNION ALL SELECT 'death_relative', '直系亲属去世', 1, 0, 4
+      UNION ALL SELECT 'retirement', '退休', 0, 0, 5
+      UNION ALL SELECT 'hardship', '困难', 0, 0, 6
+      UNION ALL SELECT 'birthday', '生日', 0, 0, 7) r;
+
+CREATE TABLE visits (
+    id         INTEGER PRIMARY KEY,
+    member_id  INTEGER NOT NULL REFERENCES members(id),
+    reason_id  INTEGER NOT NULL REFERENCES visit_reasons(id),
+    relation   TEXT NOT NULL DEFAULT '',
+    date       TEXT NOT NULL,
+    place      TEXT NOT NULL DEFAULT '',
+    visitors   TEXT NOT NULL DEFAULT '',
+    detail     TEXT NOT NULL DEFAULT '',
+    note       TEXT NOT NULL DEFAULT '',
+    goods      TEXT NOT NULL DEFAULT '',
+    is_open    INTEGER NOT NULL DEFAULT 0,
+    closed_on  TEXT,
+    handler    TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX visits_member ON visits (member_id, date);
+CREATE INDEX visits_reason ON visits (reason_id, date);
+CREATE INDEX visits_date ON visits (date);
+CREATE INDEX visits_open ON visits (is_open) WHERE is_open = 1;
+
+CREATE TABLE batches (
+    id              INTEGER PRIMARY KEY,
+    category_id     INTEGER NOT NULL REFERENCES categories(id),
+    fund_id         INTEGER NOT NULL REFERENCES funds(id),
+    date            TEXT NOT NULL,
+    item            TEXT NOT NULL DEFAULT '',
+    amount_fen      INTEGER NOT NULL CHECK (amount_fen > 0),
+    payment_form    TEXT NOT NULL,
+    approval_id     INTEGER NOT NULL REFERENCES approvals(id),
+    group_text      TEXT NOT NULL,
+    group_spec      TEXT NOT NULL,
+    recipient_count INTEGER NOT NULL,
+    total_fen       INTEGER NOT NULL,
+    handler         TEXT NOT NULL DEFAULT '',
+    note            TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    reversed_on     TEXT,
+    reversal_reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX batches_category ON batches (category_id, date);
+CREATE INDEX batches_fund ON batches (fund_id);
+CREATE INDEX batches_approval ON batches (approval_id);
+
+ALTER TABLE entries ADD COLUMN approval_id INTEGER REFERENCES approvals(id);
+ALTER TABLE entries ADD COLUMN batch_id INTEGER REFERENCES batches(id);
+ALTER TABLE entries ADD COLUMN visit_id INTEGER REFERENCES visits(id);
+ALTER TABLE entries ADD COLUMN event TEXT NOT NULL DEFAULT '';
+ALTER TABLE entries ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX entries_approval ON entries (approval_id);
+CREATE INDEX entries_batch ON entries (batch_id);
+CREATE INDEX entries_visit ON entries (visit_id);
+
+DROP TRIGGER entries_no_update;
+CREATE TRIGGER entries_no_update
+BEFORE UPDATE OF id, kind, date, year, fund_id, category_id, source_id, member_id,
+    amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note,
+    created_at, reverses_entry_id, reversal_reason, approval_id, batch_id, visit_id,
+    event, override_reason ON entries
+BEGIN
+    SELECT RAISE(ABORT, 'entries are append-only: record a reversal instead');
+END;
+
+-- The rules an entry was saved over, as they read when it was saved: editing or
+-- deleting a rule later never changes what the audit sees.
+CREATE TABLE entry_breaches (
+    entry_id  INTEGER NOT NULL REFERENCES entries(id),
+    seq       INTEGER NOT NULL,
+    rule_id   INTEGER,
+    rule_name TEXT NOT NULL,
+    message   TEXT NOT NULL,
+    PRIMARY KEY (entry_id, seq)
+) STRICT;
+CREATE TRIGGER entry_breaches_no_update BEFORE UPDATE ON entry_breaches BEGIN
+    SELECT RAISE(ABORT, 'recorded rule breaches cannot be changed');
+END;
+CREATE TRIGGER entry_breaches_no_delete BEFORE DELETE ON entry_breaches BEGIN
+    SELECT RAISE(ABORT, 'recorded rule breaches cannot be deleted');
+END;
+"#;
+
 /// Every migration, oldest first. Never edit one that has shipped.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
