@@ -572,6 +572,20 @@ pub(super) fn insert_checked(
     created_at: &str,
 ) -> Result<i64> {
     let findings = policy::check_in(tx, entry, &extras.event)?;
+    insert_judged(tx, entry, extras, &findings, batch_id, visit_id, created_at)
+}
+
+/// Inserts an entry already checked: `findings` are what the rules said about it (or
+/// about the visit it belongs to). A breach needs the written reason and an approval.
+pub(super) fn insert_judged(
+    tx: &Transaction<'_>,
+    entry: &NewEntry,
+    extras: &EntryExtras,
+    findings: &[Finding],
+    batch_id: Option<i64>,
+    visit_id: Option<i64>,
+    created_at: &str,
+) -> Result<i64> {
     let breaches: Vec<&Finding> = findings.iter().filter(|f| f.is_breach()).collect();
     let reason = extras.override_reason.trim();
     if !breaches.is_empty() && reason.is_empty() {

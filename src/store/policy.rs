@@ -101,7 +101,7 @@ fn history_in(
     to: NaiveDate,
 ) -> Result<Vec<PastPayout>> {
     let mut statement = conn.prepare_cached(
-        "SELECT e.id, e.voucher_year, e.voucher_seq, e.date, e.category_id, e.amount_fen, e.event
+        "SELECT e.id, e.voucher_year, e.voucher_seq, e.date, e.category_id, e.amount_fen, e.event, e.visit_id
          FROM entries e
          WHERE e.member_id = ?1 AND e.kind = 'disbursement' AND e.reverses_entry_id IS NULL
            AND e.date >= ?2 AND e.date <= ?3
@@ -117,23 +117,46 @@ fn history_in(
             row.get::<_, i64>(4)?,
             row.get::<_, i64>(5)?,
             row.get::<_, String>(6)?,
+            row.get::<_, Option<i64>>(7)?,
         ))
     })?;
     let mut found = Vec::new();
     for row in rows {
-        let (entry_id, year, seq, date, category_id, amount_fen, event) = row?;
+        let (entry_id, year, seq, date, category_id, amount_fen, event, visit_id) = row?;
         if categories.contains(&category_id) {
-            found.push(PastPayout {
-                entry_id,
-                voucher_no: voucher_no(year, seq),
-                date,
-                category_id,
-                amount_fen,
-                event,
-            });
+            found.push((
+                visit_id,
+                PastPayout {
+                    entry_id,
+                    voucher_no: voucher_no(year, seq),
+                    date,
+                    category_id,
+                    amount_fen,
+                    event,
+                },
+            ));
         }
     }
-    Ok(found)
+    Ok(merge_visits(found))
+}
+
+/// One visit's money and goods are one payout: rows of the same visit are merged
+/// (amounts added, the first voucher kept), so counting rules count visits.
+fn merge_visits(rows: Vec<(Option<i64>, PastPayout)>) -> Vec<PastPayout> {
+    let mut merged: Vec<PastPayout> = Vec::with_capacity(rows.len());
+    let mut by_visit: HashMap<i64, usize> = HashMap::new();
+    for (visit_id, payout) in rows {
+        match visit_id.and_then(|id| by_visit.get(&id).copied()) {
+            Some(index) => merged[index].amount_fen += payout.amount_fen,
+            None => {
+                if let Some(id) = visit_id {
+                    by_visit.insert(id, merged.len());
+                }
+                merged.push(payout);
+            }
+        }
+    }
+    merged
 }
 
 /// The dates a payout's history spans: its calendar year, widened by the duplicate
@@ -187,17 +210,18 @@ pub(super) fn histories_in(
     to: NaiveDate,
 ) -> Result<HashMap<i64, Vec<PastPayout>>> {
     let mut statement = conn.prepare_cached(
-        "SELECT e.member_id, e.id, e.voucher_year, e.voucher_seq, e.date, e.amount_fen, e.event
+        "SELECT e.member_id, e.id, e.voucher_year, e.voucher_seq, e.date, e.amount_fen, e.event, e.visit_id
          FROM entries e
          WHERE e.category_id = ?1 AND e.date >= ?2 AND e.date <= ?3
            AND e.member_id IS NOT NULL AND e.reverses_entry_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses_entry_id = e.id)",
     )?;
-    let mut found: HashMap<i64, Vec<PastPayout>> = HashMap::new();
+    let mut found: HashMap<i64, Vec<(Option<i64>, PastPayout)>> = HashMap::new();
     for category_id in categories {
         let rows = statement.query_map((category_id, date_text(from), date_text(to)), |row| {
             Ok((
                 row.get::<_, i64>(0)?,
+                row.get::<_, Option<i64>>(7)?,
                 PastPayout {
                     entry_id: row.get(1)?,
                     voucher_no: voucher_no(row.get(2)?, row.get(3)?),
@@ -209,11 +233,14 @@ pub(super) fn histories_in(
             ))
         })?;
         for row in rows {
-            let (member_id, payout) = row?;
-            found.entry(member_id).or_default().push(payout);
+            let (member_id, visit_id, payout) = row?;
+            found.entry(member_id).or_default().push((visit_id, payout));
         }
     }
-    Ok(found)
+    Ok(found
+        .into_iter()
+        .map(|(member_id, rows)| (member_id, merge_visits(rows)))
+        .collect())
 }
 
 /// The id of an approval, recorded the first time it is referenced.

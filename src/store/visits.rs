@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use super::codec::{date_text, datetime_text, parse_date, parse_datetime, parse_optional_date};
-use super::entries::{insert_checked, validate_entry};
+use super::entries::{insert_judged, validate_entry};
 use super::members::member_in;
 use super::policy::check_in;
 use super::{Ledger, Result, StoreError};
@@ -176,6 +176,19 @@ fn visit_entries(
     Ok(entries)
 }
 
+/// Judges a visit's entries as one payout: their amounts together, in the money's
+/// form of payment (or as goods when only goods were given).
+fn check_entries_in(conn: &Connection, entries: &[(NewEntry, String)]) -> Result<Vec<Finding>> {
+    let Some((first, event)) = entries.first() else {
+        return Ok(Vec::new());
+    };
+    let combined = NewEntry {
+        amount_fen: entries.iter().map(|(entry, _)| entry.amount_fen).sum(),
+        ..first.clone()
+    };
+    check_in(conn, &combined, event)
+}
+
 fn validate_visit(conn: &Connection, visit: &NewVisit, today: NaiveDate) -> Result<VisitReason> {
     let member = member_in(conn, visit.member_id)?;
     let reason = reason_in(conn, visit.reason_id)?;
@@ -336,11 +349,7 @@ impl Ledger {
     /// What the rules say about a visit's money and goods before it is saved.
     pub fn check_visit(&self, visit: &NewVisit) -> Result<Vec<Finding>> {
         let reason = reason_in(self.conn(), visit.reason_id)?;
-        let mut findings = Vec::new();
-        for (entry, event) in visit_entries(self.conn(), visit, &reason)? {
-            findings.extend(check_in(self.conn(), &entry, &event)?);
-        }
-        Ok(findings)
+        check_entries_in(self.conn(), &visit_entries(self.conn(), visit, &reason)?)
     }
 
     /// Records a visit and what was given, in one transaction. A rule broken by the
@@ -382,22 +391,18 @@ impl Ledger {
             )?;
             let visit_id = tx.last_insert_rowid();
             let entries = visit_entries(tx, visit, &reason)?;
-            // Every entry is checked before any is written, so the clerk sees all
-            // findings of the visit at once.
-            let mut breaches = Vec::new();
-            for (entry, event) in &entries {
+            for (entry, _) in &entries {
                 validate_entry(tx, entry, today)?;
-                breaches.extend(check_in(tx, entry, event)?.into_iter().filter(Finding::is_breach));
             }
-            if !breaches.is_empty() && extras.override_reason.trim().is_empty() {
-                return Err(StoreError::PolicyBreach { findings: breaches });
-            }
+            // The visit is one event: its money and goods are judged together, and
+            // every entry of it carries what was broken.
+            let findings = check_entries_in(tx, &entries)?;
             for (entry, event) in &entries {
                 let extras = EntryExtras {
                     event: event.clone(),
                     ..extras.clone()
                 };
-                insert_checked(tx, entry, &extras, None, Some(visit_id), &now)?;
+                insert_judged(tx, entry, &extras, &findings, None, Some(visit_id), &now)?;
             }
             Ok(visit_id)
         })?;
