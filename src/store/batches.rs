@@ -34,13 +34,13 @@ pub struct BatchRecipient {
 const BATCH_SELECT: &str = "SELECT b.id, b.category_id, c.name, b.fund_id, b.date, b.item, b.amount_fen,
         b.payment_form, b.approval_id, b.group_text, b.handler, b.note, b.created_at, b.reversed_on,
         b.reversal_reason,
-        (SELECT count(*) FROM entries e WHERE e.batch_id = b.id AND e.reverses_entry_id IS NULL)
+        (SELECT count(*) FROM entries e WHERE e.batch_id = b.id AND +e.reverses_entry_id IS NULL)
           - (SELECT count(*) FROM entries e WHERE e.batch_id = b.id AND e.reverses_entry_id IS NOT NULL),
         ifnull((SELECT sum(-e.delta_fen) FROM entries e WHERE e.batch_id = b.id), 0),
         ifnull((SELECT min(e.voucher_year * 10000000 + e.voucher_seq) FROM entries e
-                WHERE e.batch_id = b.id AND e.reverses_entry_id IS NULL), 0),
+                WHERE e.batch_id = b.id AND +e.reverses_entry_id IS NULL), 0),
         ifnull((SELECT max(e.voucher_year * 10000000 + e.voucher_seq) FROM entries e
-                WHERE e.batch_id = b.id AND e.reverses_entry_id IS NULL), 0)
+                WHERE e.batch_id = b.id AND +e.reverses_entry_id IS NULL), 0)
     FROM batches b JOIN categories c ON c.id = b.category_id";
 
 fn packed_voucher(packed: i64) -> String {
@@ -349,7 +349,7 @@ impl Ledger {
             let mut statement = tx.prepare_cached(
                 "SELECT e.id, e.category_id, e.member_id, e.amount_fen, e.payment_form, e.voucher_year, e.voucher_seq
                  FROM entries e
-                 WHERE e.batch_id = ?1 AND e.reverses_entry_id IS NULL
+                 WHERE e.batch_id = ?1 AND +e.reverses_entry_id IS NULL
                    AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses_entry_id = e.id)
                  ORDER BY e.id",
             )?;
@@ -408,7 +408,7 @@ impl Ledger {
             "SELECT e.id, e.voucher_year, e.voucher_seq, m.id, m.employee_no, m.name, m.department, e.amount_fen,
                     EXISTS (SELECT 1 FROM entries r WHERE r.reverses_entry_id = e.id)
              FROM entries e JOIN members m ON m.id = e.member_id
-             WHERE e.batch_id = ?1 AND e.reverses_entry_id IS NULL
+             WHERE e.batch_id = ?1 AND +e.reverses_entry_id IS NULL
              ORDER BY m.department, m.employee_no, e.id",
         )?;
         let rows = statement.query_map([id], |row| {

@@ -52,7 +52,7 @@ impl Ledger {
         let categories = self.categories()?;
         let sources = self.income_sources()?;
         // One transaction: either the whole demo is there, or nothing is.
-        self.write(|tx| {
+        let summary = self.write(|tx| {
             members::upsert_in(tx, &demo_members(&spec), &now)?;
             let stored_members = members::members_in(tx)?;
             let chart = DemoChart {
@@ -78,6 +78,12 @@ impl Ledger {
                 first_year: spec.first_year(),
                 last_year: spec.last_year,
             })
-        })
+        })?;
+        // The demo shows the rules at work from the first entry the clerk types: the
+        // first example rule set (the demo's own history is not judged).
+        if self.rules()?.is_empty() {
+            self.apply_preset("example-strict")?;
+        }
+        Ok(summary)
     }
 }

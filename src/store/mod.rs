@@ -214,6 +214,13 @@ impl Ledger {
                 });
             }
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // A batch to 10,000 members touches pages all over a large file's indexes
+            // and a rule check reads a year of a category's entries: a 64 MB page
+            // cache and memory-mapped reads keep both from going to the disk (and
+            // the kernel) page by page.
+            self.conn.pragma_update(None, "cache_size", -65_536)?;
+            self.conn
+                .pragma_update(None, "mmap_size", 1_073_741_824_i64)?;
         }
         schema::migrations().to_latest(&mut self.conn)?;
         self.write(|tx| {

@@ -103,7 +103,7 @@ fn history_in(
     let mut statement = conn.prepare_cached(
         "SELECT e.id, e.voucher_year, e.voucher_seq, e.date, e.category_id, e.amount_fen, e.event, e.visit_id
          FROM entries e
-         WHERE e.member_id = ?1 AND e.kind = 'disbursement' AND e.reverses_entry_id IS NULL
+         WHERE e.member_id = ?1 AND e.kind = 'disbursement' AND +e.reverses_entry_id IS NULL
            AND e.date >= ?2 AND e.date <= ?3
            AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses_entry_id = e.id)
          ORDER BY e.date, e.id",
@@ -203,6 +203,10 @@ pub(super) fn check_in(conn: &Connection, entry: &NewEntry, event: &str) -> Resu
 
 /// Every member's payouts in the given categories and dates, by member, for checking
 /// a batch in one query.
+///
+/// Here and in the other queries over entries, `+e.reverses_entry_id IS NULL` keeps
+/// SQLite from choosing the unique index on that column (where nearly every row is
+/// NULL, so it would scan the whole table) over the category, member or batch index.
 pub(super) fn histories_in(
     conn: &Connection,
     categories: &[i64],
@@ -213,7 +217,7 @@ pub(super) fn histories_in(
         "SELECT e.member_id, e.id, e.voucher_year, e.voucher_seq, e.date, e.amount_fen, e.event, e.visit_id
          FROM entries e
          WHERE e.category_id = ?1 AND e.date >= ?2 AND e.date <= ?3
-           AND e.member_id IS NOT NULL AND e.reverses_entry_id IS NULL
+           AND e.member_id IS NOT NULL AND +e.reverses_entry_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses_entry_id = e.id)",
     )?;
     let mut found: HashMap<i64, Vec<(Option<i64>, PastPayout)>> = HashMap::new();

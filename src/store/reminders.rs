@@ -23,7 +23,7 @@ impl Ledger {
             "SELECT v.member_id FROM visits v JOIN visit_reasons r ON r.id = v.reason_id WHERE r.code = ?1
              UNION
              SELECT e.member_id FROM entries e JOIN visit_reasons r ON r.category_id = e.category_id
-             WHERE r.code = ?1 AND e.member_id IS NOT NULL AND e.reverses_entry_id IS NULL
+             WHERE r.code = ?1 AND e.member_id IS NOT NULL AND +e.reverses_entry_id IS NULL
                AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses_entry_id = e.id)",
             (reason_code::RETIREMENT,),
         )?;
@@ -33,7 +33,7 @@ impl Ledger {
                  UNION
                  SELECT e.member_id FROM entries e JOIN categories c ON c.id = e.category_id
                  LEFT JOIN categories g ON g.id = c.parent_id
-                 WHERE e.date >= ?1 AND e.member_id IS NOT NULL AND e.reverses_entry_id IS NULL
+                 WHERE e.date >= ?1 AND e.member_id IS NOT NULL AND +e.reverses_entry_id IS NULL
                    AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses_entry_id = e.id)
                    AND (g.name = '困难帮扶'
                         OR c.id IN (SELECT category_id FROM visit_reasons WHERE code = ?2))",

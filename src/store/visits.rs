@@ -46,7 +46,7 @@ const VISIT_SELECT: &str = "SELECT v.id, v.member_id, m.name, m.department, v.re
         ifnull((SELECT sum(-e.delta_fen) FROM entries e WHERE e.visit_id = v.id AND e.payment_form <> 'goods'), 0),
         ifnull((SELECT sum(-e.delta_fen) FROM entries e WHERE e.visit_id = v.id AND e.payment_form = 'goods'), 0),
         ifnull((SELECT group_concat(printf('%d-%06d', e.voucher_year, e.voucher_seq), ' ')
-                FROM entries e WHERE e.visit_id = v.id AND e.reverses_entry_id IS NULL), '')
+                FROM entries e WHERE e.visit_id = v.id AND +e.reverses_entry_id IS NULL), '')
     FROM visits v
     JOIN members m ON m.id = v.member_id
     JOIN visit_reasons r ON r.id = v.reason_id";
