@@ -60,6 +60,17 @@ fn a_first_version_ledger_upgrades_with_its_data() {
             .unwrap()
             .closing_fen
     );
+    // Version 3 links each built-in visit reason to its 五必访 item and starts the
+    // upgraded ledger with no rules, so nothing already saved is judged.
+    let categories = ledger.categories().unwrap();
+    for reason in ledger.visit_reasons().unwrap() {
+        let category = categories
+            .iter()
+            .find(|c| Some(c.id) == reason.category_id)
+            .unwrap_or_else(|| panic!("{} has no category", reason.name));
+        assert_eq!(category.name, reason.name);
+    }
+    assert!(ledger.rules().unwrap().is_empty());
     drop(ledger);
 
     let fresh = dir.path().join("fresh.db");
