@@ -59,5 +59,9 @@ pub fn run(
         summary.entries, summary.first_year, summary.last_year
     )?;
     writeln!(out, "期初余额已设在 {} 年。", summary.first_year)?;
+    writeln!(out, "近期走访：{} 次。", summary.visits)?;
+    if let Some(rules) = ledger.rule_set_name()? {
+        writeln!(out, "发放规则：{rules}")?;
+    }
     Ok(())
 }

@@ -1,17 +1,21 @@
 //! Filling an empty ledger with the deterministic demo data from `core::demo`.
 
-use chrono::Datelike;
+use chrono::{Datelike, Duration};
 use serde::Serialize;
 
 use super::{Ledger, Result, StoreError, codec, entries, members};
 use crate::core::date::Clock;
 use crate::core::demo::{DemoChart, DemoSpec, demo_entries, demo_members, demo_opening_balances};
+use crate::core::model::{EntryExtras, MemberStatus, PaymentForm};
+use crate::core::visit::{NewVisit, VisitGoods, VisitMoney, reason_code};
 
 /// What a demo fill wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DemoSummary {
     pub members: usize,
     pub entries: usize,
+    /// Recent visits recorded with their money and goods (counted in `entries`).
+    pub visits: usize,
     pub first_year: i32,
     pub last_year: i32,
 }
@@ -52,7 +56,7 @@ impl Ledger {
         let categories = self.categories()?;
         let sources = self.income_sources()?;
         // One transaction: either the whole demo is there, or nothing is.
-        let summary = self.write(|tx| {
+        let mut summary = self.write(|tx| {
             members::upsert_in(tx, &demo_members(&spec), &now)?;
             let stored_members = members::members_in(tx)?;
             let chart = DemoChart {
@@ -75,6 +79,7 @@ impl Ledger {
             Ok(DemoSummary {
                 members: stored_members.len(),
                 entries,
+                visits: 0,
                 first_year: spec.first_year(),
                 last_year: spec.last_year,
             })
@@ -84,6 +89,133 @@ impl Ledger {
         if self.rules()?.is_empty() {
             self.apply_preset("example-strict")?;
         }
+        summary.visits = self.add_demo_visits(clock)?;
+        summary.entries = usize::try_from(self.entry_count()?).unwrap_or(summary.entries);
         Ok(summary)
+    }
+}
+
+/// A recent visit the demo records: reason code, days ago, place, detail, relation,
+/// money in yuan, goods and their value, and whether the member is still in hospital.
+struct DemoVisit {
+    reason: &'static str,
+    days_ago: i64,
+    place: &'static str,
+    detail: &'static str,
+    relation: &'static str,
+    money_yuan: Option<i64>,
+    goods: Option<(&'static str, i64)>,
+    stays_open: bool,
+}
+
+const DEMO_VISITS: &[DemoVisit] = &[
+    DemoVisit {
+        reason: reason_code::ILLNESS,
+        days_ago: 3,
+        place: "市第一人民医院 心内科 12 床",
+        detail: "冠心病",
+        relation: "",
+        money_yuan: Some(500),
+        goods: Some(("鲜花、水果", 100)),
+        stays_open: true,
+    },
+    DemoVisit {
+        reason: reason_code::ILLNESS,
+        days_ago: 9,
+        place: "市中医院 骨科 3 病区",
+        detail: "腰椎骨折",
+        relation: "",
+        money_yuan: None,
+        goods: Some(("水果篮", 150)),
+        stays_open: true,
+    },
+    DemoVisit {
+        reason: reason_code::CHILDBIRTH,
+        days_ago: 16,
+        place: "家中",
+        detail: "喜得千金",
+        relation: "",
+        money_yuan: Some(500),
+        goods: None,
+        stays_open: false,
+    },
+    DemoVisit {
+        reason: reason_code::DEATH_RELATIVE,
+        days_ago: 34,
+        place: "殡仪馆",
+        detail: "",
+        relation: "父亲",
+        money_yuan: Some(1000),
+        goods: Some(("花圈", 300)),
+        stays_open: false,
+    },
+    DemoVisit {
+        reason: reason_code::MARRIAGE,
+        days_ago: 51,
+        place: "工会办公室",
+        detail: "新婚",
+        relation: "",
+        money_yuan: Some(500),
+        goods: None,
+        stays_open: false,
+    },
+];
+
+impl Ledger {
+    /// Records a handful of recent visits, so 走访 and the reminders have something to
+    /// show. Each goes through the rules like a clerk's; a member the rules refuse is
+    /// passed over for the next one.
+    fn add_demo_visits(&mut self, clock: &dyn Clock) -> Result<usize> {
+        let today = clock.today();
+        let reasons = self.visit_reasons()?;
+        let members: Vec<i64> = self
+            .members()?
+            .into_iter()
+            .filter(|member| {
+                member.is_union_member
+                    && member.dues_paid
+                    && member.status == MemberStatus::InService
+            })
+            .map(|member| member.id)
+            .collect();
+        let mut candidates = members.iter().step_by(3);
+        let mut recorded = 0;
+        for demo in DEMO_VISITS {
+            let Some(reason) = reasons.iter().find(|reason| reason.is(demo.reason)) else {
+                continue;
+            };
+            for member_id in candidates.by_ref() {
+                let visit = NewVisit {
+                    member_id: *member_id,
+                    reason_id: reason.id,
+                    relation: demo.relation.to_string(),
+                    date: today - Duration::days(demo.days_ago),
+                    place: demo.place.to_string(),
+                    visitors: "工会主席、科室主任".to_string(),
+                    detail: demo.detail.to_string(),
+                    note: String::new(),
+                    money: demo.money_yuan.map(|yuan| VisitMoney {
+                        amount_fen: yuan * 100,
+                        payment_form: PaymentForm::Cash,
+                    }),
+                    goods: demo.goods.map(|(description, yuan)| VisitGoods {
+                        description: description.to_string(),
+                        value_fen: yuan * 100,
+                    }),
+                    fund_id: None,
+                    stays_open: demo.stays_open,
+                    handler: String::new(),
+                };
+                match self.add_visit(&visit, &EntryExtras::default(), clock) {
+                    Ok(_) => {
+                        recorded += 1;
+                        break;
+                    }
+                    Err(StoreError::PolicyBreach { .. }) => continue,
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        Ok(recorded)
     }
 }
