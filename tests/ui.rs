@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{AccessKitNode, Queryable};
+use egui_kittest::kittest::{AccessKitNode, NodeT, Queryable};
 use union_ledger::core::date::FixedClock;
-use union_ledger::ui::app::{LedgerApp, Notice, Screen};
+use union_ledger::core::model::{EntryKind, MemberDraft, MemberStatus, NewEntry, PaymentForm};
+use union_ledger::store::Ledger;
+use union_ledger::ui::app::{Command, LedgerApp, Notice, Screen};
 use union_ledger::ui::dialogs::ScriptedDialogs;
 use union_ledger::ui::fonts::install_fonts;
 
@@ -49,6 +52,12 @@ fn type_into(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &st
     harness.run();
     harness.get_by(placeholder(hint)).type_text(text);
     harness.run();
+}
+
+/// Masks the ledger file's path in the status bar: it differs from machine to machine.
+fn mask_path(harness: &mut Harness<'_, LedgerApp>) {
+    let label = harness.get_by_label_contains("台账文件：").rect();
+    harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
 }
 
 fn notice(harness: &Harness<'_, LedgerApp>) -> String {
@@ -235,6 +244,7 @@ fn every_screen_renders_in_chinese() {
         let clock = FixedClock::at_date(today());
         let mut ledger = union_ledger::store::Ledger::open(&path, &clock).unwrap();
         ledger.fill_demo(120, 2, 3, &clock).unwrap();
+        ledger.apply_preset("example-strict").unwrap();
         ledger.set_union_name("示例市人民医院工会").unwrap();
         ledger.set_setting("handler", "李会计").unwrap();
     }
@@ -244,6 +254,7 @@ fn every_screen_renders_in_chinese() {
         ("首页", "home"),
         ("会员", "members"),
         ("登记", "entry"),
+        ("节日慰问", "batches"),
         ("台账", "ledger"),
         ("设置", "settings"),
     ] {
@@ -252,11 +263,24 @@ fn every_screen_renders_in_chinese() {
             // Pages load after the first frame that asks for them.
             harness.run();
         }
-        // The ledger file's path differs from machine to machine.
-        let label = harness.get_by_label_contains("台账文件：").rect();
-        harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
+        mask_path(&mut harness);
         results.push(harness.try_snapshot(name));
     }
+    // A holiday batch previewed for every in-service member of the demo.
+    nav(&mut harness, "节日慰问");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "节日类别")
+        .click();
+    harness.run();
+    harness.get_by_label("节日慰问 / 端午").click();
+    harness.run();
+    type_into(&mut harness, "如 月饼一盒（发钱可不填）", "粽子一盒");
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-06");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-10");
+    harness.get_by_label("预览名单").click();
+    harness.run();
+    mask_path(&mut harness);
+    results.push(harness.try_snapshot("batches_preview"));
     for result in results {
         result.unwrap();
     }
@@ -368,4 +392,296 @@ fn open_another_ledger_by_typed_path_and_refuse_a_foreign_one() {
     assert_eq!(harness.state().db_path, second);
     assert!(harness.state().open_dialog.is_none());
     harness.get_by_label_contains("这是一本新台账");
+}
+
+/// A ledger with the example-strict rules and five members: four in service, of whom
+/// 李四 already had 1,400 元 of holiday gifts this year (the example caps holiday gifts
+/// at 1,500 a year) and 王五 has not paid his dues; and 钱七, retired.
+fn strict_ledger(path: &Path) {
+    let clock = FixedClock::at_date(today());
+    let mut ledger = Ledger::open(path, &clock).unwrap();
+    ledger.apply_preset("example-strict").unwrap();
+    ledger.set_setting("handler", "李会计").unwrap();
+    let mut li_si = None;
+    for (employee_no, name, department, dues_paid, status) in [
+        ("A001", "张三", "内科", true, MemberStatus::InService),
+        ("A002", "李四", "内科", true, MemberStatus::InService),
+        ("A003", "王五", "外科", false, MemberStatus::InService),
+        ("A004", "赵六", "外科", true, MemberStatus::InService),
+        ("A005", "钱七", "外科", true, MemberStatus::Retired),
+    ] {
+        let mut draft = MemberDraft::new(employee_no, name);
+        draft.department = department.to_string();
+        draft.dues_paid = dues_paid;
+        draft.status = status;
+        let id = ledger.add_member(&draft, &clock).unwrap();
+        if name == "李四" {
+            li_si = Some(id);
+        }
+    }
+    let spring = ledger
+        .categories()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "春节")
+        .unwrap();
+    let welfare = ledger
+        .funds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "慰问金")
+        .unwrap();
+    ledger
+        .add_entry(
+            &NewEntry {
+                kind: EntryKind::Disbursement,
+                date: NaiveDate::from_ymd_opt(2026, 2, 16).unwrap(),
+                fund_id: welfare.id,
+                category_id: Some(spring.id),
+                source_id: None,
+                member_id: li_si,
+                amount_fen: 140_000,
+                payment_form: PaymentForm::Goods,
+                handler: "李会计".to_string(),
+                note: "春节慰问".to_string(),
+            },
+            &clock,
+        )
+        .unwrap();
+}
+
+fn entry_count(harness: &Harness<'_, LedgerApp>) -> i64 {
+    harness.state().session.as_ref().unwrap().data.entry_count
+}
+
+#[test]
+fn holiday_batch_excludes_by_the_rules_commits_and_reverses_as_a_whole() {
+    let (_dir, path) = temp_ledger();
+    strict_ledger(&path);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "节日慰问");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "节日类别")
+        .click();
+    harness.run();
+    harness.get_by_label("节日慰问 / 端午").click();
+    harness.run();
+    // The category's standard amount, fund and form are filled in.
+    assert_eq!(harness.state().batches.amount, "200");
+    assert_eq!(harness.state().batches.payment_form, PaymentForm::Goods);
+    type_into(&mut harness, "如 月饼一盒（发钱可不填）", "粽子一盒");
+
+    // No decision, no preview: the field is named.
+    harness.get_by_label("预览名单").click();
+    harness.run();
+    harness.get_by_label_contains("纪要编号：必须填写");
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-06");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-10");
+    type_into(&mut harness, "审批人，如 王主席", "王主席");
+    harness.get_by_label("预览名单").click();
+    harness.run();
+
+    // The in-service members only; 李四 would pass the yearly cap, 王五 owes dues.
+    harness.get_by_label("发放 2 人，排除 2 人，合计 400.00 元");
+    harness.get_by_label_contains(
+        "李四本年节日慰问、生日已发 1,400.00 元，上限 1,500.00 元，本次 200.00 元将超出 100.00 元",
+    );
+    harness.get_by_label_contains("王五的会费未缴清");
+    assert!(harness.query_by_label("钱七").is_none());
+
+    // A click on a row excludes the member by hand; another click brings them back.
+    harness.get_by_label("赵六").click();
+    harness.run();
+    harness.get_by_label("发放 1 人，排除 3 人，合计 200.00 元");
+    harness.get_by_label("手动排除");
+    harness.get_by_label("赵六").click();
+    harness.run();
+    harness.get_by_label("发放 2 人，排除 2 人，合计 400.00 元");
+
+    // Commit after confirming the count and total.
+    harness.get_by_label("提交…").click();
+    harness.run();
+    harness.get_by_label("将向 2 人发放，合计 400.00 元，写入 2 笔凭证。");
+    harness.get_by_label("确认提交").click();
+    harness.run();
+    assert!(
+        notice(&harness).starts_with("已提交批次 P2026-0001：发放 2 人，合计 400.00 元"),
+        "{}",
+        notice(&harness)
+    );
+    assert_eq!(entry_count(&harness), 3);
+    let batches = &harness.state().session.as_ref().unwrap().data.batches;
+    assert_eq!(batches.len(), 1);
+    assert_eq!(batches[0].recipient_count, 2);
+    assert_eq!(batches[0].approval.minutes_no, "2026-06");
+
+    // The list shows the batch; its recipients open below it.
+    harness.get_by_label("P2026-0001");
+    harness.get_by_label("粽子一盒 200.00 元");
+    harness.get_by_label("名单").click();
+    harness.run();
+    harness.get_by_label("批次 P2026-0001 发放名单（2 人）");
+    harness.get_by_label("张三");
+    harness.get_by_label("赵六");
+    mask_path(&mut harness);
+    harness.snapshot("batches_list");
+
+    // Reverse the whole batch: the reason is required.
+    harness.get_by_label("整批冲销…").click();
+    harness.run();
+    harness.get_by_label("确认整批冲销").click();
+    harness.run();
+    harness.get_by_label("冲销原因：必须填写");
+    type_into(
+        &mut harness,
+        "必填，如 发放名单有误",
+        "粽子未到货，改发购物卡",
+    );
+    harness.get_by_label("确认整批冲销").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已整批冲销批次 P2026-0001");
+    assert_eq!(entry_count(&harness), 5);
+    harness.get_by_label("已冲销 2026-06-30");
+    assert_eq!(harness.get_all_by_label("已冲销").count(), 2);
+}
+
+#[test]
+fn a_reminder_opens_a_batch_prefilled_with_its_holiday() {
+    let (_dir, path) = temp_ledger();
+    strict_ledger(&path);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    let data = &harness.state().session.as_ref().unwrap().data;
+    let mid_autumn = data
+        .categories
+        .iter()
+        .find(|c| c.name == "中秋")
+        .unwrap()
+        .id;
+    let date = NaiveDate::from_ymd_opt(2026, 6, 29).unwrap();
+    harness.state_mut().push_command(Command::OpenBatch {
+        category_id: Some(mid_autumn),
+        date,
+    });
+    harness.run();
+    assert_eq!(harness.state().screen, Screen::Batches);
+    let batches = &harness.state().batches;
+    assert_eq!(batches.category_id, Some(mid_autumn));
+    assert_eq!(batches.date, "2026-06-29");
+    assert_eq!(batches.amount, "300");
+    assert!(batches.fund_id.is_some());
+    let combo = harness.get_by_role_and_label(Role::ComboBox, "节日类别");
+    assert_eq!(
+        combo.accesskit_node().value().as_deref(),
+        Some("节日慰问 / 中秋")
+    );
+}
+
+#[test]
+fn an_entry_over_a_rule_needs_a_reason_and_an_approval_and_is_marked() {
+    let (_dir, path) = temp_ledger();
+    strict_ledger(&path);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "登记");
+    type_into(&mut harness, "姓名、工号或拼音首字母", "张三");
+    type_into(&mut harness, "如 住院、zyzy、春节", "住院");
+    assert_eq!(harness.state().entry.amount, "500");
+    // Within the standard: no finding, saving is allowed.
+    assert!(harness.query_by_label_contains("住院慰问标准").is_none());
+    harness.get_by(placeholder("如 500")).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by(placeholder("如 500")).type_text("1500");
+    harness.run();
+    harness
+        .get_by_label("【住院慰问标准】本次 1,500.00 元超过每次上限 1,000.00 元，超出 500.00 元");
+    let save_disabled = |harness: &Harness<'_, LedgerApp>| {
+        harness
+            .get_by_label("保存（Enter）")
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(save_disabled(&harness));
+    mask_path(&mut harness);
+    harness.snapshot("entry_breach");
+
+    // The reason alone is not enough; the decision is needed too.
+    type_into(
+        &mut harness,
+        "必填：为什么超标准发放",
+        "重症监护，经工会委员会研究同意",
+    );
+    assert!(save_disabled(&harness));
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-07");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-28");
+    assert!(!save_disabled(&harness));
+    harness.get_by_label("保存（Enter）").click();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "已保存凭证 2026-000002（超标准发放，已记录说明和审批）"
+    );
+    let recent = harness.state().recent_rows();
+    assert_eq!(
+        recent[0].entry.override_reason,
+        "重症监护，经工会委员会研究同意"
+    );
+    assert!(recent[0].entry.approval_id.is_some());
+    // The form is clear for the next entry, findings included.
+    assert!(harness.state().entry.findings.is_empty());
+    assert!(harness.state().entry.override_reason.is_empty());
+
+    // The ledger marks the entry saved over a rule.
+    nav(&mut harness, "台账");
+    harness.run();
+    harness.get_by_label("超标");
+}
+
+#[test]
+fn apply_a_preset_and_add_a_rule_in_settings() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "设置");
+    harness.get_by_label_contains("还没有规则");
+    harness.get_by_label("套用示例…").click();
+    harness.run();
+    harness.get_by_label("确认套用").click();
+    harness.run();
+    assert!(
+        notice(&harness).starts_with("已套用“示例一"),
+        "{}",
+        notice(&harness)
+    );
+    harness.get_by_label("住院慰问标准");
+    assert!(
+        harness
+            .get_all_by_label("每次不超过 1,000.00 元")
+            .next()
+            .is_some()
+    );
+    let rules = harness.state().session.as_ref().unwrap().data.rules.len();
+
+    harness.get_by_label("新增规则").click();
+    harness.run();
+    type_into(&mut harness, "规则名称，如 住院慰问标准", "生日蛋糕券标准");
+    type_into(&mut harness, "上限金额，如 1000", "200");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "生日")
+        .click();
+    harness.run();
+    harness.get_by_label("规则内容：每次不超过 200.00 元");
+    mask_path(&mut harness);
+    harness.snapshot("settings_rule_editor");
+    harness.get_by_label("保存规则").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已添加规则“生日蛋糕券标准”");
+    let data = &harness.state().session.as_ref().unwrap().data;
+    assert_eq!(data.rules.len(), rules + 1);
+    assert!(harness.state().settings.rules.editor.is_none());
+
+    // A visit reason of the union's own.
+    type_into(&mut harness, "新事由名称", "高温慰问");
+    // Below the rules, out of view: clicked the way a screen reader does.
+    harness.get_by_label("添加事由").click_accesskit();
+    harness.run();
+    assert_eq!(notice(&harness), "已添加走访事由“高温慰问”");
 }

@@ -8,12 +8,14 @@ use chrono::NaiveDate;
 
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
+use super::screens::batches::{BatchCommand, BatchesScreen};
+use super::screens::rules::PolicyCommand;
 use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
     settings::SettingsScreen,
 };
 use crate::core::date::Clock;
-use crate::core::model::{MemberDraft, NewEntry};
+use crate::core::model::{EntryExtras, MemberDraft, NewEntry};
 use crate::store::{CategoryEdit, Ledger, LedgerRow};
 
 /// The screens, in the order of the navigation bar.
@@ -22,15 +24,17 @@ pub enum Screen {
     Home,
     Members,
     Entry,
+    Batches,
     Ledger,
     Settings,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Home,
         Screen::Members,
         Screen::Entry,
+        Screen::Batches,
         Screen::Ledger,
         Screen::Settings,
     ];
@@ -40,6 +44,7 @@ impl Screen {
             Screen::Home => "首页",
             Screen::Members => "会员",
             Screen::Entry => "登记",
+            Screen::Batches => "节日慰问",
             Screen::Ledger => "台账",
             Screen::Settings => "设置",
         }
@@ -55,7 +60,20 @@ pub enum Command {
     PickRoster,
     PreviewRoster(PathBuf),
     ImportMembers(Vec<MemberDraft>),
-    AddEntry(NewEntry),
+    /// Save an entry with its event, approval and, over a rule, the written reason.
+    AddEntry(NewEntry, EntryExtras),
+    /// Check the entry being typed against the rules (when its fields changed).
+    CheckEntry {
+        entry: NewEntry,
+        event: String,
+    },
+    /// Open 节日慰问 on a new batch for this category and date.
+    OpenBatch {
+        category_id: Option<i64>,
+        date: NaiveDate,
+    },
+    Batch(BatchCommand),
+    Policy(PolicyCommand),
     ReverseEntry {
         entry_id: i64,
         reason: String,
@@ -116,6 +134,7 @@ pub struct LedgerApp {
     pub home: HomeScreen,
     pub members: MembersScreen,
     pub entry: EntryScreen,
+    pub batches: BatchesScreen,
     pub ledger_view: LedgerScreen,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
@@ -140,6 +159,7 @@ impl LedgerApp {
             home: HomeScreen,
             members: MembersScreen::default(),
             entry: EntryScreen::default(),
+            batches: BatchesScreen::default(),
             ledger_view: LedgerScreen::default(),
             settings: SettingsScreen::default(),
             notice: None,
@@ -164,6 +184,7 @@ impl LedgerApp {
                 self.ledger_view = LedgerScreen::default();
                 self.settings = SettingsScreen::default();
                 self.members = MembersScreen::default();
+                self.batches = BatchesScreen::default();
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
@@ -198,6 +219,7 @@ impl LedgerApp {
                     Screen::Home => self.home.ui(ui, data, &mut commands),
                     Screen::Members => self.members.ui(ui, data, &mut commands),
                     Screen::Entry => self.entry.ui(ui, data, today, &mut commands),
+                    Screen::Batches => self.batches.ui(ui, data, today, &mut commands),
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
                     Screen::Settings => self.settings.ui(ui, data, &mut commands),
                 }
@@ -368,6 +390,11 @@ impl LedgerApp {
                 self.open(path);
                 return;
             }
+            Command::OpenBatch { category_id, date } => {
+                self.batches.prefill(category_id, date);
+                self.screen = Screen::Batches;
+                return;
+            }
             Command::PickRoster => {
                 if let Some(path) = self.dialogs.pick_roster() {
                     self.members.import.path = path.display().to_string();
@@ -414,16 +441,25 @@ impl LedgerApp {
                     )
                 })
                 .map_err(|e| e.to_string()),
-            Command::AddEntry(entry) => match session.ledger.add_entry(&entry, clock) {
-                Ok(saved) => {
-                    self.entry.saved(&saved);
-                    Ok(format!("已保存凭证 {}", saved.voucher_no()))
+            Command::AddEntry(entry, extras) => {
+                match session.ledger.add_entry_with(&entry, &extras, clock) {
+                    Ok(saved) => {
+                        self.entry.saved(&saved);
+                        if saved.override_reason.is_empty() {
+                            Ok(format!("已保存凭证 {}", saved.voucher_no()))
+                        } else {
+                            Ok(format!(
+                                "已保存凭证 {}（超标准发放，已记录说明和审批）",
+                                saved.voucher_no()
+                            ))
+                        }
+                    }
+                    Err(error) => {
+                        self.entry.failed(&error);
+                        Err(error.to_string())
+                    }
                 }
-                Err(error) => {
-                    self.entry.failed(&error);
-                    Err(error.to_string())
-                }
-            },
+            }
             Command::ReverseEntry {
                 entry_id,
                 reason,
@@ -444,6 +480,27 @@ impl LedgerApp {
                         e.to_string()
                     })
             }
+            Command::CheckEntry { entry, event } => {
+                let findings = session
+                    .ledger
+                    .check_entry(&entry, &event)
+                    .map_err(|e| e.to_string());
+                self.entry.checked(findings);
+                return;
+            }
+            Command::Batch(command) => {
+                let handler = session.data.handler.clone();
+                match self
+                    .batches
+                    .apply(command, &mut session.ledger, &handler, clock)
+                {
+                    Ok(Some(message)) => Ok(message),
+                    // Nothing was written: no view needs reading again.
+                    Ok(None) => return,
+                    Err(message) => Err(message),
+                }
+            }
+            Command::Policy(command) => self.settings.apply_policy(command, &mut session.ledger),
             Command::ShowMemberLedger(member_id) => {
                 self.ledger_view.show_member(member_id, &session.data);
                 self.screen = Screen::Ledger;
@@ -498,6 +555,7 @@ impl LedgerApp {
             Command::GoTo(_)
             | Command::ShowOpenDialog
             | Command::OpenLedger(_)
+            | Command::OpenBatch { .. }
             | Command::PickLedger
             | Command::PickRoster
             | Command::PreviewRoster(_) => return,
@@ -511,8 +569,12 @@ impl LedgerApp {
                 }
             }
             Err(message) => {
-                // Entry and reversal errors show beside their fields; others need a dialog.
-                if !matches!(self.screen, Screen::Entry | Screen::Ledger) {
+                // Entry, reversal and batch errors show beside their fields; others need a
+                // dialog.
+                if !matches!(
+                    self.screen,
+                    Screen::Entry | Screen::Ledger | Screen::Batches
+                ) {
                     self.error_dialog = Some(message.clone());
                 }
                 self.notice = Some(Notice::Error(message));
@@ -521,7 +583,7 @@ impl LedgerApp {
     }
 
     /// A window left open over midnight (or over New Year) moves to the new day: this
-    /// year's figures, this quarter's totals, and the entry form's default date.
+    /// year's figures, this quarter's totals, and the entry and batch forms' default date.
     fn follow_the_date(&mut self) {
         let today = self.clock.today();
         let Some(previous) = self.session.as_ref().and_then(|s| s.data.today) else {
@@ -532,6 +594,9 @@ impl LedgerApp {
         }
         if self.entry.date == crate::core::date::format_date(previous) {
             self.entry.date = crate::core::date::format_date(today);
+        }
+        if self.batches.date == crate::core::date::format_date(previous) {
+            self.batches.date = crate::core::date::format_date(today);
         }
         if let Err(error) = self.refresh(today) {
             self.notice = Some(Notice::Error(error.to_string()));
@@ -544,7 +609,10 @@ impl LedgerApp {
             session.data.reload_chart(&session.ledger)?;
             session.data.reload_members(&session.ledger)?;
             session.data.reload_figures(&session.ledger, today)?;
+            session.data.reload_policy(&session.ledger)?;
             self.ledger_view.invalidate();
+            self.batches.invalidate();
+            self.entry.invalidate_findings();
             self.members.invalidate();
             self.settings.invalidate();
             self.entry.refresh_balance(&session.data);

@@ -5,10 +5,13 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::core::batch::Batch;
 use crate::core::date::Period;
-use crate::core::model::{Category, Fund, IncomeSource, Member};
+use crate::core::model::{Approval, Category, Fund, IncomeSource, Member};
+use crate::core::policy::Rule;
 use crate::core::report::{self, CategoryTotalRow, FundBalance, FundOpening, FundYearTotal};
 use crate::core::search::SearchKey;
+use crate::core::visit::VisitReason;
 use crate::store::{Ledger, LedgerRow, Result};
 
 /// Everything the screens show that does not page: the chart, the register, this
@@ -35,6 +38,14 @@ pub struct LedgerData {
     pub quarter_totals: Vec<CategoryTotalRow>,
     pub recent: Vec<LedgerRow>,
     pub entry_count: i64,
+    /// The union's rules, the decisions already recorded, the visit reasons and the
+    /// holiday batches (newest first).
+    pub rules: Vec<Rule>,
+    pub rule_set_name: Option<String>,
+    pub duplicate_window_days: i64,
+    pub approvals: Vec<(i64, Approval)>,
+    pub visit_reasons: Vec<VisitReason>,
+    pub batches: Vec<Batch>,
 }
 
 impl LedgerData {
@@ -44,7 +55,20 @@ impl LedgerData {
         data.reload_members(ledger)?;
         data.reload_chart(ledger)?;
         data.reload_figures(ledger, today)?;
+        data.reload_policy(ledger)?;
         Ok(data)
+    }
+
+    /// The rule set, approvals, visit reasons and batches: small lists any write may
+    /// change (a batch adds an approval, a preset replaces the rules).
+    pub fn reload_policy(&mut self, ledger: &Ledger) -> Result<()> {
+        self.rules = ledger.rules()?;
+        self.rule_set_name = ledger.rule_set_name()?;
+        self.duplicate_window_days = ledger.duplicate_window_days()?;
+        self.approvals = ledger.approvals()?;
+        self.visit_reasons = ledger.visit_reasons()?;
+        self.batches = ledger.batches()?;
+        Ok(())
     }
 
     pub fn reload_members(&mut self, ledger: &Ledger) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Small widgets shared by the screens.
 
-use crate::core::model::Member;
+use crate::core::date::{format_date, parse_date};
+use crate::core::model::{Approval, Member};
 use crate::core::money::format_fen;
 use crate::ui::data::LedgerData;
 
@@ -236,5 +237,101 @@ impl ChoicePicker {
             }
         }
         (response, before != self.selected)
+    }
+}
+
+/// The decision that authorises a payout, as typed: 决议日期, 纪要编号, 审批人.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApprovalForm {
+    pub decided_on: String,
+    pub minutes_no: String,
+    pub approver: String,
+}
+
+impl ApprovalForm {
+    pub fn is_blank(&self) -> bool {
+        self.decided_on.trim().is_empty()
+            && self.minutes_no.trim().is_empty()
+            && self.approver.trim().is_empty()
+    }
+
+    pub fn set(&mut self, approval: &Approval) {
+        self.decided_on = format_date(approval.decided_on);
+        self.minutes_no = approval.minutes_no.clone();
+        self.approver = approval.approver.clone();
+    }
+
+    /// The approval typed, `None` when the fields are blank and not `required`; the
+    /// error names the field.
+    pub fn build(&self, required: bool) -> Result<Option<Approval>, String> {
+        if self.is_blank() && !required {
+            return Ok(None);
+        }
+        if self.minutes_no.trim().is_empty() {
+            return Err("纪要编号：必须填写（工会委员会会议纪要的编号）".into());
+        }
+        if self.decided_on.trim().is_empty() {
+            return Err("决议日期：必须填写".into());
+        }
+        let decided_on = parse_date(&self.decided_on).map_err(|e| format!("决议日期：{e}"))?;
+        Ok(Some(Approval {
+            decided_on,
+            minutes_no: self.minutes_no.trim().to_string(),
+            approver: self.approver.trim().to_string(),
+        }))
+    }
+
+    /// The three fields in a grid, and a list of earlier approvals to pick one again.
+    pub fn ui(&mut self, ui: &mut egui::Ui, id_salt: &str, earlier: &[(i64, Approval)]) {
+        egui::Grid::new((id_salt, "approval"))
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                ui.label("纪要编号");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.minutes_no)
+                        .id_salt((id_salt, "minutes_no"))
+                        .hint_text("纪要编号，如 2026-05")
+                        .desired_width(200.0),
+                );
+                ui.end_row();
+                ui.label("决议日期");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.decided_on)
+                        .id_salt((id_salt, "decided_on"))
+                        .hint_text("决议日期，如 2026-06-01")
+                        .desired_width(200.0),
+                );
+                ui.end_row();
+                ui.label("审批人");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.approver)
+                        .id_salt((id_salt, "approver"))
+                        .hint_text("审批人，如 王主席")
+                        .desired_width(200.0),
+                );
+                ui.end_row();
+                if !earlier.is_empty() {
+                    ui.label("");
+                    let mut chosen = None;
+                    let combo = egui::ComboBox::from_id_salt((id_salt, "earlier_approval"))
+                        .selected_text("选用以前的决议…")
+                        .width(220.0)
+                        .show_ui(ui, |ui| {
+                            for (id, approval) in earlier.iter().take(30) {
+                                if ui.selectable_label(false, approval.describe()).clicked() {
+                                    chosen = Some(*id);
+                                }
+                            }
+                        });
+                    combo.response.accessible_name("选用以前的决议");
+                    if let Some((_, approval)) =
+                        chosen.and_then(|id| earlier.iter().find(|(a, _)| *a == id))
+                    {
+                        self.set(approval);
+                    }
+                    ui.end_row();
+                }
+            });
     }
 }

@@ -1,15 +1,18 @@
 //! 登记: the fast entry form. Keyboard only: Tab moves through the fields, Enter saves
-//! and starts the next entry with the same category and date.
+//! and starts the next entry with the same category and date. A disbursement is checked
+//! against the union's rules as it is typed; saving over a rule takes a written reason
+//! and the decision that approved it.
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::core::date::{format_date, parse_date};
-use crate::core::model::{Entry, EntryKind, NewEntry, PaymentForm};
+use crate::core::model::{Entry, EntryExtras, EntryKind, NewEntry, PaymentForm};
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
+use crate::core::policy::Finding;
 use crate::store::StoreError;
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ChoicePicker, MemberPicker, id_combo, member_label};
+use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo, member_label};
 
 /// The entry form's state.
 #[derive(Debug, Clone)]
@@ -25,6 +28,16 @@ pub struct EntryScreen {
     pub date: String,
     pub payment_form: PaymentForm,
     pub note: String,
+    /// What the payout is for (事由/病情), compared by the once-per-event rule.
+    pub event: String,
+    /// 超标准说明: why the entry is saved over a rule.
+    pub override_reason: String,
+    pub approval: ApprovalForm,
+    /// What the rules say about the entry as typed, and the entry they were checked
+    /// for; checked again only when the fields change.
+    pub findings: Vec<Finding>,
+    pub findings_error: Option<String>,
+    checked_for: Option<(NewEntry, String)>,
     pub error: Option<String>,
     /// The last saved voucher and the balance of its fund right after.
     pub last_saved: Option<String>,
@@ -45,6 +58,12 @@ impl Default for EntryScreen {
             date: String::new(),
             payment_form: PaymentForm::Cash,
             note: String::new(),
+            event: String::new(),
+            override_reason: String::new(),
+            approval: ApprovalForm::default(),
+            findings: Vec::new(),
+            findings_error: None,
+            checked_for: None,
             error: None,
             last_saved: None,
             saved_fund: None,
@@ -66,6 +85,11 @@ impl EntryScreen {
     pub fn saved(&mut self, entry: &Entry) {
         self.member.clear();
         self.note.clear();
+        self.event.clear();
+        self.override_reason.clear();
+        self.approval = ApprovalForm::default();
+        self.findings.clear();
+        self.checked_for = None;
         self.error = None;
         self.saved_fund = Some(entry.fund_id);
         self.last_saved = Some(entry.voucher_no());
@@ -80,6 +104,76 @@ impl EntryScreen {
 
     pub fn failed(&mut self, error: &StoreError) {
         self.error = Some(error.to_string());
+    }
+
+    /// The rules' findings for the entry last sent to be checked.
+    pub fn checked(&mut self, findings: Result<Vec<Finding>, String>) {
+        match findings {
+            Ok(findings) => {
+                self.findings = findings;
+                self.findings_error = None;
+            }
+            Err(message) => {
+                self.findings.clear();
+                self.findings_error = Some(message);
+            }
+        }
+    }
+
+    /// After the ledger changed (an entry saved, a rule edited): check again.
+    pub fn invalidate_findings(&mut self) {
+        self.checked_for = None;
+    }
+
+    fn has_breach(&self) -> bool {
+        self.findings.iter().any(Finding::is_breach)
+    }
+
+    /// Asks for the typed disbursement to be checked when it differs from the one last
+    /// checked; clears the findings when the form does not describe one yet.
+    fn recheck(&mut self, data: &LedgerData, commands: &mut Vec<Command>) {
+        let candidate = match self.kind {
+            EntryKind::Disbursement => self.build(data).ok().map(|mut entry| {
+                // The summary does not change what the rules say.
+                entry.note.clear();
+                (entry, self.event.trim().to_string())
+            }),
+            EntryKind::Income => None,
+        };
+        if candidate == self.checked_for {
+            return;
+        }
+        match &candidate {
+            Some((entry, event)) => commands.push(Command::CheckEntry {
+                entry: entry.clone(),
+                event: event.clone(),
+            }),
+            None => {
+                self.findings.clear();
+                self.findings_error = None;
+            }
+        }
+        self.checked_for = candidate;
+    }
+
+    /// The event, approval and override reason for saving; the error names the field.
+    fn extras(&self) -> Result<EntryExtras, String> {
+        if self.kind == EntryKind::Income {
+            return Ok(EntryExtras::default());
+        }
+        let breach = self.has_breach();
+        if breach && self.override_reason.trim().is_empty() {
+            return Err("超标准说明：超出发放规则时必须写明理由".into());
+        }
+        Ok(EntryExtras {
+            event: self.event.trim().to_string(),
+            approval: self.approval.build(breach)?,
+            override_reason: if breach {
+                self.override_reason.trim().to_string()
+            } else {
+                String::new()
+            },
+        })
     }
 
     /// After the figures are re-read: put the saved entry's new balance in the message,
@@ -147,6 +241,54 @@ impl EntryScreen {
             handler: data.handler.clone(),
             note: self.note.trim().to_string(),
         })
+    }
+
+    /// The findings, breaches in red and warnings in amber; over a rule, the reason and
+    /// the approval it needs, otherwise the approval as an option. Returns whether the
+    /// entry may be saved as filled in.
+    fn rules_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData) -> bool {
+        if self.kind != EntryKind::Disbursement {
+            return true;
+        }
+        if let Some(error) = &self.findings_error {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("无法检查发放规则：{error}"),
+            );
+        }
+        for finding in &self.findings {
+            let color = if finding.is_breach() {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().warn_fg_color
+            };
+            ui.colored_label(color, finding.to_string());
+        }
+        if !self.has_breach() {
+            egui::CollapsingHeader::new("审批依据（可选）")
+                .id_salt("entry_approval")
+                .show(ui, |ui| {
+                    self.approval.ui(ui, "entry", &data.approvals);
+                });
+            return true;
+        }
+        ui.add_space(4.0);
+        ui.strong("超出发放规则：须写明理由，并填写批准超标准发放的决议");
+        egui::Grid::new("entry_override")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                ui.label("超标准说明");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.override_reason)
+                        .id_salt("entry_override_reason")
+                        .hint_text("必填：为什么超标准发放")
+                        .desired_width(420.0),
+                );
+                ui.end_row();
+            });
+        self.approval.ui(ui, "entry", &data.approvals);
+        !self.override_reason.trim().is_empty() && self.approval.build(true).is_ok()
     }
 
     pub fn ui(
@@ -350,6 +492,18 @@ impl EntryScreen {
                 submit |= enter(&response, ui);
                 ui.end_row();
 
+                if self.kind == EntryKind::Disbursement {
+                    ui.label("事由/病情");
+                    let response = ui.add(
+                        egui::TextEdit::singleline(&mut self.event)
+                            .id_salt("entry_event")
+                            .hint_text("如 肺炎（可不填；同一事由每年只发一次时比对）")
+                            .desired_width(320.0),
+                    );
+                    submit |= enter(&response, ui);
+                    ui.end_row();
+                }
+
                 ui.label("经办人");
                 ui.label(if data.handler.is_empty() {
                     "（在设置中填写）"
@@ -358,9 +512,14 @@ impl EntryScreen {
                 });
                 ui.end_row();
             });
+        self.recheck(data, commands);
+        let can_save = self.rules_ui(ui, data);
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if ui.button("保存（Enter）").clicked() {
+            if ui
+                .add_enabled(can_save, egui::Button::new("保存（Enter）"))
+                .clicked()
+            {
                 submit = true;
             }
             if ui.button("清空").clicked() {
@@ -371,10 +530,16 @@ impl EntryScreen {
                     ..Self::default()
                 };
             }
+            if !can_save {
+                ui.weak("填写超标准说明和审批依据后才能保存");
+            }
         });
         if submit {
-            match self.build(data) {
-                Ok(entry) => commands.push(Command::AddEntry(entry)),
+            match self
+                .build(data)
+                .and_then(|entry| Ok((entry, self.extras()?)))
+            {
+                Ok((entry, extras)) => commands.push(Command::AddEntry(entry, extras)),
                 Err(message) => self.error = Some(message),
             }
         }

@@ -446,7 +446,17 @@ impl LedgerScreen {
                     table_row.col(|ui| right(ui, &format_fen(row.balance_after_fen)));
                     table_row.col(|ui| text(ui, row.entry.payment_form.label()));
                     table_row.col(|ui| text(ui, &row.entry.handler));
-                    table_row.col(|ui| text(ui, &row.entry.note));
+                    table_row.col(|ui| {
+                        // Saved over a rule: tagged, the clerk's reason on hover.
+                        if !row.entry.override_reason.is_empty() {
+                            ui.colored_label(ui.visuals().error_fg_color, "超标")
+                                .on_hover_text(format!(
+                                    "超标准发放。说明：{}",
+                                    row.entry.override_reason
+                                ));
+                        }
+                        text(ui, &row.entry.note);
+                    });
                     if table_row.response().clicked() {
                         clicked = Some(row.entry.id);
                     }

@@ -1,8 +1,11 @@
-//! One file per screen; each has a `ui` method that draws from view values and emits
-//! commands.
+//! One file per screen (and per larger section of the settings screen); each has a
+//! `ui` method that draws from view values and emits commands.
 
+pub mod batches;
 pub mod entry;
 pub mod home;
 pub mod ledger;
 pub mod members;
+pub mod rules;
 pub mod settings;
+pub mod visit_reasons;

@@ -1,14 +1,17 @@
-//! 设置: the union's name, the clerk's name, funds with their opening balances, and the
-//! categories with standard amounts and account codes.
+//! 设置: the union's name, the clerk's name, funds with their opening balances, the
+//! rules for payouts, the visit reasons, and the categories with standard amounts and
+//! account codes.
 
 use std::collections::BTreeMap;
 
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen_plain, parse_amount_fen, parse_signed_amount_fen};
 use crate::core::report;
-use crate::store::CategoryEdit;
+use crate::store::{CategoryEdit, Ledger};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
+use crate::ui::screens::rules::{PolicyCommand, RulesSection};
+use crate::ui::screens::visit_reasons::VisitReasonsSection;
 use crate::ui::widgets::id_combo;
 
 /// A category row being edited: text as typed.
@@ -39,6 +42,8 @@ pub struct SettingsScreen {
     new_fund: String,
     categories: BTreeMap<i64, CategoryRow>,
     new_item: BTreeMap<i64, String>,
+    pub rules: RulesSection,
+    visit_reasons: VisitReasonsSection,
     pub error: Option<String>,
 }
 
@@ -55,6 +60,8 @@ impl SettingsScreen {
         self.union_name = data.union_name.clone();
         self.handler = data.handler.clone();
         self.load_openings(data);
+        self.rules.load(data);
+        self.visit_reasons.load(data);
         self.categories = data
             .categories
             .iter()
@@ -72,6 +79,17 @@ impl SettingsScreen {
             })
             .collect();
         self.loaded = true;
+    }
+
+    /// Writes a change to the rules or the visit reasons; its dialog closes once saved.
+    pub fn apply_policy(
+        &mut self,
+        command: PolicyCommand,
+        ledger: &mut Ledger,
+    ) -> Result<String, String> {
+        let message = command.apply(ledger)?;
+        self.rules.saved();
+        Ok(message)
     }
 
     /// The funds with the opening balance the clerk set for the chosen year (blank when
@@ -185,6 +203,12 @@ impl SettingsScreen {
             if let Some(error) = &self.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
+
+            ui.add_space(16.0);
+            self.rules.ui(ui, data, commands);
+
+            ui.add_space(16.0);
+            self.visit_reasons.ui(ui, data, commands);
 
             ui.add_space(16.0);
             ui.heading("收支类别");
