@@ -10,7 +10,7 @@ use union_ledger::core::model::{
     Approval, EntryExtras, EntryKind, Gender, HardshipFile, HardshipLevel, MemberDraft,
     MemberStatus, NewEntry, PaymentForm,
 };
-use union_ledger::core::policy::{Rule, RuleCheck, Severity};
+use union_ledger::core::policy::Severity;
 use union_ledger::core::reminders::Reminder;
 use union_ledger::core::visit::{NewVisit, VisitGoods, VisitMoney};
 use union_ledger::store::{Ledger, StoreError, VisitFilter};

@@ -7,8 +7,10 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::core::date::Period;
 use crate::core::model::{Category, Fund, IncomeSource, Member};
+use crate::core::reminders::{FestivalRoster, Reminder};
 use crate::core::report::{self, CategoryTotalRow, FundBalance, FundOpening, FundYearTotal};
 use crate::core::search::SearchKey;
+use crate::core::visit::VisitReason;
 use crate::store::{Ledger, LedgerRow, Result};
 
 /// Everything the screens show that does not page: the chart, the register, this
@@ -35,6 +37,12 @@ pub struct LedgerData {
     pub quarter_totals: Vec<CategoryTotalRow>,
     pub recent: Vec<LedgerRow>,
     pub entry_count: i64,
+    /// The reasons a visit can have (走访事由), in display order.
+    pub visit_reasons: Vec<VisitReason>,
+    /// What the clerk should do soon (待办), as of `today`.
+    pub reminders: Vec<Reminder>,
+    /// The next Spring Festival's list of retired and hardship households.
+    pub festival: Option<FestivalRoster>,
 }
 
 impl LedgerData {
@@ -70,6 +78,7 @@ impl LedgerData {
         self.funds = ledger.funds()?;
         self.categories = ledger.categories()?;
         self.sources = ledger.income_sources()?;
+        self.visit_reasons = ledger.visit_reasons()?;
         Ok(())
     }
 
@@ -90,6 +99,8 @@ impl LedgerData {
         );
         self.recent = ledger.recent_entries(12)?;
         self.entry_count = ledger.entry_count()?;
+        self.reminders = ledger.reminders(today)?;
+        self.festival = ledger.spring_festival_roster(today)?;
         Ok(())
     }
 
@@ -143,6 +154,10 @@ impl LedgerData {
                     .is_some_and(|p| p.is_active)
             })
             .collect()
+    }
+
+    pub fn visit_reason(&self, id: i64) -> Option<&VisitReason> {
+        self.visit_reasons.iter().find(|r| r.id == id)
     }
 
     /// The current balance of a fund (this year's closing so far).

@@ -6,3 +6,5 @@ pub mod home;
 pub mod ledger;
 pub mod members;
 pub mod settings;
+pub mod visit_form;
+pub mod visits;
