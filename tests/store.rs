@@ -497,3 +497,155 @@ fn demo_data_never_mixes_with_a_real_register() {
     assert_eq!(summary.members, 20);
     assert_eq!(empty.entry_count().unwrap(), summary.entries as i64);
 }
+
+#[test]
+fn spring_festival_list_marks_who_was_visited_or_paid_since_its_start() {
+    use union_ledger::core::model::{EntryExtras, HardshipFile, HardshipLevel};
+    use union_ledger::core::visit::{NewVisit, reason_code};
+    let today = d(2027, 1, 10);
+    let clock = FixedClock::at_date(today);
+    let mut ledger = Ledger::open_in_memory(&clock).unwrap();
+    let add = |ledger: &mut Ledger, no: &str, name: &str, status, hardship: bool| {
+        let mut draft = MemberDraft::new(no, name);
+        draft.status = status;
+        draft.hardship = hardship.then(|| HardshipFile {
+            level: HardshipLevel::Ordinary,
+            reason: "病".into(),
+            reviewed_on: None,
+        });
+        ledger.add_member(&draft, &clock).unwrap()
+    };
+    let visited = add(&mut ledger, "1", "甲访", MemberStatus::Retired, false);
+    let warmth = add(&mut ledger, "2", "乙帮", MemberStatus::InService, true);
+    let early = add(&mut ledger, "3", "丙早", MemberStatus::Veteran, false);
+    let reversed = add(&mut ledger, "4", "丁冲", MemberStatus::InService, true);
+    let festive = add(&mut ledger, "7", "庚春", MemberStatus::Retired, false);
+    add(&mut ledger, "5", "戊在职", MemberStatus::InService, false);
+    add(&mut ledger, "6", "己调离", MemberStatus::Left, true);
+    let categories = ledger.categories().unwrap();
+    let category = |name: &str| categories.iter().find(|c| c.name == name).unwrap().id;
+    let fund = ledger.funds().unwrap()[0].id;
+    let payout = |member_id, category_id, date| NewEntry {
+        kind: EntryKind::Disbursement,
+        date,
+        fund_id: fund,
+        category_id: Some(category_id),
+        source_id: None,
+        member_id: Some(member_id),
+        amount_fen: 50_000,
+        payment_form: PaymentForm::Goods,
+        handler: String::new(),
+        note: String::new(),
+    };
+    let reason = ledger
+        .visit_reasons()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.is(reason_code::MARRIAGE))
+        .unwrap();
+    let visit = NewVisit {
+        member_id: visited,
+        reason_id: reason.id,
+        relation: String::new(),
+        date: d(2026, 12, 20),
+        place: String::new(),
+        visitors: String::new(),
+        detail: String::new(),
+        note: String::new(),
+        money: None,
+        goods: None,
+        fund_id: None,
+        stays_open: false,
+        handler: String::new(),
+    };
+    ledger
+        .add_visit(&visit, &EntryExtras::default(), &clock)
+        .unwrap();
+    ledger
+        .add_entry(&payout(warmth, category("送温暖"), d(2026, 12, 15)), &clock)
+        .unwrap();
+    ledger
+        .add_entry(&payout(early, category("春节"), d(2026, 11, 30)), &clock)
+        .unwrap();
+    ledger
+        .add_entry(&payout(festive, category("春节"), d(2026, 12, 30)), &clock)
+        .unwrap();
+    let wrong = ledger
+        .add_entry(
+            &payout(reversed, category("送温暖"), d(2026, 12, 16)),
+            &clock,
+        )
+        .unwrap();
+    ledger
+        .reverse_entry(wrong.id, "发错人", today, "", &clock)
+        .unwrap();
+
+    let roster = ledger.spring_festival_roster(today).unwrap().unwrap();
+    assert_eq!(roster.festival, d(2027, 2, 6));
+    assert_eq!(roster.from, d(2026, 12, 8));
+    let mut rows: Vec<(&str, bool)> = roster
+        .rows
+        .iter()
+        .map(|row| (row.name.as_str(), row.visited))
+        .collect();
+    rows.sort();
+    let mut expected = vec![
+        ("丁冲", false),
+        ("丙早", false),
+        ("乙帮", true),
+        ("庚春", true),
+        ("甲访", true),
+    ];
+    expected.sort();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn a_visit_saved_over_a_rule_shows_the_written_reason() {
+    use union_ledger::core::model::{Approval, EntryExtras};
+    use union_ledger::core::visit::{NewVisit, VisitMoney, reason_code};
+    let (mut ledger, _, member_id) = ledger_with_member();
+    ledger.apply_preset("example-strict").unwrap();
+    let reason = ledger
+        .visit_reasons()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.is(reason_code::ILLNESS))
+        .unwrap();
+    let visit = |yuan: i64, detail: &str| NewVisit {
+        member_id,
+        reason_id: reason.id,
+        relation: String::new(),
+        date: d(2026, 6, 1),
+        place: String::new(),
+        visitors: String::new(),
+        detail: detail.into(),
+        note: String::new(),
+        money: Some(VisitMoney {
+            amount_fen: yuan * 100,
+            payment_form: PaymentForm::Cash,
+        }),
+        goods: None,
+        fund_id: None,
+        stays_open: false,
+        handler: String::new(),
+    };
+    let plain = ledger
+        .add_visit(&visit(500, "感冒"), &EntryExtras::default(), &clock())
+        .unwrap();
+    assert_eq!(plain.override_reason, "");
+    let extras = EntryExtras {
+        event: String::new(),
+        approval: Some(Approval {
+            decided_on: d(2026, 5, 28),
+            minutes_no: "2026-05".into(),
+            approver: "王主席".into(),
+        }),
+        override_reason: "手术".into(),
+    };
+    let over = ledger
+        .add_visit(&visit(1500, "骨折"), &extras, &clock())
+        .unwrap();
+    assert_eq!(over.override_reason, "手术");
+    assert_eq!(ledger.visit(plain.id).unwrap().override_reason, "");
+}

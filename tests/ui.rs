@@ -10,7 +10,10 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{AccessKitNode, NodeT, Queryable};
 use union_ledger::core::date::FixedClock;
-use union_ledger::core::model::{EntryKind, MemberDraft, MemberStatus, NewEntry, PaymentForm};
+use union_ledger::core::model::{
+    EntryKind, HardshipFile, HardshipLevel, MemberDraft, MemberStatus, NewEntry, PaymentForm,
+};
+use union_ledger::core::visit::{NewVisit, VisitGoods, VisitMoney, reason_code};
 use union_ledger::store::Ledger;
 use union_ledger::ui::app::{Command, LedgerApp, Notice, Screen};
 use union_ledger::ui::dialogs::ScriptedDialogs;
@@ -21,6 +24,14 @@ fn today() -> NaiveDate {
 }
 
 fn harness_for(path: &Path, dialogs: ScriptedDialogs) -> Harness<'static, LedgerApp> {
+    harness_on(path, dialogs, today())
+}
+
+fn harness_on(
+    path: &Path,
+    dialogs: ScriptedDialogs,
+    today: NaiveDate,
+) -> Harness<'static, LedgerApp> {
     let path = path.to_path_buf();
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
@@ -28,7 +39,7 @@ fn harness_for(path: &Path, dialogs: ScriptedDialogs) -> Harness<'static, Ledger
             install_fonts(&cc.egui_ctx);
             LedgerApp::new(
                 path,
-                Arc::new(FixedClock::at_date(today())),
+                Arc::new(FixedClock::at_date(today)),
                 Box::new(dialogs),
             )
         });
@@ -58,6 +69,15 @@ fn type_into(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &st
 fn mask_path(harness: &mut Harness<'_, LedgerApp>) {
     let label = harness.get_by_label_contains("台账文件：").rect();
     harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
+}
+
+/// Replaces the text of the field with this hint.
+fn retype(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &str) {
+    harness.get_by(placeholder(hint)).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by(placeholder(hint)).type_text(text);
+    harness.run();
 }
 
 fn notice(harness: &Harness<'_, LedgerApp>) -> String {
@@ -247,6 +267,63 @@ fn every_screen_renders_in_chinese() {
         ledger.apply_preset("example-strict").unwrap();
         ledger.set_union_name("示例市人民医院工会").unwrap();
         ledger.set_setting("handler", "李会计").unwrap();
+        ledger.apply_preset("example-strict").unwrap();
+        // Two visits for the 走访 screens: one still in hospital, one retirement gift.
+        let members = ledger.members().unwrap();
+        let reason = |code: &str| {
+            ledger
+                .visit_reasons()
+                .unwrap()
+                .into_iter()
+                .find(|r| r.is(code))
+                .unwrap()
+                .id
+        };
+        let (illness, retirement) = (
+            reason(reason_code::ILLNESS),
+            reason(reason_code::RETIREMENT),
+        );
+        let hospital = NewVisit {
+            member_id: members[3].id,
+            reason_id: illness,
+            relation: String::new(),
+            date: NaiveDate::from_ymd_opt(2026, 6, 22).unwrap(),
+            place: "市一院 心内科3床".to_string(),
+            visitors: "王主席、李会计".to_string(),
+            detail: "冠心病".to_string(),
+            note: String::new(),
+            money: Some(VisitMoney {
+                amount_fen: 50_000,
+                payment_form: union_ledger::core::model::PaymentForm::Cash,
+            }),
+            goods: Some(VisitGoods {
+                description: "鲜花、水果".to_string(),
+                value_fen: 15_000,
+            }),
+            fund_id: None,
+            stays_open: true,
+            handler: "李会计".to_string(),
+        };
+        ledger
+            .add_visit(&hospital, &Default::default(), &clock)
+            .unwrap();
+        let keepsake = NewVisit {
+            member_id: members[7].id,
+            reason_id: retirement,
+            date: NaiveDate::from_ymd_opt(2026, 6, 28).unwrap(),
+            place: "工会活动室".to_string(),
+            detail: String::new(),
+            money: None,
+            goods: Some(VisitGoods {
+                description: "纪念相册".to_string(),
+                value_fen: 40_000,
+            }),
+            stays_open: false,
+            ..hospital
+        };
+        ledger
+            .add_visit(&keepsake, &Default::default(), &clock)
+            .unwrap();
     }
     let mut harness = harness_for(&path, ScriptedDialogs::default());
     let mut results = Vec::new();
@@ -254,11 +331,18 @@ fn every_screen_renders_in_chinese() {
         ("首页", "home"),
         ("会员", "members"),
         ("登记", "entry"),
+        ("走访", "visits"),
+        ("走访记录", "visits_list"),
+        ("春节慰问名单", "visits_festival"),
         ("节日慰问", "batches"),
         ("台账", "ledger"),
         ("设置", "settings"),
     ] {
         nav(&mut harness, label);
+        if name == "visits_list" {
+            // The list is read after the frame that asks for it.
+            harness.run();
+        }
         if name == "ledger" {
             // Pages load after the first frame that asks for them.
             harness.run();
@@ -684,4 +768,241 @@ fn apply_a_preset_and_add_a_rule_in_settings() {
     harness.get_by_label("添加事由").click_accesskit();
     harness.run();
     assert_eq!(notice(&harness), "已添加走访事由“高温慰问”");
+}
+
+/// A fresh ledger with one member, set up before the window opens.
+fn ledger_with_member(path: &Path, draft: &MemberDraft) -> i64 {
+    let clock = FixedClock::at_date(today());
+    let mut ledger = union_ledger::store::Ledger::open(path, &clock).unwrap();
+    ledger.add_member(draft, &clock).unwrap()
+}
+
+fn zhang_sanfeng() -> MemberDraft {
+    let mut draft = MemberDraft::new("A1024", "张三丰");
+    draft.department = "内科".to_string();
+    draft
+}
+
+fn visit_button_is_disabled(harness: &Harness<'_, LedgerApp>) -> bool {
+    harness
+        .get_by_label("保存走访")
+        .accesskit_node()
+        .is_disabled()
+}
+
+#[test]
+fn record_a_hospital_visit_and_close_it_from_the_reminder() {
+    let (_dir, path) = temp_ledger();
+    ledger_with_member(&path, &zhang_sanfeng());
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+
+    // Member, reason, place, amount: the reason proposes its standard and 住院中.
+    nav(&mut harness, "走访");
+    type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
+    type_into(&mut harness, "如 住院、退休、kn", "生病住院");
+    assert_eq!(harness.state().visits.form.amount, "500");
+    assert!(harness.state().visits.form.stays_open);
+    type_into(
+        &mut harness,
+        "医院/病区，如 市一院 心内科3床",
+        "市一院 心内科3床",
+    );
+    retype(&mut harness, "不发请留空，如 500", "800");
+    retype(&mut harness, "如 2026-03-08", "2026-06-25");
+    harness.get_by_label("符合发放规则。");
+    harness.get_by_label("保存走访").click();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "已登记走访：张三丰 生病住院（住院中），凭证 2026-000001"
+    );
+    assert_eq!(harness.state().visits.form.amount, "");
+
+    // The list shows it in hospital, with its voucher and the period's totals.
+    harness.get_by_label("走访记录").click();
+    harness.run();
+    harness.run();
+    harness.get_by_label("2026年走访 1 人次，慰问金 800.00 元，慰问品 0.00 元");
+    harness.get_by_label("住院中");
+    harness.get_by_label("2026-000001");
+    harness.get_by_label("市一院 心内科3床");
+
+    // 首页 reminds the clerk; the reminder asks for the discharge date.
+    nav(&mut harness, "首页");
+    harness
+        .get_by_label_contains("张三丰住院中（市一院 心内科3床），2026-06-25 探望，已 5 天")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().screen, Screen::Visits);
+    harness.get_by_label("结束走访（出院）");
+    retype(&mut harness, "出院日期，如 2026-07-02", "2026-07-02");
+    harness.get_by_label("确认出院").click();
+    harness.run();
+    // The error shows in the dialog (and in the status bar).
+    assert_eq!(
+        harness
+            .state()
+            .visits
+            .close
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref(),
+        Some("出院日期：2026-07-02 晚于今天")
+    );
+    assert!(harness.state().error_dialog.is_none());
+    retype(&mut harness, "出院日期，如 2026-07-02", "2026-06-29");
+    harness.get_by_label("确认出院").click();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "已结束走访：张三丰 生病住院，出院日期 2026-06-29"
+    );
+    assert!(harness.state().visits.close.is_none());
+    harness.run();
+    harness.get_by_label("已结束 2026-06-29");
+    let data = &harness.state().session.as_ref().unwrap().data;
+    assert!(!data.reminders.iter().any(|r| matches!(
+        r,
+        union_ledger::core::reminders::Reminder::InHospital { .. }
+    )));
+}
+
+#[test]
+fn a_visit_over_the_rules_needs_a_written_reason_and_an_approval() {
+    let (_dir, path) = temp_ledger();
+    ledger_with_member(&path, &zhang_sanfeng());
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = union_ledger::store::Ledger::open(&path, &clock).unwrap();
+        ledger.apply_preset("example-strict").unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "走访");
+    type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
+    type_into(&mut harness, "如 住院、退休、kn", "生病住院");
+    type_into(&mut harness, "如 阑尾炎手术", "阑尾炎手术");
+    retype(&mut harness, "不发请留空，如 500", "1,500");
+
+    // The breach is shown with its numbers, and saving waits for the reason and approval.
+    harness.get_by_label_contains("超标准：【住院慰问标准】");
+    assert!(visit_button_is_disabled(&harness));
+    type_into(
+        &mut harness,
+        "超标准说明（必填），如 手术费用高，经工会委员会研究同意",
+        "手术费用高，经工会委员会研究同意",
+    );
+    type_into(&mut harness, "决议日期，如 2026-06-28", "2026-06-28");
+    type_into(&mut harness, "纪要编号，如 2026-07", "2026-07");
+    assert!(visit_button_is_disabled(&harness));
+    harness.get_by_label_contains("审批人：必须填写");
+    // The form with its findings, as the clerk sees it (the ledger's path is masked).
+    let label = harness.get_by_label_contains("台账文件：").rect();
+    harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
+    harness.snapshot("visits_breach");
+    type_into(&mut harness, "审批人，如 王主席", "王主席");
+    assert!(!visit_button_is_disabled(&harness));
+    harness.get_by_label("保存走访").click();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "已登记走访：张三丰 生病住院（住院中），凭证 2026-000001"
+    );
+
+    // The visit is marked in the list, and its entry keeps the reason and the approval.
+    harness.get_by_label("走访记录").click();
+    harness.run();
+    harness.run();
+    harness.get_by_label("超标准");
+    let list = harness.state().visits.list.as_ref().unwrap();
+    assert_eq!(
+        list.visits[0].override_reason,
+        "手术费用高，经工会委员会研究同意"
+    );
+    let clock = FixedClock::at_date(today());
+    let ledger = union_ledger::store::Ledger::open(&path, &clock).unwrap();
+    let entry = ledger.entry_by_voucher("2026-000001").unwrap();
+    assert_eq!(entry.amount_fen, 150_000);
+    assert!(entry.approval_id.is_some());
+    let breaches = ledger.entry_breaches(entry.id).unwrap();
+    assert_eq!(breaches[0].rule_name, "住院慰问标准");
+}
+
+#[test]
+fn reminders_open_the_forms_prefilled() {
+    let (_dir, path) = temp_ledger();
+    let mut retiring = MemberDraft::new("B2001", "赵德明");
+    retiring.department = "行政科".to_string();
+    retiring.retirement_date = NaiveDate::from_ymd_opt(2026, 8, 15);
+    let retiring_id = ledger_with_member(&path, &retiring);
+    let mut poor = MemberDraft::new("B2002", "钱秀英");
+    poor.status = MemberStatus::Retired;
+    poor.hardship = Some(HardshipFile {
+        level: HardshipLevel::Deep,
+        reason: "重病".to_string(),
+        reviewed_on: None,
+    });
+    let poor_id = ledger_with_member(&path, &poor);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+
+    // A retirement in 46 days: the reminder opens 走访 on that member and reason 退休,
+    // whose keepsake is proposed at its standard value.
+    harness
+        .get_by_label_contains("赵德明（行政科）将于 2026-08-15 退休")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().screen, Screen::Visits);
+    let form = &harness.state().visits.form;
+    assert_eq!(form.member.selected, Some(retiring_id));
+    assert_eq!(form.reason.query, "退休");
+    assert_eq!(form.goods_value, "500");
+    assert_eq!(form.amount, "");
+
+    // No rules yet: the reminder opens 设置.
+    nav(&mut harness, "首页");
+    harness.get_by_label_contains("尚未设置发放规则").click();
+    harness.run();
+    assert_eq!(harness.state().screen, Screen::Settings);
+
+    // The Spring Festival list: the retired hardship household, not yet visited; its
+    // row opens the form with reason 困难.
+    nav(&mut harness, "走访");
+    harness.get_by_label("春节慰问名单").click();
+    harness.run();
+    harness.get_by_label("2027 年春节（2027-02-06）慰问离退休职工和困难职工");
+    harness.get_by_label("退休 · 困难职工（深度困难）");
+    harness.get_by_label("未走访");
+    // The tab has the same name as the row's button, and is drawn first.
+    harness.get_all_by_label("登记走访").last().unwrap().click();
+    harness.run();
+    let form = &harness.state().visits.form;
+    assert_eq!(form.member.selected, Some(poor_id));
+    assert_eq!(form.reason.query, "困难");
+    assert_eq!(form.amount, "500");
+}
+
+#[test]
+fn a_holiday_reminder_opens_the_holiday_category() {
+    let (_dir, path) = temp_ledger();
+    ledger_with_member(&path, &zhang_sanfeng());
+    let mut harness = harness_on(
+        &path,
+        ScriptedDialogs::default(),
+        NaiveDate::from_ymd_opt(2026, 9, 10).unwrap(),
+    );
+    harness
+        .get_by_label_contains("中秋（2026-09-25，还有 15 天）")
+        .click();
+    harness.run();
+    // The batch form, on the holiday's category, dated today: the goods go out
+    // before the holiday.
+    assert_eq!(harness.state().screen, Screen::Batches);
+    let batches = &harness.state().batches;
+    assert_eq!(batches.date, "2026-09-10");
+    assert_eq!(batches.amount, "300");
+    let combo = harness.get_by_role_and_label(Role::ComboBox, "节日类别");
+    assert_eq!(
+        combo.accesskit_node().value().as_deref(),
+        Some("节日慰问 / 中秋")
+    );
 }

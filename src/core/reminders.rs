@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::batch::Batch;
 use crate::core::date::format_date;
 use crate::core::holidays::Holiday;
-use crate::core::model::{Category, Member, MemberStatus};
+use crate::core::model::{Category, HardshipLevel, Member, MemberStatus};
 use crate::core::visit::Visit;
 
 /// How far ahead retirements are announced, in days.
@@ -206,10 +206,101 @@ pub fn reminders(inputs: &ReminderInputs<'_>) -> Vec<Reminder> {
     found
 }
 
+/// How far ahead the Spring Festival list (春节慰问名单) looks for the next festival.
+const FESTIVAL_LOOKAHEAD_DAYS: i64 = 400;
+
+/// The Spring Festival on or after `today`, if the calendar knows it.
+pub fn next_spring_festival(today: NaiveDate) -> Option<NaiveDate> {
+    Holiday::between(today, today + Duration::days(FESTIVAL_LOOKAHEAD_DAYS))
+        .into_iter()
+        .find(|(holiday, _)| *holiday == Holiday::SpringFestival)
+        .map(|(_, date)| date)
+}
+
+/// One household on the Spring Festival list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FestivalRow {
+    pub member_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub department: String,
+    pub status: MemberStatus,
+    /// The hardship file's grade, for a hardship household.
+    pub hardship: Option<HardshipLevel>,
+    /// Whether the member was visited or paid since [`FestivalRoster::from`].
+    pub visited: bool,
+}
+
+impl FestivalRow {
+    /// "退休", "困难职工（深度困难）" or "离休 · 困难职工（一般困难）".
+    pub fn kind_text(&self) -> String {
+        let mut parts = Vec::new();
+        if matches!(self.status, MemberStatus::Retired | MemberStatus::Veteran) {
+            parts.push(self.status.label().to_string());
+        }
+        if let Some(level) = self.hardship {
+            parts.push(format!("困难职工（{}）", level.label()));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// The Spring Festival visits to retired and hardship households (春节慰问名单):
+/// who is on the list and who has been visited or paid for this festival.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FestivalRoster {
+    pub festival: NaiveDate,
+    /// Visits and payouts from this day on count for the festival.
+    pub from: NaiveDate,
+    /// By department, then name.
+    pub rows: Vec<FestivalRow>,
+}
+
+impl FestivalRoster {
+    pub fn visited_count(&self) -> usize {
+        self.rows.iter().filter(|row| row.visited).count()
+    }
+}
+
+/// Builds the list for the festival on `festival`: members retired or 离休, and
+/// members with a hardship file, leaving out those who left or died. `visited` holds
+/// the members visited or paid since [`BATCH_LEAD_DAYS`] before the festival.
+pub fn festival_roster(
+    members: &[Member],
+    festival: NaiveDate,
+    visited: &HashSet<i64>,
+) -> FestivalRoster {
+    let mut rows: Vec<FestivalRow> = members
+        .iter()
+        .filter(|member| {
+            matches!(member.status, MemberStatus::Retired | MemberStatus::Veteran)
+                || (member.hardship.is_some()
+                    && !matches!(member.status, MemberStatus::Left | MemberStatus::Deceased))
+        })
+        .map(|member| FestivalRow {
+            member_id: member.id,
+            employee_no: member.employee_no.clone(),
+            name: member.name.clone(),
+            department: member.department.clone(),
+            status: member.status,
+            hardship: member.hardship.as_ref().map(|file| file.level),
+            visited: visited.contains(&member.id),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.department, &a.name, &a.employee_no).cmp(&(&b.department, &b.name, &b.employee_no))
+    });
+    FestivalRoster {
+        festival,
+        from: festival - Duration::days(BATCH_LEAD_DAYS),
+        rows,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{HardshipFile, HardshipLevel, MemberDraft, PaymentForm};
+    use crate::core::model::{HardshipFile, MemberDraft, PaymentForm};
     use crate::core::visit::Approval;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -305,5 +396,64 @@ mod tests {
                 .iter()
                 .any(|r| matches!(r, Reminder::HardshipNotVisited { .. }))
         );
+    }
+
+    #[test]
+    fn spring_festival_list_has_retirees_and_hardship_households() {
+        assert_eq!(
+            next_spring_festival(date(2026, 6, 30)),
+            Some(date(2027, 2, 6))
+        );
+        assert_eq!(
+            next_spring_festival(date(2027, 2, 6)),
+            Some(date(2027, 2, 6))
+        );
+        assert_eq!(
+            next_spring_festival(date(2027, 2, 7)),
+            Some(date(2028, 1, 26))
+        );
+        let mut retired = member(1, "吴退休");
+        retired.draft.status = MemberStatus::Retired;
+        retired.draft.department = "内科".to_string();
+        let mut poor = member(2, "郑困难");
+        poor.draft.department = "外科".to_string();
+        poor.draft.hardship = Some(HardshipFile {
+            level: HardshipLevel::Special,
+            reason: "重病".to_string(),
+            reviewed_on: None,
+        });
+        let mut both = member(3, "王离休");
+        both.draft.status = MemberStatus::Veteran;
+        both.draft.department = "内科".to_string();
+        both.draft.hardship = poor.draft.hardship.clone();
+        let mut gone = member(4, "冯已故");
+        gone.draft.status = MemberStatus::Deceased;
+        gone.draft.hardship = poor.draft.hardship.clone();
+        let working = member(5, "陈在职");
+        let members = vec![retired, poor, both, gone, working];
+        let roster = festival_roster(&members, date(2027, 2, 6), &HashSet::from([2]));
+        assert_eq!(roster.from, date(2026, 12, 8));
+        let rows: Vec<(String, String, bool)> = roster
+            .rows
+            .iter()
+            .map(|row| (row.name.clone(), row.kind_text(), row.visited))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("吴退休".to_string(), "退休".to_string(), false),
+                (
+                    "王离休".to_string(),
+                    "离休 · 困难职工（特别困难）".to_string(),
+                    false
+                ),
+                (
+                    "郑困难".to_string(),
+                    "困难职工（特别困难）".to_string(),
+                    true
+                ),
+            ]
+        );
+        assert_eq!(roster.visited_count(), 1);
     }
 }

@@ -108,6 +108,9 @@ pub struct Visit {
     pub goods: String,
     /// The vouchers of the linked entries.
     pub vouchers: Vec<String>,
+    /// The clerk's written reason when the money or goods were saved over a rule
+    /// (超标准说明); empty when no rule was broken.
+    pub override_reason: String,
     pub created_at: NaiveDateTime,
 }
 

@@ -46,7 +46,10 @@ const VISIT_SELECT: &str = "SELECT v.id, v.member_id, m.name, m.department, v.re
         ifnull((SELECT sum(-e.delta_fen) FROM entries e WHERE e.visit_id = v.id AND e.payment_form <> 'goods'), 0),
         ifnull((SELECT sum(-e.delta_fen) FROM entries e WHERE e.visit_id = v.id AND e.payment_form = 'goods'), 0),
         ifnull((SELECT group_concat(printf('%d-%06d', e.voucher_year, e.voucher_seq), ' ')
-                FROM entries e WHERE e.visit_id = v.id AND +e.reverses_entry_id IS NULL), '')
+                FROM entries e WHERE e.visit_id = v.id AND +e.reverses_entry_id IS NULL), ''),
+        ifnull((SELECT e.override_reason FROM entries e
+                WHERE e.visit_id = v.id AND +e.reverses_entry_id IS NULL AND e.override_reason <> ''
+                ORDER BY e.id LIMIT 1), '')
     FROM visits v
     JOIN members m ON m.id = v.member_id
     JOIN visit_reasons r ON r.id = v.reason_id";
@@ -73,6 +76,7 @@ fn visit_from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
         money_fen: row.get(16)?,
         goods_fen: row.get(17)?,
         vouchers: vouchers.split_whitespace().map(str::to_string).collect(),
+        override_reason: row.get(19)?,
     })
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
@@ -12,11 +12,12 @@ use super::screens::batches::{BatchCommand, BatchesScreen};
 use super::screens::rules::PolicyCommand;
 use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
-    settings::SettingsScreen,
+    settings::SettingsScreen, visit_form::saved_text, visits::VisitList, visits::VisitsScreen,
 };
-use crate::core::date::Clock;
+use crate::core::date::{Clock, Period};
 use crate::core::model::{EntryExtras, MemberDraft, NewEntry};
-use crate::store::{CategoryEdit, Ledger, LedgerRow};
+use crate::core::visit::NewVisit;
+use crate::store::{CategoryEdit, Ledger, LedgerRow, VisitFilter};
 
 /// The screens, in the order of the navigation bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +25,18 @@ pub enum Screen {
     Home,
     Members,
     Entry,
+    Visits,
     Batches,
     Ledger,
     Settings,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Home,
         Screen::Members,
         Screen::Entry,
+        Screen::Visits,
         Screen::Batches,
         Screen::Ledger,
         Screen::Settings,
@@ -44,6 +47,7 @@ impl Screen {
             Screen::Home => "首页",
             Screen::Members => "会员",
             Screen::Entry => "登记",
+            Screen::Visits => "走访",
             Screen::Batches => "节日慰问",
             Screen::Ledger => "台账",
             Screen::Settings => "设置",
@@ -109,6 +113,25 @@ pub enum Command {
     PickLedger,
     /// Open (or create) the ledger at this path; the current one stays open on failure.
     OpenLedger(PathBuf),
+    /// Check a visit against the rules for the 走访 form (before saving).
+    CheckVisit(NewVisit),
+    AddVisit {
+        visit: NewVisit,
+        extras: EntryExtras,
+    },
+    /// Read the visits and their totals for the 走访 list.
+    LoadVisits(VisitFilter),
+    /// Open 走访 asking for the discharge date of an open visit.
+    AskCloseVisit(i64),
+    CloseVisit {
+        visit_id: i64,
+        date: NaiveDate,
+    },
+    /// Open the 走访 form for a member, with a reason by code (`visit::reason_code`).
+    StartVisit {
+        member_id: i64,
+        reason_code: Option<String>,
+    },
 }
 
 /// What happened after a command, shown in the status bar.
@@ -134,6 +157,7 @@ pub struct LedgerApp {
     pub home: HomeScreen,
     pub members: MembersScreen,
     pub entry: EntryScreen,
+    pub visits: VisitsScreen,
     pub batches: BatchesScreen,
     pub ledger_view: LedgerScreen,
     pub settings: SettingsScreen,
@@ -156,9 +180,10 @@ impl LedgerApp {
             session: None,
             open_error: None,
             screen: Screen::Home,
-            home: HomeScreen,
+            home: HomeScreen::default(),
             members: MembersScreen::default(),
             entry: EntryScreen::default(),
+            visits: VisitsScreen::default(),
             batches: BatchesScreen::default(),
             ledger_view: LedgerScreen::default(),
             settings: SettingsScreen::default(),
@@ -181,6 +206,7 @@ impl LedgerApp {
         match result {
             Ok(session) => {
                 self.entry.reset(&session.data, self.clock.today());
+                self.visits = VisitsScreen::default();
                 self.ledger_view = LedgerScreen::default();
                 self.settings = SettingsScreen::default();
                 self.members = MembersScreen::default();
@@ -219,6 +245,7 @@ impl LedgerApp {
                     Screen::Home => self.home.ui(ui, data, &mut commands),
                     Screen::Members => self.members.ui(ui, data, &mut commands),
                     Screen::Entry => self.entry.ui(ui, data, today, &mut commands),
+                    Screen::Visits => self.visits.ui(ui, data, today, &mut commands),
                     Screen::Batches => self.batches.ui(ui, data, today, &mut commands),
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
                     Screen::Settings => self.settings.ui(ui, data, &mut commands),
@@ -391,7 +418,10 @@ impl LedgerApp {
                 return;
             }
             Command::OpenBatch { category_id, date } => {
-                self.batches.prefill(category_id, date);
+                // Holiday goods are handed out before the holiday, and the ledger
+                // refuses entries dated after today.
+                self.batches
+                    .prefill(category_id, date.min(self.clock.today()));
                 self.screen = Screen::Batches;
                 return;
             }
@@ -501,6 +531,76 @@ impl LedgerApp {
                 }
             }
             Command::Policy(command) => self.settings.apply_policy(command, &mut session.ledger),
+            Command::CheckVisit(visit) => {
+                let result = session.ledger.check_visit(&visit);
+                self.visits
+                    .form
+                    .check_result(&visit, result.map_err(|e| e.to_string()));
+                return;
+            }
+            Command::LoadVisits(filter) => {
+                let period = filter.period.unwrap_or_else(|| Period::year(today.year()));
+                let list = session.ledger.visits(&filter).and_then(|visits| {
+                    let totals = session.ledger.visit_totals(period)?;
+                    Ok(VisitList {
+                        filter,
+                        visits,
+                        totals,
+                    })
+                });
+                match list {
+                    Ok(list) => self.visits.loaded(list),
+                    Err(error) => self.notice = Some(Notice::Error(error.to_string())),
+                }
+                return;
+            }
+            Command::AddVisit { visit, extras } => session
+                .ledger
+                .add_visit(&visit, &extras, clock)
+                .map(|saved| {
+                    let message = saved_text(&saved);
+                    self.visits.form.saved();
+                    self.visits.last_saved = Some(message.clone());
+                    message
+                })
+                .map_err(|e| e.to_string()),
+            Command::AskCloseVisit(visit_id) => {
+                match session.ledger.visit(visit_id) {
+                    Ok(visit) => {
+                        self.visits.ask_close(&visit, today);
+                        self.screen = Screen::Visits;
+                    }
+                    Err(error) => self.error_dialog = Some(error.to_string()),
+                }
+                return;
+            }
+            Command::CloseVisit { visit_id, date } => session
+                .ledger
+                .close_visit(visit_id, date, clock)
+                .map(|visit| {
+                    self.visits.close = None;
+                    format!(
+                        "已结束走访：{} {}，出院日期 {}",
+                        visit.member_name,
+                        visit.reason_text(),
+                        crate::core::date::format_date(date)
+                    )
+                })
+                .map_err(|e| {
+                    if let Some(dialog) = self.visits.close.as_mut() {
+                        dialog.error = Some(e.to_string());
+                    }
+                    e.to_string()
+                }),
+            Command::StartVisit {
+                member_id,
+                reason_code,
+            } => {
+                self.visits
+                    .start(&session.data, member_id, reason_code.as_deref(), today);
+                self.screen = Screen::Visits;
+                return;
+            }
             Command::ShowMemberLedger(member_id) => {
                 self.ledger_view.show_member(member_id, &session.data);
                 self.screen = Screen::Ledger;
@@ -569,12 +669,13 @@ impl LedgerApp {
                 }
             }
             Err(message) => {
-                // Entry, reversal and batch errors show beside their fields; others need a
-                // dialog.
-                if !matches!(
+                // Entry, reversal, batch and discharge errors show beside their fields;
+                // others need a dialog.
+                let beside = matches!(
                     self.screen,
                     Screen::Entry | Screen::Ledger | Screen::Batches
-                ) {
+                ) || (self.screen == Screen::Visits && self.visits.close.is_some());
+                if !beside {
                     self.error_dialog = Some(message.clone());
                 }
                 self.notice = Some(Notice::Error(message));
@@ -595,6 +696,7 @@ impl LedgerApp {
         if self.entry.date == crate::core::date::format_date(previous) {
             self.entry.date = crate::core::date::format_date(today);
         }
+        self.visits.follow_the_date(previous, today);
         if self.batches.date == crate::core::date::format_date(previous) {
             self.batches.date = crate::core::date::format_date(today);
         }
@@ -615,6 +717,7 @@ impl LedgerApp {
             self.entry.invalidate_findings();
             self.members.invalidate();
             self.settings.invalidate();
+            self.visits.invalidate();
             self.entry.refresh_balance(&session.data);
         }
         Ok(())

@@ -9,6 +9,7 @@ use crate::core::batch::Batch;
 use crate::core::date::Period;
 use crate::core::model::{Approval, Category, Fund, IncomeSource, Member};
 use crate::core::policy::Rule;
+use crate::core::reminders::{FestivalRoster, Reminder};
 use crate::core::report::{self, CategoryTotalRow, FundBalance, FundOpening, FundYearTotal};
 use crate::core::search::SearchKey;
 use crate::core::visit::VisitReason;
@@ -38,14 +39,18 @@ pub struct LedgerData {
     pub quarter_totals: Vec<CategoryTotalRow>,
     pub recent: Vec<LedgerRow>,
     pub entry_count: i64,
-    /// The union's rules, the decisions already recorded, the visit reasons and the
-    /// holiday batches (newest first).
+    /// The union's rules, the decisions already recorded, the visit reasons (in
+    /// display order) and the holiday batches (newest first).
     pub rules: Vec<Rule>,
     pub rule_set_name: Option<String>,
     pub duplicate_window_days: i64,
     pub approvals: Vec<(i64, Approval)>,
     pub visit_reasons: Vec<VisitReason>,
     pub batches: Vec<Batch>,
+    /// What the clerk should do soon (待办), as of `today`.
+    pub reminders: Vec<Reminder>,
+    /// The next Spring Festival's list of retired and hardship households.
+    pub festival: Option<FestivalRoster>,
 }
 
 impl LedgerData {
@@ -94,6 +99,7 @@ impl LedgerData {
         self.funds = ledger.funds()?;
         self.categories = ledger.categories()?;
         self.sources = ledger.income_sources()?;
+        self.visit_reasons = ledger.visit_reasons()?;
         Ok(())
     }
 
@@ -114,6 +120,8 @@ impl LedgerData {
         );
         self.recent = ledger.recent_entries(12)?;
         self.entry_count = ledger.entry_count()?;
+        self.reminders = ledger.reminders(today)?;
+        self.festival = ledger.spring_festival_roster(today)?;
         Ok(())
     }
 
@@ -167,6 +175,10 @@ impl LedgerData {
                     .is_some_and(|p| p.is_active)
             })
             .collect()
+    }
+
+    pub fn visit_reason(&self, id: i64) -> Option<&VisitReason> {
+        self.visit_reasons.iter().find(|r| r.id == id)
     }
 
     /// The current balance of a fund (this year's closing so far).

@@ -1,18 +1,30 @@
-//! 首页: each fund's balance, this quarter's spending per category, the latest entries.
+//! 首页: what to do soon (待办), each fund's balance, this quarter's spending per
+//! category, the latest entries.
 
 use egui_extras::{Column, TableBuilder};
 
+use crate::core::reminders::Reminder;
+use crate::core::visit::reason_code;
 use crate::ui::app::{Command, Screen};
 use crate::ui::data::LedgerData;
 
+/// How many reminders show before 显示全部.
+const REMINDERS_SHOWN: usize = 8;
+
 #[derive(Debug, Clone, Default)]
-pub struct HomeScreen;
+pub struct HomeScreen {
+    pub all_reminders: bool,
+}
 
 impl HomeScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         egui::ScrollArea::vertical().show(ui, |ui| {
             if data.entry_count == 0 && data.members.is_empty() {
                 empty_ledger_ui(ui, commands);
+                ui.add_space(16.0);
+            }
+            if !data.reminders.is_empty() {
+                self.reminders_ui(ui, data, commands);
                 ui.add_space(16.0);
             }
             ui.heading(format!("{} 年各项资金", data.year));
@@ -112,6 +124,65 @@ impl HomeScreen {
                 recent_table_ui(ui, "home_recent", &data.recent);
             }
         });
+    }
+}
+
+impl HomeScreen {
+    /// 待办: each reminder opens the form that deals with it.
+    fn reminders_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
+        let Some(today) = data.today else {
+            return;
+        };
+        ui.heading(format!("待办（{} 项）", data.reminders.len()));
+        ui.add_space(4.0);
+        let shown = if self.all_reminders {
+            data.reminders.len()
+        } else {
+            data.reminders.len().min(REMINDERS_SHOWN)
+        };
+        for reminder in &data.reminders[..shown] {
+            let text = reminder.text(today);
+            let link = if matches!(reminder, Reminder::InHospital { .. }) {
+                egui::RichText::new(text).color(ui.visuals().warn_fg_color)
+            } else {
+                egui::RichText::new(text)
+            };
+            if ui.link(link).clicked() {
+                commands.push(reminder_command(reminder));
+            }
+        }
+        if data.reminders.len() > REMINDERS_SHOWN {
+            let toggle = if self.all_reminders {
+                "收起".to_string()
+            } else {
+                format!("显示全部 {} 项", data.reminders.len())
+            };
+            if ui.button(toggle).clicked() {
+                self.all_reminders = !self.all_reminders;
+            }
+        }
+    }
+}
+
+/// What clicking a reminder does.
+fn reminder_command(reminder: &Reminder) -> Command {
+    match reminder {
+        Reminder::InHospital { visit_id, .. } => Command::AskCloseVisit(*visit_id),
+        Reminder::Retiring { member_id, .. } => Command::StartVisit {
+            member_id: *member_id,
+            reason_code: Some(reason_code::RETIREMENT.to_string()),
+        },
+        Reminder::HardshipNotVisited { member_id, .. } => Command::StartVisit {
+            member_id: *member_id,
+            reason_code: Some(reason_code::HARDSHIP.to_string()),
+        },
+        Reminder::HolidayWithoutBatch {
+            category_id, date, ..
+        } => Command::OpenBatch {
+            category_id: *category_id,
+            date: *date,
+        },
+        Reminder::NoRules => Command::GoTo(Screen::Settings),
     }
 }
 

@@ -8,4 +8,6 @@ pub mod ledger;
 pub mod members;
 pub mod rules;
 pub mod settings;
+pub mod visit_form;
 pub mod visit_reasons;
+pub mod visits;
