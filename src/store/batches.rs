@@ -192,21 +192,16 @@ fn insert_same_day(
          WHERE fund_id = ?2 AND date > ?3 AND date <= ?4",
         (total, first.fund_id, &date, &year_end),
     )?;
-    let mut statement = tx.prepare_cached(
-        "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
-            payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
-            fund_cumulative_fen, approval_id, batch_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?3, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-    )?;
+    // One INSERT for every row, the rows passed as a JSON array: with triggers on the
+    // table, SQLite keeps a statement journal per statement, and one statement instead
+    // of ten thousand makes a batch several times faster.
+    let mut rows = Vec::with_capacity(entries.len());
     for ((entry, reverses), seq) in entries.iter().zip(first_seq..) {
         debug_assert!(entry.fund_id == first.fund_id && entry.date == first.date);
         let delta = delta_fen(entry.kind, entry.amount_fen, reverses.is_some());
         cumulative += delta;
-        statement.execute(rusqlite::params![
+        rows.push(serde_json::json!([
             entry.kind.code(),
-            date,
-            year,
-            entry.fund_id,
             entry.category_id,
             entry.member_id,
             entry.amount_fen,
@@ -215,7 +210,6 @@ fn insert_same_day(
             seq,
             entry.handler.trim(),
             entry.note.trim(),
-            created_at,
             reverses,
             if reverses.is_some() {
                 reversal_reason
@@ -223,10 +217,26 @@ fn insert_same_day(
                 ""
             },
             cumulative,
+        ]));
+    }
+    tx.execute(
+        "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
+            payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
+            fund_cumulative_fen, approval_id, batch_id)
+         SELECT r.value ->> 0, ?1, ?2, ?3, r.value ->> 1, NULL, r.value ->> 2, r.value ->> 3, r.value ->> 4,
+            r.value ->> 5, ?2, r.value ->> 6, r.value ->> 7, r.value ->> 8, ?4, r.value ->> 9, r.value ->> 10,
+            r.value ->> 11, ?5, ?6
+         FROM json_each(?7) r ORDER BY r.key",
+        rusqlite::params![
+            date,
+            year,
+            first.fund_id,
+            created_at,
             approval_id,
             batch_id,
-        ])?;
-    }
+            serde_json::Value::Array(rows).to_string(),
+        ],
+    )?;
     Ok(())
 }
 
