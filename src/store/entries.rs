@@ -572,6 +572,22 @@ pub(super) fn insert_checked(
     created_at: &str,
 ) -> Result<i64> {
     let findings = policy::check_in(tx, entry, &extras.event)?;
+    insert_judged(tx, entry, extras, &findings, batch_id, visit_id, created_at)
+}
+
+/// Inserts an entry already checked against the rules, with what the check found:
+/// refused on a breach without a reason (or without an approval), otherwise saved
+/// with the breaches it was saved over. The entries of one visit are judged together
+/// against the books before the visit, so one does not count against the other.
+pub(super) fn insert_judged(
+    tx: &Transaction<'_>,
+    entry: &NewEntry,
+    extras: &EntryExtras,
+    findings: &[Finding],
+    batch_id: Option<i64>,
+    visit_id: Option<i64>,
+    created_at: &str,
+) -> Result<i64> {
     let breaches: Vec<&Finding> = findings.iter().filter(|f| f.is_breach()).collect();
     let reason = extras.override_reason.trim();
     if !breaches.is_empty() && reason.is_empty() {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use super::codec::{date_text, datetime_text, parse_date, parse_datetime, parse_optional_date};
-use super::entries::{insert_checked, validate_entry};
+use super::entries::{insert_judged, validate_entry};
 use super::members::member_in;
 use super::policy::check_in;
 use super::{Ledger, Result, StoreError};
@@ -383,21 +383,24 @@ impl Ledger {
             let visit_id = tx.last_insert_rowid();
             let entries = visit_entries(tx, visit, &reason)?;
             // Every entry is checked before any is written, so the clerk sees all
-            // findings of the visit at once.
-            let mut breaches = Vec::new();
+            // findings of the visit at once, and the money and the goods of one visit
+            // do not count against each other (one illness, one visit).
+            let mut judged = Vec::new();
             for (entry, event) in &entries {
                 validate_entry(tx, entry, today)?;
-                breaches.extend(check_in(tx, entry, event)?.into_iter().filter(Finding::is_breach));
+                judged.push(check_in(tx, entry, event)?);
             }
+            let breaches: Vec<Finding> =
+                judged.iter().flatten().filter(|f| f.is_breach()).cloned().collect();
             if !breaches.is_empty() && extras.override_reason.trim().is_empty() {
                 return Err(StoreError::PolicyBreach { findings: breaches });
             }
-            for (entry, event) in &entries {
+            for ((entry, event), findings) in entries.iter().zip(&judged) {
                 let extras = EntryExtras {
                     event: event.clone(),
                     ..extras.clone()
                 };
-                insert_checked(tx, entry, &extras, None, Some(visit_id), &now)?;
+                insert_judged(tx, entry, &extras, findings, None, Some(visit_id), &now)?;
             }
             Ok(visit_id)
         })?;
