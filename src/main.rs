@@ -15,7 +15,8 @@ fn main() -> ExitCode {
         }
     } else {
         let mut stdout = std::io::stdout().lock();
-        cli::run(cli, &SystemClock, &mut stdout)
+        let mut stderr = std::io::stderr().lock();
+        cli::run(cli, &SystemClock, &mut stdout, &mut stderr)
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,9 @@
 //! in-process against a fresh ledger file and compares the transcript (commands,
 //! output, error messages) with a golden file in `tests/golden/`.
 //!
+//! What a command writes to stderr without failing (a warning) is recorded before its
+//! output, each line marked `[stderr]`.
+//!
 //! Run with `UPDATE_GOLDEN=1 cargo test --test cli` to rewrite the golden files after
 //! an intended change, then review the diff.
 
@@ -13,21 +16,33 @@ use clap::Parser;
 use union_ledger::cli::{self, Cli};
 use union_ledger::core::date::FixedClock;
 
-fn clock() -> FixedClock {
-    FixedClock::at_date(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap()
+}
+
+/// "Today" in every session unless a test says otherwise.
+fn today() -> NaiveDate {
+    date(2026, 6, 30)
 }
 
 /// A fresh ledger file in a temporary directory and the transcript of commands run on it.
 struct Session {
     _dir: tempfile::TempDir,
     db: PathBuf,
+    today: NaiveDate,
     transcript: String,
 }
 
 impl Session {
     /// A session on a ledger created with `init`.
     fn new() -> Self {
-        let session = Self::without_ledger();
+        Self::on(today())
+    }
+
+    /// A session on a ledger created with `init`, with the clock fixed at `today`.
+    fn on(today: NaiveDate) -> Self {
+        let mut session = Self::without_ledger();
+        session.today = today;
         // Every command but `init` and `demo` needs an existing ledger.
         session.try_run(&["init"]).unwrap();
         session
@@ -40,6 +55,7 @@ impl Session {
         Self {
             _dir: dir,
             db,
+            today: today(),
             transcript: String::new(),
         }
     }
@@ -49,9 +65,14 @@ impl Session {
         let mut argv = vec!["union-ledger", "--db", self.db.to_str().unwrap()];
         argv.extend_from_slice(args);
         let cli = Cli::try_parse_from(argv).map_err(|error| error.to_string())?;
-        let mut out = Vec::new();
-        let result = cli::run(cli, &clock(), &mut out);
-        let text = String::from_utf8(out).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let result = cli::run(cli, &FixedClock::at_date(self.today), &mut out, &mut err);
+        let warnings: String = String::from_utf8(err)
+            .unwrap()
+            .lines()
+            .map(|line| format!("[stderr] {line}\n"))
+            .collect();
+        let text = warnings + &String::from_utf8(out).unwrap();
         let text = text
             .replace(self.db.to_str().unwrap(), "<DB>")
             .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
@@ -520,7 +541,17 @@ fn help_works_and_usage_errors_exit_2() {
     assert_eq!(output.status.code(), Some(0));
     let help = String::from_utf8_lossy(&output.stdout);
     for word in [
-        "init", "member", "entry", "balance", "demo", "bench", "--db",
+        "init",
+        "member",
+        "entry",
+        "balance",
+        "rules",
+        "visit",
+        "batch",
+        "reminders",
+        "demo",
+        "bench",
+        "--db",
     ] {
         assert!(help.contains(word), "{word} missing from:\n{help}");
     }
@@ -529,7 +560,15 @@ fn help_works_and_usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("--payment-form"));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for option in [
+        "--payment-form",
+        "--override-reason",
+        "--approval-date",
+        "--minutes",
+    ] {
+        assert!(help.contains(option), "{option} missing from:\n{help}");
+    }
 
     let output = Command::new(env!("CARGO_BIN_EXE_union-ledger"))
         .args(["entry", "frobnicate"])
@@ -640,4 +679,854 @@ fn settings_funds_and_categories_headless() {
             .contains("工会名称：不能为空")
     );
     session.check("settings_funds_categories");
+}
+
+/// The staff of the rules, visits and batch sessions, with what the rules look at:
+/// gender, status, union membership, dues and a hardship file.
+const STAFF: &[&[&str]] = &[
+    ZHANG,
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "A0002",
+        "--name",
+        "李秀英",
+        "--gender",
+        "女",
+        "--department",
+        "外科",
+        "--status",
+        "退休",
+        "--hardship-level",
+        "特困",
+        "--hardship-reason",
+        "因病致困",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "A0003",
+        "--name",
+        "赵敏",
+        "--gender",
+        "女",
+        "--department",
+        "内科",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "A0004",
+        "--name",
+        "钱七",
+        "--gender",
+        "男",
+        "--department",
+        "外科",
+        "--dues-unpaid",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "A0005",
+        "--name",
+        "孙八",
+        "--gender",
+        "女",
+        "--department",
+        "外科",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "B0100",
+        "--name",
+        "王五",
+        "--department",
+        "后勤",
+        "--non-member",
+    ],
+];
+
+impl Session {
+    /// Adds the staff and this year's dues, so the welfare fund has money.
+    fn with_staff(&mut self) -> &mut Self {
+        for member in STAFF {
+            self.setup(member);
+        }
+        let year = self.today.format("%Y-01-02").to_string();
+        self.setup(&[
+            "entry", "add", "--kind", "收入", "--source", "会费", "--amount", "20,000", "--date",
+            &year,
+        ])
+    }
+}
+
+/// `entry add` arguments for a disbursement, followed by `extra`.
+fn payout<'a>(
+    category: &'a str,
+    member: &'a str,
+    amount: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "entry",
+        "add",
+        "--kind",
+        "支出",
+        "--category",
+        category,
+        "--member",
+        member,
+        "--amount",
+        amount,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+const APPROVAL: &[&str] = &[
+    "--approval-date",
+    "2026-06-01",
+    "--minutes",
+    "2026-05",
+    "--approver",
+    "张主席",
+];
+
+#[test]
+fn rules_presets_edits_and_errors() {
+    let mut session = Session::new();
+    session
+        .run(&["rules", "list"])
+        .run(&["rules", "preset", "example-strict"])
+        .run(&["rules", "list"])
+        .run(&["rules", "disable", "3"])
+        .run(&["rules", "enable", "3"])
+        .run(&["rules", "remove", "2"])
+        .run(&["rules", "window", "14"])
+        .run(&["rules", "window", "0"])
+        .run(&["rules", "preset", "empty"])
+        .run(&[
+            "rules",
+            "add",
+            "--name",
+            "节日福利年度上限",
+            "--kind",
+            "yearly-cap",
+            "--category",
+            "节日慰问",
+            "--category",
+            "五必访/生日",
+            "--amount",
+            "1,800",
+        ])
+        .run(&[
+            "rules",
+            "add",
+            "--name",
+            "住院每年三次",
+            "--kind",
+            "每人每年次数",
+            "--category",
+            "生病住院",
+            "--count",
+            "3",
+        ])
+        .run(&[
+            "rules",
+            "add",
+            "--name",
+            "节日只发实物",
+            "--kind",
+            "payment-forms",
+            "--category",
+            "节日慰问",
+            "--forms",
+            "实物，提货券",
+        ])
+        .run(&[
+            "rules",
+            "add",
+            "--name",
+            "退休人员节日福利由单位发放",
+            "--kind",
+            "excluded-statuses",
+            "--category",
+            "中秋",
+            "--statuses",
+            "退休、离休",
+        ])
+        .run(&[
+            "rules",
+            "add",
+            "--name",
+            "三八节仅限女职工",
+            "--kind",
+            "women-only",
+            "--category",
+            "三八妇女节",
+        ])
+        .run(&["rules", "list", "--format", "json"]);
+    let rule = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec!["rules", "add", "--name", "试试", "--category", "生病住院"];
+        args.extend_from_slice(extra);
+        args
+    };
+    assert_eq!(
+        session.error(&rule(&["--kind", "yearly-count"])),
+        "错误：--count：“每人每年次数”规则必须填写此项"
+    );
+    assert_eq!(
+        session.error(&rule(&[
+            "--kind",
+            "per-event-cap",
+            "--amount",
+            "800",
+            "--count",
+            "2"
+        ])),
+        "错误：--count：“每次上限”规则不用此项"
+    );
+    assert_eq!(
+        session.error(&rule(&["--kind", "per-event-cap", "--amount", "0"])),
+        "错误：--amount：上限金额必须大于 0"
+    );
+    assert_eq!(
+        session.error(&rule(&["--kind", "yearly-count", "--count", "0"])),
+        "错误：--count：次数必须至少为 1"
+    );
+    assert!(
+        session
+            .error(&rule(&["--kind", "payment-forms", "--forms", "实物,支票"]))
+            .starts_with(
+                "错误：--forms：“支票”无法识别，应为 现金、转账、实物、提货券、购物卡 之一"
+            )
+    );
+    assert!(
+        session
+            .error(&rule(&["--kind", "cap"]))
+            .starts_with("错误：--kind：“cap”无法识别，应为 per-event-cap（每次上限）、")
+    );
+    assert!(
+        session
+            .error(&[
+                "rules",
+                "add",
+                "--name",
+                "看电影",
+                "--kind",
+                "dues-paid",
+                "--category",
+                "看电影"
+            ])
+            .starts_with("错误：--category：找不到类别“看电影”，可选：")
+    );
+    assert_eq!(
+        session.error(&[
+            "rules",
+            "add",
+            "--name",
+            " ",
+            "--kind",
+            "dues-paid",
+            "--category",
+            "生病住院"
+        ]),
+        "错误：规则名称：不能为空"
+    );
+    assert_eq!(
+        session.error(&["rules", "remove", "99"]),
+        "错误：规则编号：找不到编号为 99 的规则（用 rules list 查看编号）"
+    );
+    assert_eq!(
+        session.error(&["rules", "window", "-1"]),
+        "错误：重复提醒天数：-1 不在 0 到 366 之间（0 表示不提醒）"
+    );
+    assert_eq!(
+        session.error(&["rules", "preset", "lenient"]),
+        "错误：规则示例：没有“lenient”，可选：example-strict、example-generous、empty"
+    );
+    session.check("rules");
+}
+
+#[test]
+fn an_entry_over_a_rule_is_refused_then_saved_with_a_reason_and_an_approval() {
+    let mut session = Session::new();
+    session
+        .with_staff()
+        .setup(&["rules", "preset", "example-strict"]);
+    // Over the hospital cap: refused with the figures and how to save it anyway.
+    let refused = session.error(&payout(
+        "生病住院",
+        "A1024",
+        "1,200",
+        &["--event", "肺炎", "--date", "2026-06-10"],
+    ));
+    assert!(
+        refused.contains(
+            "1. 【住院慰问标准】本次 1,200.00 元超过每次上限 1,000.00 元，超出 200.00 元"
+        ),
+        "{refused}"
+    );
+    // A reason without the approval is not enough, and the approval needs both parts.
+    assert!(
+        session
+            .error(&payout(
+                "生病住院",
+                "A1024",
+                "1,200",
+                &[
+                    "--event",
+                    "肺炎",
+                    "--date",
+                    "2026-06-10",
+                    "--override-reason",
+                    "手术费用高"
+                ],
+            ))
+            .starts_with("错误：--approval-date：超标准发放必须注明审批依据")
+    );
+    assert!(
+        session
+            .error(&payout(
+                "生病住院",
+                "A1024",
+                "1,200",
+                &[
+                    "--date",
+                    "2026-06-10",
+                    "--override-reason",
+                    "手术",
+                    "--approval-date",
+                    "2026-03-01"
+                ],
+            ))
+            .starts_with("错误：--minutes：审批须同时填写会议纪要编号")
+    );
+    assert!(
+        session
+            .error(&payout(
+                "生病住院",
+                "A1024",
+                "500",
+                &["--minutes", "2026-05"]
+            ))
+            .starts_with("错误：--approval-date：审批须同时填写决议日期")
+    );
+    assert_eq!(
+        session.error(&payout(
+            "生病住院",
+            "A1024",
+            "500",
+            &["--approval-date", "2026-07-01", "--minutes", "2026-05"]
+        )),
+        "错误：--approval-date：决议日期 2026-07-01 晚于今天（2026-06-30）"
+    );
+    // With a reason and the approval it is saved and marked.
+    let mut overridden = payout(
+        "生病住院",
+        "A1024",
+        "1,200",
+        &[
+            "--event",
+            "肺炎",
+            "--date",
+            "2026-06-10",
+            "--override-reason",
+            "手术费用高，经工会委员会研究同意",
+        ],
+    );
+    overridden.extend_from_slice(APPROVAL);
+    session.run(&overridden);
+    // The same illness again, over the cap: every breach is listed.
+    let twice = session.error(&payout(
+        "生病住院",
+        "A1024",
+        "1,100",
+        &["--event", "肺炎", "--date", "2026-06-25"],
+    ));
+    assert!(twice.contains("违反发放规则（2 条），未保存"), "{twice}");
+    // A possible duplicate is a warning on stderr; the entry is saved.
+    session
+        .run(&payout("结婚", "A0003", "500", &["--date", "2026-04-01"]))
+        .run(&payout("结婚", "A0003", "500", &["--date", "2026-04-15"]))
+        // A reason where nothing is broken is not recorded; an approval always is.
+        .run(&payout(
+            "生育",
+            "A0003",
+            "500",
+            &[
+                "--override-reason",
+                "无",
+                "--approval-date",
+                "2026-06-01",
+                "--minutes",
+                "2026-05",
+            ],
+        ))
+        // Women only, and a form of payment the rule does not allow.
+        .run(&payout(
+            "三八妇女节",
+            "A1024",
+            "200",
+            &["--payment-form", "现金"],
+        ))
+        .run(&["entry", "list", "--category", "五必访"])
+        .run(&[
+            "entry",
+            "list",
+            "--category",
+            "生病住院",
+            "--format",
+            "json",
+        ]);
+    session.check("entry_rules");
+}
+
+#[test]
+fn visits_with_money_and_goods_open_and_closed_with_totals() {
+    let mut session = Session::new();
+    session
+        .with_staff()
+        .setup(&["rules", "preset", "example-strict"]);
+    let visit = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec!["visit", "add"];
+        args.extend_from_slice(extra);
+        args
+    };
+    session
+        .run(&["visit", "reasons"])
+        .run(&visit(&[
+            "--member",
+            "A1024",
+            "--reason",
+            "生病住院",
+            "--date",
+            "2026-06-20",
+            "--place",
+            "市一院心内科 12 床",
+            "--visitors",
+            "工会主席王强、科主任",
+            "--detail",
+            "冠心病",
+            "--money",
+            "500",
+            "--goods",
+            "鲜花果篮",
+            "--goods-value",
+            "200",
+            "--open",
+        ]))
+        .run(&visit(&[
+            "--member",
+            "A0003",
+            "--reason",
+            "直系亲属去世",
+            "--relation",
+            "父亲",
+            "--date",
+            "2026-05-08",
+            // Money and wreath together within the 1,000 元 standard for the event.
+            "--money",
+            "700",
+            "--form",
+            "转账",
+            "--goods",
+            "花圈",
+            "--goods-value",
+            "300",
+        ]))
+        .run(&visit(&[
+            "--member",
+            "A0005",
+            "--reason",
+            "结婚",
+            "--date",
+            "2026-04-18",
+        ]));
+    // Over the hospital cap: refused, then saved over the rule with a reason.
+    let hospital = [
+        "--member",
+        "A0004",
+        "--reason",
+        "生病住院",
+        "--date",
+        "2026-06-10",
+        "--detail",
+        "骨折",
+        "--money",
+        "1,500",
+    ];
+    let refused = session.error(&visit(&hospital));
+    assert!(
+        refused.contains("【住院慰问标准】本次 1,500.00 元超过每次上限"),
+        "{refused}"
+    );
+    let mut overridden = visit(&hospital);
+    overridden.extend_from_slice(&["--override-reason", "多处骨折手术"]);
+    overridden.extend_from_slice(APPROVAL);
+    session
+        .run(&overridden)
+        .run(&["visit", "list"])
+        .run(&["visit", "list", "--open"])
+        .run(&[
+            "visit",
+            "list",
+            "--period",
+            "2026Q2",
+            "--reason",
+            "生病住院",
+            "--format",
+            "json",
+        ])
+        .run(&["visit", "list", "--member", "A0003", "--period", "2026-05"])
+        .run(&["visit", "list", "--period", "2025"])
+        .run(&["visit", "close", "1", "--date", "2026-06-28"])
+        .run(&["visit", "list", "--open"]);
+    assert_eq!(
+        session.error(&["visit", "close", "1", "--date", "2026-06-29"]),
+        "错误：走访：张三丰的这次走访已经结束"
+    );
+    assert_eq!(
+        session.error(&["visit", "close", "9", "--date", "2026-06-29"]),
+        "错误：找不到走访（编号 9）"
+    );
+    assert!(
+        session
+            .error(&visit(&[
+                "--member",
+                "A1024",
+                "--reason",
+                "看电影",
+                "--date",
+                "2026-06-01"
+            ]))
+            .starts_with("错误：--reason：找不到走访事由“看电影”，可选：生病住院、结婚")
+    );
+    assert_eq!(
+        session.error(&visit(&[
+            "--member",
+            "A1024",
+            "--reason",
+            "直系亲属去世",
+            "--date",
+            "2026-06-01"
+        ])),
+        "错误：--relation：“直系亲属去世”须注明是哪位亲属，如 配偶、父亲、母亲、子女、配偶父母"
+    );
+    assert_eq!(
+        session.error(&visit(&[
+            "--member",
+            "A1024",
+            "--reason",
+            "结婚",
+            "--date",
+            "2026-06-01",
+            "--form",
+            "现金"
+        ])),
+        "错误：--form：说明慰问金的发放形式，须与 --money 一起填写"
+    );
+    assert_eq!(
+        session.error(&visit(&[
+            "--member",
+            "A1024",
+            "--reason",
+            "结婚",
+            "--date",
+            "2026-06-01",
+            "--goods",
+            "鲜花"
+        ])),
+        "错误：--goods-value：登记慰问品须同时填写其价值（元）"
+    );
+    assert_eq!(
+        session.error(&visit(&[
+            "--member",
+            "A1024",
+            "--reason",
+            "结婚",
+            "--date",
+            "2026-06-01",
+            "--open"
+        ])),
+        "错误：住院中：“结婚”的走访不能保持未结束"
+    );
+    assert_eq!(
+        session.error(&["visit", "list", "--period", "2026Q7"]),
+        "错误：--period：“2026Q7”无法识别，应为年份（2026）、季度（2026Q1）或月份（2026-03）"
+    );
+    session.check("visits");
+}
+
+#[test]
+fn a_holiday_batch_excludes_an_over_cap_member_and_is_reversed_as_a_whole() {
+    let mut session = Session::new();
+    session
+        .with_staff()
+        .setup(&["rules", "preset", "example-strict"])
+        .setup(&[
+            "member",
+            "add",
+            "--employee-no",
+            "A0007",
+            "--name",
+            "吴九",
+            "--gender",
+            "女",
+            "--department",
+            "内科",
+        ])
+        .setup(&[
+            "member",
+            "add",
+            "--employee-no",
+            "A0008",
+            "--name",
+            "郑十",
+            "--gender",
+            "男",
+            "--department",
+            "外科",
+        ]);
+    // 赵敏 already had 1,300 元 of holiday goods this year; the cap is 1,500.
+    session.setup(&payout(
+        "春节",
+        "A0003",
+        "1,300",
+        &["--payment-form", "实物", "--date", "2026-02-10"],
+    ));
+    let batch = |command: &'static str, extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec![
+            "batch",
+            command,
+            "--category",
+            "中秋",
+            "--date",
+            "2026-06-20",
+            "--amount",
+            "300",
+            "--item",
+            "月饼一盒",
+        ];
+        args.extend_from_slice(APPROVAL);
+        args.extend_from_slice(extra);
+        args
+    };
+    session
+        .run(&batch("preview", &["--exclude", "A0005"]))
+        .run(&batch(
+            "preview",
+            &["--status", "在职", "--status", "退休", "--gender", "女"],
+        ))
+        .run(&batch(
+            "preview",
+            &["--member", "A1024", "--member", "A0002", "--format", "json"],
+        ))
+        .run(&batch(
+            "commit",
+            &["--exclude", "A0005", "--exclude", "A0002"],
+        ))
+        .run(&["batch", "list"])
+        .run(&["batch", "show", "P2026-0001"])
+        .run(&["entry", "list", "--category", "中秋"])
+        .run(&[
+            "batch",
+            "reverse",
+            "P2026-0001",
+            "--reason",
+            "月饼未到货，改期发放",
+        ])
+        .run(&["batch", "show", "1", "--format", "json"])
+        .run(&["batch", "list", "--format", "json"])
+        .run(&["balance"]);
+    assert_eq!(
+        session.error(&["batch", "reverse", "1", "--reason", "再冲一次"]),
+        "错误：批次：P2026-0001 已于 2026-06-30 整批冲销"
+    );
+    assert_eq!(
+        session.error(&[
+            "batch",
+            "commit",
+            "--category",
+            "中秋",
+            "--date",
+            "2026-06-20",
+            "--amount",
+            "300"
+        ]),
+        "错误：--approval-date：批量发放必须注明工会委员会的审批（--approval-date 决议日期 --minutes 纪要编号 [--approver 批准人]）"
+    );
+    assert!(
+        session
+            .error(&batch(
+                "preview",
+                &["--member", "A1024", "--status", "在职"]
+            ))
+            .starts_with("错误：--member：指定了人员就不再按")
+    );
+    assert_eq!(
+        session.error(&batch("commit", &["--member", "B0100"])),
+        "错误：发放对象：所选人员中没有可以发放的会员（共 1 人，全部被排除）"
+    );
+    let mut group = vec![
+        "batch",
+        "preview",
+        "--category",
+        "节日慰问",
+        "--date",
+        "2026-06-20",
+        "--amount",
+        "300",
+    ];
+    group.extend_from_slice(APPROVAL);
+    assert!(
+        session
+            .error(&group)
+            .starts_with("错误：--category：找不到支出类别“节日慰问”")
+    );
+    assert_eq!(
+        session.error(&["batch", "show", "P2026-0009"]),
+        "错误：找不到批次 P2026-0009"
+    );
+    assert_eq!(
+        session.error(&["batch", "show", "P2025-0001"]),
+        "错误：找不到批次 P2025-0001"
+    );
+    assert_eq!(
+        session.error(&["batch", "show", "第一批"]),
+        "错误：批次：“第一批”格式应为批次号如 P2026-0003，或编号如 3"
+    );
+    session.check("batch");
+}
+
+#[test]
+fn reminders_with_a_fixed_clock() {
+    // 30 June: no rules yet, a member in hospital, a retirement in August.
+    let mut session = Session::new();
+    session.with_staff().setup(&[
+        "member",
+        "add",
+        "--employee-no",
+        "A0006",
+        "--name",
+        "周退",
+        "--department",
+        "药剂科",
+        "--retirement-date",
+        "2026-08-15",
+    ]);
+    session
+        .setup(&[
+            "visit",
+            "add",
+            "--member",
+            "A1024",
+            "--reason",
+            "生病住院",
+            "--date",
+            "2026-06-20",
+            "--place",
+            "市一院",
+            "--open",
+        ])
+        .run(&["reminders"])
+        .run(&["rules", "preset", "example-strict"])
+        .run(&["visit", "close", "1", "--date", "2026-06-29"])
+        .run(&["reminders", "--format", "json"]);
+    // 10 September: 中秋 and 国庆 are coming; a 中秋 batch answers the first.
+    let mut autumn = Session::on(date(2026, 9, 10));
+    autumn.with_staff().run(&["reminders"]);
+    let mut commit = vec![
+        "batch",
+        "commit",
+        "--category",
+        "中秋",
+        "--date",
+        "2026-09-10",
+        "--amount",
+        "300",
+        "--item",
+        "月饼一盒",
+    ];
+    commit.extend_from_slice(APPROVAL);
+    autumn.run(&commit).run(&["reminders"]);
+    // 20 January: the Spring Festival is near and 李秀英's hardship household is not
+    // visited yet.
+    let mut winter = Session::on(date(2027, 1, 20));
+    winter
+        .with_staff()
+        .setup(&["rules", "preset", "example-strict"])
+        .run(&["reminders"])
+        .run(&[
+            "visit",
+            "add",
+            "--member",
+            "A0002",
+            "--reason",
+            "困难",
+            "--date",
+            "2027-01-18",
+        ])
+        .run(&["reminders"]);
+    session.transcript.push_str(&autumn.transcript);
+    session.transcript.push_str(&winter.transcript);
+    session.check("reminders");
+}
+
+#[test]
+fn the_binary_writes_warnings_to_stderr_and_refuses_a_breach_with_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_union-ledger"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    assert!(run(ZHANG).status.success());
+    assert!(run(&["rules", "preset", "example-strict"]).status.success());
+    let wedding = [
+        "entry",
+        "add",
+        "--kind",
+        "支出",
+        "--category",
+        "结婚",
+        "--member",
+        "A1024",
+    ];
+    assert!(
+        run(&[&wedding[..], &["--amount", "500"]].concat())
+            .status
+            .success()
+    );
+    // The same payout again today: saved, with the warning on stderr only.
+    let output = run(&[&wedding[..], &["--amount", "500"]].concat());
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("提醒：【重复发放提醒】张三丰在 "),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("已保存凭证"));
+    // Over the cap: nothing on stdout, the refusal on stderr, exit 1.
+    let output = run(&[&wedding[..], &["--amount", "600"]].concat());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("提醒：【重复发放提醒】")
+            && stderr.contains("错误：违反发放规则（1 条），未保存：\n  1. 【结婚慰问标准】本次 600.00 元超过每次上限 500.00 元"),
+        "{stderr}"
+    );
 }

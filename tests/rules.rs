@@ -140,6 +140,22 @@ fn a_yearly_cap_refuses_with_the_numbers_and_an_override_keeps_the_reason() {
         .unwrap_err();
     assert!(error.to_string().starts_with("审批："), "{error}");
 
+    // A decision taken after the payout did not authorise it.
+    let late = EntryExtras {
+        override_reason: "工会委员会特批".into(),
+        approval: Some(Approval {
+            decided_on: d(2026, 10, 8),
+            ..approval()
+        }),
+        ..EntryExtras::default()
+    };
+    assert_eq!(
+        ledger
+            .add_entry_with(&national, &late, &clock())
+            .unwrap_err()
+            .to_string(),
+        "决议日期：2026-10-08 晚于发放日期 2026-10-01"
+    );
     let extras = EntryExtras {
         override_reason: "工会委员会特批".into(),
         approval: Some(approval()),

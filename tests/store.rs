@@ -649,3 +649,63 @@ fn a_visit_saved_over_a_rule_shows_the_written_reason() {
     assert_eq!(over.override_reason, "手术");
     assert_eq!(ledger.visit(plain.id).unwrap().override_reason, "");
 }
+
+#[test]
+fn the_money_and_goods_of_one_visit_do_not_count_against_each_other() {
+    use union_ledger::core::model::EntryExtras;
+    use union_ledger::core::visit::{NewVisit, VisitGoods, VisitMoney, reason_code};
+    let clock = clock();
+    let (mut ledger, _, member) = ledger_with_member();
+    ledger.apply_preset("example-strict").unwrap();
+    let illness = ledger
+        .visit_reasons()
+        .unwrap()
+        .into_iter()
+        .find(|reason| reason.is(reason_code::ILLNESS))
+        .unwrap();
+    let visit = NewVisit {
+        member_id: member,
+        reason_id: illness.id,
+        relation: String::new(),
+        date: d(2026, 6, 20),
+        place: "市一院".into(),
+        visitors: "工会主席".into(),
+        detail: "肺炎".into(),
+        note: String::new(),
+        money: Some(VisitMoney {
+            amount_fen: 50_000,
+            payment_form: PaymentForm::Cash,
+        }),
+        goods: Some(VisitGoods {
+            description: "鲜花果篮".into(),
+            value_fen: 20_000,
+        }),
+        fund_id: None,
+        stays_open: true,
+        handler: String::new(),
+    };
+    // Money and flowers for one illness at one visit: not "the same illness twice".
+    let saved = ledger
+        .add_visit(&visit, &EntryExtras::default(), &clock)
+        .unwrap();
+    assert_eq!(
+        (saved.money_fen, saved.goods_fen, saved.vouchers.len()),
+        (50_000, 20_000, 2)
+    );
+    // A later visit paying for the same illness again is.
+    let again = NewVisit {
+        date: d(2026, 6, 25),
+        goods: None,
+        stays_open: false,
+        ..visit
+    };
+    match ledger.add_visit(&again, &EntryExtras::default(), &clock) {
+        Err(StoreError::PolicyBreach { findings }) => {
+            assert!(
+                findings.iter().any(|f| f.rule_name == "同一疾病每年一次"),
+                "{findings:?}"
+            );
+        }
+        other => panic!("expected a breach, got {other:?}"),
+    }
+}

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use super::approval::{OverrideArgs, refusal, write_extras};
 use super::format::{Align, Table};
 use super::{OutputFormat, parse_amount_option, parse_choice, parse_date_option, write_json};
 use crate::core::date::{Clock, Period, format_date};
@@ -60,6 +61,11 @@ pub struct EntryAddArgs {
     /// 备注（note）
     #[arg(long, default_value = "")]
     pub note: String,
+    /// 事由，如所患疾病（event: the illness, the relative; compared by the once-per-event rule）
+    #[arg(long, value_name = "TEXT")]
+    pub event: Option<String>,
+    #[command(flatten)]
+    pub override_args: OverrideArgs,
 }
 
 /// The options of `entry reverse`.
@@ -139,9 +145,10 @@ pub fn run(
     path: &Path,
     clock: &dyn Clock,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> anyhow::Result<()> {
     match command {
-        EntryCommand::Add(args) => add(&args, path, clock, out),
+        EntryCommand::Add(args) => add(&args, path, clock, out, err),
         EntryCommand::Reverse(args) => reverse(&args, path, clock, out),
         EntryCommand::List(args) => list(&args, path, clock, out),
     }
@@ -187,12 +194,20 @@ impl Chart {
             .any(|child| child.parent_id == Some(category.id))
     }
 
-    fn group_name(&self, category: &Category) -> Option<&str> {
+    pub fn group_name(&self, category: &Category) -> Option<&str> {
         let parent = category.parent_id?;
         self.categories
             .iter()
             .find(|c| c.id == parent)
             .map(|c| c.name.as_str())
+    }
+
+    /// A category as `组 / 明细` (or its name alone for a group).
+    pub fn item_label(&self, category: &Category) -> String {
+        match self.group_name(category) {
+            Some(group) => format!("{group} / {}", category.name),
+            None => category.name.clone(),
+        }
     }
 
     /// A category by name (`生病住院`) or by group and name (`五必访/生病住院`).
@@ -260,7 +275,7 @@ impl Chart {
         names.join("、")
     }
 
-    fn item_names(&self) -> String {
+    pub fn item_names(&self) -> String {
         let names: Vec<&str> = self
             .categories
             .iter()
@@ -272,7 +287,11 @@ impl Chart {
 }
 
 /// Finds a member's id by 工号, naming the option when there is none.
-fn member_id(ledger: &Ledger, option: &str, employee_no: &str) -> anyhow::Result<(i64, String)> {
+pub fn member_id(
+    ledger: &Ledger,
+    option: &str,
+    employee_no: &str,
+) -> anyhow::Result<(i64, String)> {
     match ledger.member_by_employee_no(employee_no)? {
         Some(member) => Ok((member.id, format!("{} {}", member.employee_no, member.name))),
         None => bail!("{option}：找不到工号为“{}”的会员", employee_no.trim()),
@@ -280,15 +299,20 @@ fn member_id(ledger: &Ledger, option: &str, employee_no: &str) -> anyhow::Result
 }
 
 /// The clerk's name as 经办人: the option, else the stored setting, else empty.
-fn handler(ledger: &Ledger, option: &Option<String>) -> anyhow::Result<String> {
+pub fn handler(ledger: &Ledger, option: &Option<String>) -> anyhow::Result<String> {
     match option {
         Some(handler) => Ok(handler.trim().to_string()),
         None => Ok(ledger.setting("handler")?.unwrap_or_default()),
     }
 }
 
-/// Refuses a date after today with the option's name.
-fn check_not_future(option: &str, date: NaiveDate, today: NaiveDate) -> anyhow::Result<()> {
+/// The date given to `option` (today when not given), refused when after today with
+/// the option's name.
+pub fn past_date(option: &str, text: Option<&str>, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+    let date = match text {
+        Some(text) => parse_date_option(option, text)?,
+        None => today,
+    };
     if date > today {
         bail!(
             "{option}：{} 晚于今天（{}），台账只记已发生的收支",
@@ -296,16 +320,29 @@ fn check_not_future(option: &str, date: NaiveDate, today: NaiveDate) -> anyhow::
             format_date(today)
         );
     }
-    Ok(())
+    Ok(date)
 }
 
-/// A fund's current closing balance.
-fn current_balance(ledger: &Ledger, fund_id: i64, today: NaiveDate) -> anyhow::Result<i64> {
-    Ok(ledger
+/// Writes a fund's current closing balance, as every command that moves money ends.
+pub fn write_balance(
+    out: &mut dyn Write,
+    ledger: &Ledger,
+    chart: &Chart,
+    fund_id: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let balance = ledger
         .fund_balances(today.year())?
         .iter()
         .find(|b| b.fund_id == fund_id)
-        .map_or(0, |b| b.closing_fen))
+        .map_or(0, |b| b.closing_fen);
+    writeln!(
+        out,
+        "资金“{}”当前余额：{} 元",
+        chart.fund_name(fund_id),
+        format_fen(balance)
+    )?;
+    Ok(())
 }
 
 fn add(
@@ -313,6 +350,7 @@ fn add(
     path: &Path,
     clock: &dyn Clock,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let kind = parse_choice(
         "--kind",
@@ -325,11 +363,7 @@ fn add(
         bail!("--amount：金额必须大于 0");
     }
     let today = clock.today();
-    let date = match &args.date {
-        Some(text) => parse_date_option("--date", text)?,
-        None => today,
-    };
-    check_not_future("--date", date, today)?;
+    let date = past_date("--date", args.date.as_deref(), today)?;
     let payment_form = args
         .payment_form
         .as_deref()
@@ -406,12 +440,14 @@ fn add(
         handler: handler(&ledger, &args.handler)?,
         note: args.note.clone(),
     };
-    let saved = ledger.add_entry(&entry, clock)?;
+    let event = args.event.as_deref().unwrap_or("");
+    let findings = ledger.check_entry(&entry, event)?;
+    let extras = args.override_args.extras(event, &findings, today, err)?;
+    let saved = ledger
+        .add_entry_with(&entry, &extras, clock)
+        .map_err(refusal)?;
     let item = match (category, source) {
-        (Some(category), _) => match chart.group_name(category) {
-            Some(group) => format!("{group} / {}", category.name),
-            None => category.name.clone(),
-        },
+        (Some(category), _) => chart.item_label(category),
         (None, Some(source)) => source.name.clone(),
         (None, None) => String::new(),
     };
@@ -429,12 +465,8 @@ fn add(
         format_fen(saved.amount_fen),
         details.join("，")
     )?;
-    writeln!(
-        out,
-        "资金“{}”当前余额：{} 元",
-        chart.fund_name(fund_id),
-        format_fen(current_balance(&ledger, fund_id, today)?)
-    )?;
+    write_balance(out, &ledger, &chart, fund_id, today)?;
+    write_extras(out, &extras, &findings)?;
     Ok(())
 }
 
@@ -445,11 +477,7 @@ fn reverse(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let today = clock.today();
-    let date = match &args.date {
-        Some(text) => parse_date_option("--date", text)?,
-        None => today,
-    };
-    check_not_future("--date", date, today)?;
+    let date = past_date("--date", args.date.as_deref(), today)?;
     if args.reason.trim().is_empty() {
         bail!("--reason：必须填写冲销原因");
     }
@@ -467,13 +495,7 @@ fn reverse(
         reversal.voucher_no(),
         format_date(reversal.date)
     )?;
-    writeln!(
-        out,
-        "资金“{}”当前余额：{} 元",
-        chart.fund_name(original.fund_id),
-        format_fen(current_balance(&ledger, original.fund_id, today)?)
-    )?;
-    Ok(())
+    write_balance(out, &ledger, &chart, original.fund_id, today)
 }
 
 /// Parses a quarter written `2026Q2`, `2026-Q2` or `2026q2`.
@@ -546,6 +568,10 @@ pub struct LedgerRowJson {
     pub note: String,
     pub is_reversal: bool,
     pub is_reversed: bool,
+    /// What the payout was for (the illness, the relative), when given.
+    pub event: String,
+    /// The written reason when the entry was saved over the union's rules (超标准).
+    pub override_reason: String,
 }
 
 impl From<&LedgerRow> for LedgerRowJson {
@@ -566,6 +592,8 @@ impl From<&LedgerRow> for LedgerRowJson {
             note: row.entry.note.clone(),
             is_reversal: row.entry.reverses_entry_id.is_some(),
             is_reversed: row.entry.reversed_by_entry_id.is_some(),
+            event: row.entry.event.clone(),
+            override_reason: row.entry.override_reason.clone(),
         }
     }
 }
@@ -688,12 +716,11 @@ pub fn ledger_table(rows: &[LedgerRow]) -> Table {
             format!("{} {}", row.employee_no, row.member_name)
         };
         let mut note = row.entry.note.clone();
+        if !row.entry.override_reason.is_empty() {
+            note.push_str(&format!("（超标准：{}）", row.entry.override_reason));
+        }
         if row.entry.reversed_by_entry_id.is_some() {
-            note = if note.is_empty() {
-                "（已冲销）".to_string()
-            } else {
-                format!("{note}（已冲销）")
-            };
+            note.push_str("（已冲销）");
         }
         table.push(vec![
             row.voucher_no.clone(),

@@ -1,13 +1,19 @@
 //! The command line: every subcommand runs headless against a ledger file and writes
-//! its normal output to the writer it is given, so tests can capture it. Errors are
+//! its normal output to the writer it is given, and warnings that do not stop it (a
+//! possible duplicate payout) to a second writer, so tests can capture both. Errors are
 //! returned, never printed here; `main` prints them once.
 
+pub mod approval;
+pub mod batches;
 pub mod bench;
 pub mod chart;
 pub mod demo;
 pub mod entries;
 pub mod format;
 pub mod members;
+pub mod reminders;
+pub mod rules;
+pub mod visits;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +23,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::core::date::{Clock, parse_date};
+use crate::core::date::{Clock, Period, parse_date};
 use crate::core::money::parse_amount_fen;
 use crate::store::Ledger;
 
@@ -61,6 +67,17 @@ pub enum Command {
     /// 收支类别（categories: standard amounts, account codes）
     #[command(subcommand)]
     Category(chart::CategoryCommand),
+    /// 发放规则：标准、上限、次数、发放方式、发放对象（the union's rules）
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// 五必访走访登记（visits）
+    #[command(subcommand)]
+    Visit(visits::VisitCommand),
+    /// 节日慰问批量发放（holiday batches）
+    #[command(subcommand)]
+    Batch(batches::BatchCommand),
+    /// 待办事项（reminders: open hospital visits, retirements, holidays）
+    Reminders(reminders::RemindersArgs),
     /// 在空台账中生成演示数据（fill an empty ledger with demo data）
     Demo(demo::DemoArgs),
     /// 性能测试（benchmark a large ledger）
@@ -88,8 +105,14 @@ pub fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("ledger.db"))
 }
 
-/// Runs one command against the ledger named by `--db` (or the default path).
-pub fn run(cli: Cli, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+/// Runs one command against the ledger named by `--db` (or the default path). Output
+/// goes to `out`; warnings that do not stop the command go to `err`.
+pub fn run(
+    cli: Cli,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
     let Some(command) = cli.command else {
         bail!("请指定子命令（用 --help 查看）");
     };
@@ -104,11 +127,15 @@ pub fn run(cli: Cli, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<(
     match command {
         Command::Init => init(&path, clock, out),
         Command::Member(command) => members::run(command, &path, clock, out),
-        Command::Entry(command) => entries::run(command, &path, clock, out),
+        Command::Entry(command) => entries::run(command, &path, clock, out, err),
         Command::Balance(args) => entries::balance(&args, &path, clock, out),
         Command::Settings(args) => chart::settings(&args, &path, clock, out),
         Command::Fund(command) => chart::fund(command, &path, clock, out),
         Command::Category(command) => chart::category(command, &path, clock, out),
+        Command::Rules(command) => rules::run(command, &path, clock, out),
+        Command::Visit(command) => visits::run(command, &path, clock, out, err),
+        Command::Batch(command) => batches::run(command, &path, clock, out, err),
+        Command::Reminders(args) => reminders::run(&args, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),
     }
@@ -164,6 +191,45 @@ pub(crate) fn parse_date_option(option: &str, text: &str) -> anyhow::Result<Naiv
 /// Parses an amount given to `option` into fen, naming the option in the error.
 pub(crate) fn parse_amount_option(option: &str, text: &str) -> anyhow::Result<i64> {
     parse_amount_fen(text).map_err(|error| anyhow!("{option}：{error}"))
+}
+
+/// Parses a period given to `option`: a year (`2026`), a quarter (`2026Q1`) or a month
+/// (`2026-03`, `2026/3`, `2026年3月`).
+pub(crate) fn parse_period_option(option: &str, text: &str) -> anyhow::Result<Period> {
+    let trimmed = text.trim();
+    let valid_year = |year: &str| {
+        year.parse::<i32>()
+            .ok()
+            .filter(|year| (1900..=2200).contains(year))
+    };
+    let period = if let Some(quarter) = entries::parse_quarter(trimmed) {
+        Some(quarter)
+    } else if let Some(year) = valid_year(trimmed.trim_end_matches('年')) {
+        Some(Period::year(year))
+    } else {
+        trimmed
+            .trim_end_matches('月')
+            .split_once(['-', '/', '.', '年'])
+            .and_then(|(year, month)| {
+                let month = month
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|m| (1..=12).contains(m))?;
+                Some(Period::month(valid_year(year.trim())?, month))
+            })
+    };
+    period.ok_or_else(|| {
+        anyhow!("{option}：“{trimmed}”无法识别，应为年份（2026）、季度（2026Q1）或月份（2026-03）")
+    })
+}
+
+/// Splits a list typed as one value (`实物,提货券`, `退休、离休`) into its items.
+pub(crate) fn split_list(text: &str) -> Vec<&str> {
+    text.split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 /// Writes a value as pretty JSON followed by a newline.

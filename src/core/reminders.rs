@@ -90,7 +90,7 @@ impl Reminder {
                 (*date - today).num_days()
             ),
             Reminder::NoRules => {
-                "尚未设置发放规则：请在 设置 › 发放规则 中选择示例并按本省规定核对".to_string()
+                "尚未设置发放规则：请在 设置 › 发放规则 中选择示例（命令行：union-ledger rules preset），并按本省规定核对".to_string()
             }
         }
     }

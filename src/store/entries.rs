@@ -594,6 +594,17 @@ pub(super) fn insert_judged(
         });
     }
     let approval_id = match &extras.approval {
+        // A decision taken after the payout is not what authorised it.
+        Some(approval) if approval.decided_on > entry.date => {
+            return Err(StoreError::invalid(
+                "决议日期",
+                format!(
+                    "{} 晚于发放日期 {}",
+                    format_date(approval.decided_on),
+                    format_date(entry.date)
+                ),
+            ));
+        }
         Some(approval) => Some(policy::approval_id_in(tx, approval)?),
         None if !breaches.is_empty() => {
             return Err(StoreError::invalid(
