@@ -120,7 +120,7 @@ fn a_yearly_cap_refuses_with_the_numbers_and_an_override_keeps_the_reason() {
     assert_eq!(findings.len(), 1);
     assert_eq!(
         findings[0].message,
-        "张三本年节日慰问、生日已发 1,300.00 元，上限 1,500.00 元，本次 300.00 元将超出 100.00 元"
+        "张三本年节日慰问已发 1,300.00 元，上限 1,500.00 元，本次 300.00 元将超出 100.00 元"
     );
     let before = ledger.entry_count().unwrap();
     let error = ledger.add_entry(&national, &clock()).unwrap_err();
@@ -480,7 +480,7 @@ fn a_holiday_batch_excludes_the_over_cap_member_and_reverses_whole() {
     assert!(!over.included);
     assert_eq!(
         over.reasons_text(),
-        "职工0本年节日慰问、生日已发 1,400.00 元，上限 1,500.00 元，本次 300.00 元将超出 200.00 元"
+        "职工0本年节日慰问已发 1,400.00 元，上限 1,500.00 元，本次 300.00 元将超出 200.00 元"
     );
     let outsider_row = preview.rows.iter().find(|r| r.member_id == ids[1]).unwrap();
     assert!(outsider_row.reasons_text().contains("不是工会会员"));

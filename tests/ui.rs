@@ -568,7 +568,7 @@ fn holiday_batch_excludes_by_the_rules_commits_and_reverses_as_a_whole() {
     // The in-service members only; 李四 would pass the yearly cap, 王五 owes dues.
     harness.get_by_label("发放 2 人，排除 2 人，合计 400.00 元");
     harness.get_by_label_contains(
-        "李四本年节日慰问、生日已发 1,400.00 元，上限 1,500.00 元，本次 200.00 元将超出 100.00 元",
+        "李四本年节日慰问已发 1,400.00 元，上限 1,500.00 元，本次 200.00 元将超出 100.00 元",
     );
     harness.get_by_label_contains("王五的会费未缴清");
     assert!(harness.query_by_label("钱七").is_none());

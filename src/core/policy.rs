@@ -571,7 +571,7 @@ pub fn presets() -> Vec<Preset> {
         vec![
             rule(
                 "节日慰问年度上限",
-                &["节日慰问", "生日"],
+                &["节日慰问"],
                 RuleCheck::YearlyCap {
                     cap_fen: yuan(holiday_cap),
                 },
