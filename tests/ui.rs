@@ -892,15 +892,15 @@ fn a_visit_over_the_rules_needs_a_written_reason_and_an_approval() {
         "超标准说明（必填），如 手术费用高，经工会委员会研究同意",
         "手术费用高，经工会委员会研究同意",
     );
-    type_into(&mut harness, "决议日期，如 2026-06-28", "2026-06-28");
-    type_into(&mut harness, "纪要编号，如 2026-07", "2026-07");
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-07");
+    type_into(&mut harness, "审批人，如 王主席", "王主席");
     assert!(visit_button_is_disabled(&harness));
-    harness.get_by_label_contains("审批人：必须填写");
+    harness.get_by_label_contains("决议日期：必须填写");
     // The form with its findings, as the clerk sees it (the ledger's path is masked).
     let label = harness.get_by_label_contains("台账文件：").rect();
     harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
     harness.snapshot("visits_breach");
-    type_into(&mut harness, "审批人，如 王主席", "王主席");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-28");
     assert!(!visit_button_is_disabled(&harness));
     harness.get_by_label("保存走访").click();
     harness.run();

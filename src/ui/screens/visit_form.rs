@@ -5,14 +5,14 @@
 use chrono::NaiveDate;
 
 use crate::core::date::{format_date, parse_date};
-use crate::core::model::{Approval, EntryExtras, PaymentForm};
+use crate::core::model::{EntryExtras, PaymentForm};
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::core::policy::Finding;
 use crate::core::reminders::Reminder;
 use crate::core::visit::{NewVisit, RELATIONS, Visit, VisitGoods, VisitMoney};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ChoicePicker, MemberPicker, id_combo, member_label};
+use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo, member_label};
 
 /// The visit form's state.
 #[derive(Debug, Clone)]
@@ -37,9 +37,7 @@ pub struct VisitForm {
     pub note: String,
     /// 超标准说明: why the visit is saved over a rule.
     pub override_reason: String,
-    pub decided_on: String,
-    pub minutes_no: String,
-    pub approver: String,
+    pub approval: ApprovalForm,
     pub error: Option<String>,
     /// The visit last sent to the rules, and what they said (`None` while waiting).
     checked: Option<NewVisit>,
@@ -67,9 +65,7 @@ impl Default for VisitForm {
             stays_open: false,
             note: String::new(),
             override_reason: String::new(),
-            decided_on: String::new(),
-            minutes_no: String::new(),
-            approver: String::new(),
+            approval: ApprovalForm::default(),
             error: None,
             checked: None,
             findings: None,
@@ -249,20 +245,9 @@ impl VisitForm {
         if self.override_reason.trim().is_empty() {
             return Err("超标准说明：必须填写".into());
         }
-        let decided_on = parse_date(&self.decided_on).map_err(|e| format!("决议日期：{e}"))?;
-        if self.minutes_no.trim().is_empty() {
-            return Err("纪要编号：必须填写".into());
-        }
-        if self.approver.trim().is_empty() {
-            return Err("审批人：必须填写".into());
-        }
         Ok(EntryExtras {
             event: String::new(),
-            approval: Some(Approval {
-                decided_on,
-                minutes_no: self.minutes_no.trim().to_string(),
-                approver: self.approver.trim().to_string(),
-            }),
+            approval: self.approval.build(true)?,
             override_reason: self.override_reason.trim().to_string(),
         })
     }
@@ -539,38 +524,7 @@ impl VisitForm {
                     .desired_rows(2)
                     .desired_width(440.0),
             );
-            egui::Grid::new("visit_approval")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| {
-                    ui.label("决议日期");
-                    text_field(
-                        ui,
-                        &mut self.decided_on,
-                        "visit_decided_on",
-                        "决议日期，如 2026-06-28",
-                        160.0,
-                    );
-                    ui.end_row();
-                    ui.label("纪要编号");
-                    text_field(
-                        ui,
-                        &mut self.minutes_no,
-                        "visit_minutes_no",
-                        "纪要编号，如 2026-07",
-                        160.0,
-                    );
-                    ui.end_row();
-                    ui.label("审批人");
-                    text_field(
-                        ui,
-                        &mut self.approver,
-                        "visit_approver",
-                        "审批人，如 王主席",
-                        160.0,
-                    );
-                    ui.end_row();
-                });
+            self.approval.ui(ui, "visit", &data.approvals);
         }
     }
 
