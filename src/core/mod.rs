@@ -2,11 +2,14 @@
 //! and categories, the union's rules, visits, holiday batches, reminders, report values
 //! and demo data. Pure: no window, no database.
 
+// The model first: its `labelled_enum!` macro is used by the modules after it.
+#[macro_use]
+pub mod model;
 pub mod batch;
 pub mod date;
 pub mod demo;
 pub mod holidays;
-pub mod model;
+pub mod insurance;
 pub mod money;
 pub mod policy;
 pub mod reminders;
