@@ -71,6 +71,14 @@ fn a_first_version_ledger_upgrades_with_its_data() {
         assert_eq!(category.name, reason.name);
     }
     assert!(ledger.rules().unwrap().is_empty());
+    // Version 4 adds the income source mutual-aid payouts pass through.
+    assert!(
+        ledger
+            .income_sources()
+            .unwrap()
+            .iter()
+            .any(|s| s.name == "互助保障赔款")
+    );
     drop(ledger);
 
     let fresh = dir.path().join("fresh.db");

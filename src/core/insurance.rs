@@ -550,6 +550,141 @@ impl std::ops::Deref for Plan {
     }
 }
 
+/// A member enrolled in a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub plan_id: i64,
+    pub member_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub department: String,
+    pub enrolled_on: NaiveDate,
+    /// The voucher of the union's premium for this member.
+    pub premium_voucher: String,
+}
+
+/// What the clerk supplies to register a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewClaim {
+    pub plan_id: i64,
+    pub member_id: i64,
+    pub illness: String,
+    pub hospital: String,
+    pub admission: NaiveDate,
+    pub discharge: Option<NaiveDate>,
+    pub total_cost_fen: i64,
+    pub eligible_cost_fen: i64,
+    pub social_insurance_fen: i64,
+    pub other_aid_fen: i64,
+    pub grade: String,
+}
+
+/// A claim as stored, with its computation, documents and warnings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: i64,
+    pub plan_id: i64,
+    pub plan_name: String,
+    pub member_id: i64,
+    pub employee_no: String,
+    pub name: String,
+    pub department: String,
+    #[serde(flatten)]
+    pub facts: NewClaim,
+    pub computed: PayoutComputation,
+    /// What the society approved, which may differ from the computed payout.
+    pub approved_fen: Option<i64>,
+    pub state: ClaimState,
+    pub reject_reason: String,
+    pub registered_on: NaiveDate,
+    pub submitted_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    pub paid_voucher: String,
+    /// Every document kind with whether it is in hand.
+    pub documents: Vec<(DocumentKind, bool)>,
+    pub file_count: i64,
+    pub warnings: Vec<String>,
+}
+
+impl Claim {
+    pub fn missing_documents(&self) -> Vec<DocumentKind> {
+        self.documents
+            .iter()
+            .filter(|(_, present)| !present)
+            .map(|(kind, _)| *kind)
+            .collect()
+    }
+
+    /// Hospital days from admission to discharge.
+    pub fn hospital_days(&self) -> i64 {
+        self.facts
+            .discharge
+            .map(|discharge| (discharge - self.facts.admission).num_days().max(1))
+            .unwrap_or(0)
+    }
+}
+
+/// The warnings a claim carries: past the plan's deadline, not enrolled on the
+/// admission date, admitted outside the plan's cover, documents missing once it is
+/// submitted.
+pub fn claim_warnings(
+    plan: &PlanDraft,
+    enrolled_on: Option<NaiveDate>,
+    state: ClaimState,
+    documents: &[(DocumentKind, bool)],
+    // The day the claim was submitted, or today while it is not.
+    filed_on: NaiveDate,
+    admission: NaiveDate,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    match enrolled_on {
+        None => warnings.push("该会员未参加本计划".to_string()),
+        Some(day) if day > admission => warnings.push(format!(
+            "入院日期 {} 时尚未参保（{} 参保）",
+            admission.format("%Y-%m-%d"),
+            day.format("%Y-%m-%d")
+        )),
+        Some(_) => {}
+    }
+    if !plan.covers(admission) {
+        warnings.push(format!(
+            "入院日期不在保障期 {}–{} 之内",
+            plan.starts_on.format("%Y-%m-%d"),
+            plan.ends_on.format("%Y-%m-%d")
+        ));
+    }
+    let open = matches!(state, ClaimState::Registered | ClaimState::Submitted);
+    if open && filed_on > plan.claim_deadline() {
+        warnings.push(format!(
+            "已过理赔期限（{}）",
+            plan.claim_deadline().format("%Y-%m-%d")
+        ));
+    }
+    if state != ClaimState::Registered && state != ClaimState::Rejected {
+        let missing: Vec<&str> = documents
+            .iter()
+            .filter(|(_, present)| !present)
+            .map(|(kind, _)| kind.label())
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(format!("缺少材料：{}", missing.join("、")));
+        }
+    }
+    warnings
+}
+
+/// One plan's year: members enrolled, claims paid (人次) and the amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanYearTotal {
+    pub plan_id: i64,
+    pub name: String,
+    pub enrolled: i64,
+    pub premium_fen: i64,
+    pub claims_paid: i64,
+    pub paid_fen: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

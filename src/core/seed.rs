@@ -169,6 +169,11 @@ pub const INCOME_SOURCES: &[SeedSource] = &[
         fund: "慰问金",
         account_code: "407",
     },
+    SeedSource {
+        name: "互助保障赔款",
+        fund: "互助保障金",
+        account_code: "407",
+    },
 ];
 
 /// The default union name until the clerk sets one.

@@ -154,7 +154,7 @@ fn preview_in(conn: &Connection, spec: &BatchSpec) -> Result<BatchPreview> {
 /// Inserts entries that share a fund and a date in one pass: consecutive voucher
 /// numbers, running totals carried in memory, later entries of the fund and year moved
 /// on once by the total.
-fn insert_same_day(
+pub(super) fn insert_same_day(
     tx: &Transaction<'_>,
     entries: &[(NewEntry, Option<i64>)],
     approval_id: Option<i64>,

@@ -334,10 +334,101 @@ CREATE TRIGGER entry_breaches_no_delete BEFORE DELETE ON entry_breaches BEGIN
 END;
 "#;
 
+/// Version 4, mutual insurance (职工互助保障): plans with their terms and benefit rules,
+/// enrolments (each with the union's premium entry), claims through their states with
+/// the computed and the approved payout, the documents checklist, and scanned files
+/// kept inside the ledger.
+const V4: &str = r#"
+CREATE TABLE plans (
+    id                   INTEGER PRIMARY KEY,
+    name                 TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    society              TEXT NOT NULL DEFAULT '',
+    starts_on            TEXT NOT NULL,
+    ends_on              TEXT NOT NULL,
+    premium_union_fen    INTEGER NOT NULL CHECK (premium_union_fen >= 0),
+    premium_worker_fen   INTEGER NOT NULL CHECK (premium_worker_fen >= 0),
+    enrol_from           TEXT NOT NULL,
+    enrol_until          TEXT NOT NULL,
+    claim_days_after_end INTEGER NOT NULL,
+    eligibility          TEXT NOT NULL,
+    benefits             TEXT NOT NULL,
+    fund_id              INTEGER NOT NULL REFERENCES funds(id),
+    created_at           TEXT NOT NULL
+) STRICT;
+CREATE INDEX plans_fund ON plans (fund_id);
+
+CREATE TABLE enrolments (
+    plan_id          INTEGER NOT NULL REFERENCES plans(id),
+    member_id        INTEGER NOT NULL REFERENCES members(id),
+    enrolled_on      TEXT NOT NULL,
+    premium_entry_id INTEGER REFERENCES entries(id),
+    PRIMARY KEY (plan_id, member_id)
+) STRICT;
+CREATE INDEX enrolments_member ON enrolments (member_id);
+CREATE INDEX enrolments_entry ON enrolments (premium_entry_id);
+
+CREATE TABLE claims (
+    id                   INTEGER PRIMARY KEY,
+    plan_id              INTEGER NOT NULL REFERENCES plans(id),
+    member_id            INTEGER NOT NULL REFERENCES members(id),
+    illness              TEXT NOT NULL CHECK (length(trim(illness)) > 0),
+    hospital             TEXT NOT NULL DEFAULT '',
+    admission            TEXT NOT NULL,
+    discharge            TEXT,
+    total_cost_fen       INTEGER NOT NULL CHECK (total_cost_fen >= 0),
+    eligible_cost_fen    INTEGER NOT NULL CHECK (eligible_cost_fen >= 0),
+    social_insurance_fen INTEGER NOT NULL CHECK (social_insurance_fen >= 0),
+    other_aid_fen        INTEGER NOT NULL CHECK (other_aid_fen >= 0),
+    grade                TEXT NOT NULL DEFAULT '',
+    computed_fen         INTEGER NOT NULL,
+    computation          TEXT NOT NULL,
+    approved_fen         INTEGER,
+    state                TEXT NOT NULL,
+    reject_reason        TEXT NOT NULL DEFAULT '',
+    registered_on        TEXT NOT NULL,
+    submitted_on         TEXT,
+    decided_on           TEXT,
+    paid_on              TEXT,
+    paid_entry_id        INTEGER REFERENCES entries(id),
+    received_entry_id    INTEGER REFERENCES entries(id),
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL
+) STRICT;
+CREATE INDEX claims_plan ON claims (plan_id, admission);
+CREATE INDEX claims_member ON claims (member_id);
+CREATE INDEX claims_paid_entry ON claims (paid_entry_id);
+CREATE INDEX claims_received_entry ON claims (received_entry_id);
+
+CREATE TABLE claim_documents (
+    claim_id   INTEGER NOT NULL REFERENCES claims(id),
+    kind       TEXT NOT NULL,
+    is_present INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (claim_id, kind)
+) STRICT;
+
+CREATE TABLE claim_files (
+    id        INTEGER PRIMARY KEY,
+    claim_id  INTEGER NOT NULL REFERENCES claims(id),
+    kind      TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content   BLOB NOT NULL,
+    added_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX claim_files_claim ON claim_files (claim_id);
+
+-- Payouts from the society pass through the mutual-aid fund: they come in from this
+-- source and go out to the member. A ledger not yet seeded gets it from the seed.
+INSERT INTO income_sources (name, default_fund_id, account_code, sort_order)
+SELECT '互助保障赔款', (SELECT id FROM funds WHERE name = '互助保障金'), '407',
+       (SELECT ifnull(max(sort_order), 0) + 1 FROM income_sources)
+WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')
+  AND NOT EXISTS (SELECT 1 FROM income_sources WHERE name = '互助保障赔款');
+"#;
+
 /// Every migration, oldest first. Never edit one that has shipped.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
