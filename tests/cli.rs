@@ -1882,6 +1882,7 @@ fn mutual_insurance_errors_name_the_option_and_the_part() {
         "lump:15000,等待90天,减额30天5000",
         "tiers:一级6000",
         "offset:500",
+        "perday:50,超3天,封顶4,500",
     ] {
         session.error(&hospital_plan("新计划", &["--benefit", spec]));
     }

@@ -22,7 +22,7 @@ use crate::store::{EnrolSpec, Ledger};
 
 /// How `--benefit` is written, shown under `plan add --help`.
 pub const BENEFIT_HELP: &str = "\
-赔付规则 --benefit 的写法（可重复，每条一种方式；冒号、逗号、分号可用全角；金额单位为元）：
+赔付规则 --benefit 的写法（可重复，每条一种方式；冒号、逗号可用全角；金额单位为元，不写千位逗号）：
   ratio:比例[,起付N][,每次N][,每期N]
       合规费用（扣除医保已报）超过起付线的部分按比例赔付，每次、每人每期封顶
       例：ratio:50%,起付1000,每次20000,每期30000
@@ -32,9 +32,9 @@ pub const BENEFIT_HELP: &str = "\
   lump:金额[,等待N天][,减额M天X]
       确诊一次性给付；入保 N 天内不赔，N–M 天内只给付 X 元
       例：lump:15000,等待30天,减额90天5000
-  tiers:等级=金额;等级=金额…
-      按诊断等级给付，理赔时用 --grade 指定等级
-      例：tiers:一级=6000;二级=3000;三级=2000;四级=1000
+  tiers:等级=金额,等级=金额…
+      按诊断等级给付，理赔时用 --grade 指定等级；等级之间也可用分号，但须加引号
+      例：tiers:一级=6000,二级=3000,三级=2000,四级=1000
   offset
       扣除同一疾病已获的其他工会补助（理赔时用 --other-aid 填写）
 方式也可写中文：比例、按天、一次性、分级、扣减。";
@@ -214,6 +214,18 @@ pub fn parse_benefit(text: &str) -> Result<BenefitRule, String> {
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect();
+    // "起付1,000" splits into "起付1" and "000": say so rather than misread it.
+    for pair in parts.windows(2) {
+        if pair[1].len() == 3
+            && pair[1].chars().all(|c| c.is_ascii_digit())
+            && pair[0].ends_with(|c: char| c.is_ascii_digit())
+        {
+            return Err(format!(
+                "“{},{}”：金额请不要写千位逗号（写成 {}{}）",
+                pair[0], pair[1], pair[0], pair[1]
+            ));
+        }
+    }
     let rule = match kind.to_lowercase().as_str() {
         "ratio" | "比例" => ratio_rule(&parts)?,
         "perday" | "按天" => per_day_rule(&parts)?,
@@ -953,7 +965,7 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_benefit("tiers:一级=6000;二级=3000"),
+            parse_benefit("tiers:一级=6000,二级=3000"),
             Ok(BenefitRule::Tiers {
                 tiers: vec![
                     Tier {
@@ -966,6 +978,10 @@ mod tests {
                     },
                 ]
             })
+        );
+        assert_eq!(
+            parse_benefit("tiers:一级=6000;二级=3000"),
+            parse_benefit("分级：一级=6000，二级=3000")
         );
         assert_eq!(parse_benefit(" offset "), Ok(BenefitRule::Offset));
     }
@@ -986,6 +1002,10 @@ mod tests {
             ("tiers:一级6000", "“一级6000”应写成 等级=金额"),
             ("tiers:", "tiers 须列出等级和金额"),
             ("offset:500", "offset 不带参数"),
+            (
+                "ratio:50%,每次20,000",
+                "“每次20,000”：金额请不要写千位逗号（写成 每次20000）",
+            ),
         ];
         for (spec, expected) in cases {
             let error = parse_benefit(spec).unwrap_err();
