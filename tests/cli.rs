@@ -78,9 +78,9 @@ impl Session {
             .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
         match result {
             Ok(()) => Ok(text),
-            Err(error) => {
-                Err(format!("{text}错误：{error:#}\n").replace(self.db.to_str().unwrap(), "<DB>"))
-            }
+            Err(error) => Err(format!("{text}错误：{error:#}\n")
+                .replace(self.db.to_str().unwrap(), "<DB>")
+                .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "")),
         }
     }
 
@@ -1529,4 +1529,458 @@ fn the_binary_writes_warnings_to_stderr_and_refuses_a_breach_with_exit_1() {
             && stderr.contains("错误：违反发放规则（1 条），未保存：\n  1. 【结婚慰问标准】本次 600.00 元超过每次上限 500.00 元"),
         "{stderr}"
     );
+}
+
+/// Five members for the mutual-insurance sessions: two women and a man in service with
+/// birth dates, a woman over 60, a woman without a birth date, and a retired woman.
+const INSURED_STAFF: &[&[&str]] = &[
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "H001",
+        "--name",
+        "王芳",
+        "--gender",
+        "女",
+        "--department",
+        "内科",
+        "--birth-date",
+        "1980-04-02",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "H002",
+        "--name",
+        "李强",
+        "--gender",
+        "男",
+        "--department",
+        "外科",
+        "--birth-date",
+        "1975-08-15",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "H003",
+        "--name",
+        "赵敏",
+        "--gender",
+        "女",
+        "--department",
+        "护理部",
+        "--birth-date",
+        "1962-01-20",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "H004",
+        "--name",
+        "陈静",
+        "--gender",
+        "女",
+        "--department",
+        "后勤",
+    ],
+    &[
+        "member",
+        "add",
+        "--employee-no",
+        "H005",
+        "--name",
+        "刘淑兰",
+        "--gender",
+        "女",
+        "--department",
+        "内科",
+        "--birth-date",
+        "1958-05-01",
+        "--status",
+        "退休",
+    ],
+];
+
+const INSURANCE_APPROVAL: &[&str] = &[
+    "--approval-date",
+    "2026-01-05",
+    "--minutes",
+    "2026-01",
+    "--approver",
+    "王主席",
+];
+
+/// `plan add` for a hospital-cost plan named `name`, in-service staff, followed by
+/// `extra` (the benefits).
+fn hospital_plan<'a>(name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "plan",
+        "add",
+        "--name",
+        name,
+        "--society",
+        "市总工会职工互助保障会",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-12-31",
+        "--premium-union",
+        "40",
+        "--enrol-from",
+        "2025-12-01",
+        "--enrol-until",
+        "2026-01-31",
+        "--status",
+        "在职",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// `plan add` for the women's special-illness plan, women 16 to 60.
+fn women_plan() -> Vec<&'static str> {
+    vec![
+        "plan",
+        "add",
+        "--name",
+        "女职工特殊疾病互助保障",
+        "--society",
+        "市总工会职工互助保障会",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-12-31",
+        "--premium-union",
+        "20",
+        "--premium-worker",
+        "10",
+        "--enrol-from",
+        "2025-12-01",
+        "--enrol-until",
+        "2026-01-31",
+        "--claim-days",
+        "180",
+        "--status",
+        "在职",
+        "--gender",
+        "女",
+        "--min-age",
+        "16",
+        "--max-age",
+        "60",
+        "--benefit",
+        "lump:15000,等待30天,减额90天5000",
+        "--benefit",
+        "offset",
+    ]
+}
+
+/// `enrol` in `plan` on 2026-01-10 with the committee's approval, followed by `extra`.
+fn enrol<'a>(plan: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["enrol", "--plan", plan, "--date", "2026-01-10"];
+    args.extend_from_slice(INSURANCE_APPROVAL);
+    args.extend_from_slice(extra);
+    args
+}
+
+impl Session {
+    /// The insured staff, and money in 互助保障金 for the premiums.
+    fn with_insured_staff(&mut self) -> &mut Self {
+        for member in INSURED_STAFF {
+            self.setup(member);
+        }
+        self.setup(&[
+            "entry",
+            "add",
+            "--kind",
+            "收入",
+            "--source",
+            "会费",
+            "--fund",
+            "互助保障金",
+            "--amount",
+            "1,000",
+            "--date",
+            "2026-01-02",
+        ])
+    }
+
+    /// The staff, both plans, and everyone eligible enrolled.
+    fn with_insurance(&mut self) -> &mut Self {
+        self.with_insured_staff();
+        self.setup(&hospital_plan(
+            "住院医疗互助保障",
+            &[
+                "--benefit",
+                "ratio:50%,起付1000,每次20000,每期30000",
+                "--benefit",
+                "perday:50,超3天,封顶4500",
+            ],
+        ))
+        .setup(&women_plan())
+        .setup(&enrol("住院医疗互助保障", &[]))
+        .setup(&enrol("女职工特殊疾病互助保障", &["--gender", "女"]))
+    }
+}
+
+#[test]
+fn mutual_insurance_from_plans_to_the_years_totals() {
+    let mut session = Session::new();
+    session
+        .with_insured_staff()
+        .run(&hospital_plan(
+            "住院医疗互助保障",
+            &[
+                "--benefit",
+                "ratio:50%,起付1000,每次20000,每期30000",
+                "--benefit",
+                "perday:50,超3天,封顶4500",
+            ],
+        ))
+        .run(&women_plan())
+        .run(&["plan", "list"])
+        .run(&enrol(
+            "住院医疗互助保障",
+            &["--status", "在职", "--status", "退休"],
+        ))
+        .run(&enrol("女职工特殊疾病互助保障", &["--gender", "女"]))
+        .run(&enrol("女职工特殊疾病互助保障", &["--gender", "女"]))
+        .run(&["enrol", "list", "--plan", "女职工特殊疾病互助保障"])
+        .run(&[
+            "enrol",
+            "list",
+            "--plan",
+            "女职工特殊疾病互助保障",
+            "--not-enrolled",
+        ])
+        .run(&["plan", "show", "住院医疗互助保障"]);
+    // Registered in May, when the papers came in.
+    session.today = date(2026, 5, 20);
+    session
+        .run(&[
+            "claim",
+            "add",
+            "--plan",
+            "住院医疗互助保障",
+            "--member",
+            "H002",
+            "--illness",
+            "急性阑尾炎",
+            "--hospital",
+            "市第一人民医院",
+            "--admission",
+            "2026-05-01",
+            "--discharge",
+            "2026-05-13",
+            "--total",
+            "12,000",
+            "--eligible",
+            "8,000",
+        ])
+        .run(&["claim", "doc", "1", "--have", "申请表,身份证和银行卡"])
+        .run(&[
+            "claim",
+            "attach",
+            "1",
+            "--kind",
+            "发票",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/invoice_scan.jpg"
+            ),
+        ])
+        .run(&[
+            "claim",
+            "add",
+            "--plan",
+            "女职工特殊疾病互助保障",
+            "--member",
+            "H001",
+            "--illness",
+            "乳腺癌",
+            "--admission",
+            "2026-03-01",
+            "--total",
+            "30000",
+            "--eligible",
+            "20000",
+            "--other-aid",
+            "500",
+        ]);
+    // Submitted, decided and paid in June.
+    session.today = today();
+    session
+        .run(&["claim", "submit", "1", "--date", "2026-06-01"])
+        .run(&[
+            "claim",
+            "approve",
+            "1",
+            "--amount",
+            "4,000",
+            "--date",
+            "2026-06-20",
+        ])
+        .run(&["claim", "pay", "1", "--date", "2026-06-25"])
+        .run(&["claim", "show", "1"])
+        .run(&["claim", "submit", "2", "--date", "2026-06-10"])
+        .run(&[
+            "claim",
+            "add",
+            "--plan",
+            "住院医疗互助保障",
+            "--member",
+            "H001",
+            "--illness",
+            "骨折",
+            "--admission",
+            "2026-06-01",
+            "--discharge",
+            "2026-06-03",
+            "--total",
+            "100000",
+            "--eligible",
+            "90000",
+            "--social",
+            "20000",
+        ])
+        .run(&["claim", "reject", "3", "--reason", "非保障范围内疾病"])
+        .run(&["claim", "show", "3"])
+        .run(&["claim", "list"])
+        .run(&["claim", "list", "--state", "驳回"])
+        .run(&[
+            "claim",
+            "list",
+            "--plan",
+            "住院医疗互助保障",
+            "--year",
+            "2026",
+            "--format",
+            "json",
+        ])
+        .run(&["plan", "show", "女职工特殊疾病互助保障", "--format", "json"])
+        .run(&["balance"]);
+    session.check("insurance");
+}
+
+#[test]
+fn mutual_insurance_errors_name_the_option_and_the_part() {
+    let mut session = Session::new();
+    session.with_insurance();
+    // A bad benefit spec names the spec and the part that is wrong.
+    for spec in [
+        "rate:50%",
+        "ratio:起付1000",
+        "ratio:50%,上限5000",
+        "ratio:50%,起付abc",
+        "ratio:150%",
+        "perday:50,超三天",
+        "lump:15000,等待90天,减额30天5000",
+        "tiers:一级6000",
+        "offset:500",
+        "perday:50,超3天,封顶4,500",
+    ] {
+        session.error(&hospital_plan("新计划", &["--benefit", spec]));
+    }
+    session.error(&hospital_plan(
+        "新计划",
+        &[
+            "--benefit",
+            "ratio:50%",
+            "--benefit",
+            "tiers:一级=6000;一级=3000",
+        ],
+    ));
+    session.error(&hospital_plan("住院医疗互助保障", &["--benefit", "offset"]));
+    // An unknown plan names the option and lists the plans there are.
+    session.error(&enrol("大病保险", &[]));
+    session.error(&[
+        "claim",
+        "add",
+        "--plan",
+        "大病保险",
+        "--member",
+        "H001",
+        "--illness",
+        "肺炎",
+        "--admission",
+        "2026-03-01",
+        "--total",
+        "100",
+        "--eligible",
+        "100",
+    ]);
+    session.error(&["plan", "show", "大病保险"]);
+    session.error(&["enrol", "list", "--plan", "大病保险"]);
+    // A claim moves 登记 → 已提交 → 已核定 → 已支付, or is rejected; nothing else.
+    session.setup(&[
+        "claim",
+        "add",
+        "--plan",
+        "住院医疗互助保障",
+        "--member",
+        "H002",
+        "--illness",
+        "肺炎",
+        "--admission",
+        "2026-03-01",
+        "--discharge",
+        "2026-03-08",
+        "--total",
+        "5000",
+        "--eligible",
+        "4000",
+    ]);
+    session.error(&["claim", "pay", "1"]);
+    session.error(&["claim", "approve", "1", "--amount", "500"]);
+    session.setup(&["claim", "reject", "1", "--reason", "材料不全"]);
+    session.error(&["claim", "submit", "1"]);
+    session.error(&["claim", "reject", "1", "--reason", "再驳回一次"]);
+    session.error(&["claim", "show", "9"]);
+    // Files: missing, empty, a folder; and document kinds.
+    session.error(&[
+        "claim",
+        "attach",
+        "1",
+        "--kind",
+        "发票",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/no_such_scan.jpg"
+        ),
+    ]);
+    session.error(&[
+        "claim",
+        "attach",
+        "1",
+        "--kind",
+        "发票",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/empty_scan.jpg"),
+    ]);
+    session.error(&[
+        "claim",
+        "attach",
+        "1",
+        "--kind",
+        "发票",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
+    ]);
+    session.error(&["claim", "doc", "1", "--have", "申请表,户口本"]);
+    session.error(&["claim", "doc", "1"]);
+    session.error(&["claim", "list", "--state", "已完成"]);
+    session.error(&["claim", "list", "--year", "去年"]);
+    session.error(&[
+        "enrol",
+        "--plan",
+        "住院医疗互助保障",
+        "--date",
+        "2026-02-10",
+        "--member",
+        "H005",
+    ]);
+    session.check("insurance_errors");
 }

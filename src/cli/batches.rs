@@ -80,24 +80,8 @@ pub struct BatchArgs {
     pub form: Option<String>,
     #[command(flatten)]
     pub approval: ApprovalArgs,
-    /// 人员状态，可重复；不指定人员时默认 在职（status; repeatable; default 在职）
-    #[arg(long = "status")]
-    pub statuses: Vec<String>,
-    /// 性别：男、女（gender）
-    #[arg(long)]
-    pub gender: Option<String>,
-    /// 部门，可重复（department; repeatable）
-    #[arg(long = "department")]
-    pub departments: Vec<String>,
-    /// 只发给建有困难职工档案的会员（hardship file holders only）
-    #[arg(long)]
-    pub hardship_only: bool,
-    /// 指定发放人员的工号，可重复；指定后不再按状态、性别、部门筛选（hand-picked 工号）
-    #[arg(long = "member")]
-    pub members: Vec<String>,
-    /// 排除人员的工号，可重复（工号 to leave out; repeatable）
-    #[arg(long = "exclude")]
-    pub excluded: Vec<String>,
+    #[command(flatten)]
+    pub group: GroupArgs,
     /// 经办人，默认取设置 handler（handler）
     #[arg(long)]
     pub handler: Option<String>,
@@ -107,6 +91,93 @@ pub struct BatchArgs {
     /// 输出格式（output format）
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+/// The options choosing a group of members, shared by holiday batches and enrolment
+/// in a mutual-insurance plan.
+#[derive(Debug, Args)]
+pub struct GroupArgs {
+    /// 人员状态，可重复；不指定人员时，批量发放默认 在职，参保默认按计划的参保条件（status; repeatable）
+    #[arg(long = "status")]
+    pub statuses: Vec<String>,
+    /// 性别：男、女（gender）
+    #[arg(long)]
+    pub gender: Option<String>,
+    /// 部门，可重复（department; repeatable）
+    #[arg(long = "department")]
+    pub departments: Vec<String>,
+    /// 只选建有困难职工档案的会员（hardship file holders only）
+    #[arg(long)]
+    pub hardship_only: bool,
+    /// 指定发放人员的工号，可重复；指定后不再按状态、性别、部门筛选（hand-picked 工号）
+    #[arg(long = "member")]
+    pub members: Vec<String>,
+    /// 排除人员的工号，可重复（工号 to leave out; repeatable）
+    #[arg(long = "exclude")]
+    pub excluded: Vec<String>,
+}
+
+impl GroupArgs {
+    /// The group the options choose; every bad value names its option. Without a
+    /// status or hand-picked members, `default_statuses` apply. Also returns the
+    /// members excluded by hand, by id with their 工号 and name.
+    pub fn group(
+        &self,
+        ledger: &Ledger,
+        default_statuses: &[MemberStatus],
+    ) -> anyhow::Result<(BatchGroup, Vec<(i64, String)>)> {
+        let filtered = !self.statuses.is_empty()
+            || self.gender.is_some()
+            || !self.departments.is_empty()
+            || self.hardship_only;
+        if !self.members.is_empty() && filtered {
+            bail!(
+                "--member：指定了人员就不再按 --status、--gender、--department、--hardship-only 筛选，请只用一种方式"
+            );
+        }
+        let mut group = BatchGroup::default();
+        for status in &self.statuses {
+            let status = parse_choice(
+                "--status",
+                status,
+                MemberStatus::parse,
+                &MemberStatus::expected(),
+            )?;
+            if !group.statuses.contains(&status) {
+                group.statuses.push(status);
+            }
+        }
+        if group.statuses.is_empty() && self.members.is_empty() {
+            group.statuses.extend_from_slice(default_statuses);
+        }
+        group.gender = self
+            .gender
+            .as_deref()
+            .map(|text| parse_choice("--gender", text, Gender::parse, &Gender::expected()))
+            .transpose()?;
+        group.departments = self
+            .departments
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect();
+        group.hardship_only = self.hardship_only;
+        for employee_no in &self.members {
+            let (id, _) = member_id(ledger, "--member", employee_no)?;
+            if !group.picked.contains(&id) {
+                group.picked.push(id);
+            }
+        }
+        let mut excluded_labels = Vec::new();
+        for employee_no in &self.excluded {
+            let (id, label) = member_id(ledger, "--exclude", employee_no)?;
+            if !group.excluded.contains(&id) {
+                group.excluded.push(id);
+                excluded_labels.push((id, label));
+            }
+        }
+        Ok((group, excluded_labels))
+    }
 }
 
 /// Runs a `batch` subcommand.
@@ -238,58 +309,9 @@ fn spec_from_args(
             PaymentForm::Goods
         }),
     };
-    let filtered = !args.statuses.is_empty()
-        || args.gender.is_some()
-        || !args.departments.is_empty()
-        || args.hardship_only;
-    if !args.members.is_empty() && filtered {
-        bail!(
-            "--member：指定了人员就不再按 --status、--gender、--department、--hardship-only 筛选，请只用一种方式"
-        );
-    }
-    let mut group = BatchGroup::default();
-    for status in &args.statuses {
-        let status = parse_choice(
-            "--status",
-            status,
-            MemberStatus::parse,
-            &MemberStatus::expected(),
-        )?;
-        if !group.statuses.contains(&status) {
-            group.statuses.push(status);
-        }
-    }
-    if group.statuses.is_empty() && args.members.is_empty() {
-        // Without a choice, a holiday batch is for the members in service: never the
-        // deceased or those who left.
-        group.statuses.push(MemberStatus::InService);
-    }
-    group.gender = args
-        .gender
-        .as_deref()
-        .map(|text| parse_choice("--gender", text, Gender::parse, &Gender::expected()))
-        .transpose()?;
-    group.departments = args
-        .departments
-        .iter()
-        .map(|d| d.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .collect();
-    group.hardship_only = args.hardship_only;
-    for employee_no in &args.members {
-        let (id, _) = member_id(ledger, "--member", employee_no)?;
-        if !group.picked.contains(&id) {
-            group.picked.push(id);
-        }
-    }
-    let mut excluded_labels = Vec::new();
-    for employee_no in &args.excluded {
-        let (id, label) = member_id(ledger, "--exclude", employee_no)?;
-        if !group.excluded.contains(&id) {
-            group.excluded.push(id);
-            excluded_labels.push((id, label));
-        }
-    }
+    // Without a choice, a holiday batch is for the members in service: never the
+    // deceased or those who left.
+    let (group, excluded_labels) = args.group.group(ledger, &[MemberStatus::InService])?;
     let spec = BatchSpec {
         category_id: category.id,
         fund_id,

@@ -7,10 +7,12 @@ pub mod approval;
 pub mod batches;
 pub mod bench;
 pub mod chart;
+pub mod claims;
 pub mod demo;
 pub mod entries;
 pub mod format;
 pub mod members;
+pub mod plans;
 pub mod reminders;
 pub mod rules;
 pub mod visits;
@@ -76,6 +78,14 @@ pub enum Command {
     /// 节日慰问批量发放（holiday batches）
     #[command(subcommand)]
     Batch(batches::BatchCommand),
+    /// 职工互助保障计划（mutual-insurance plans）
+    #[command(subcommand)]
+    Plan(plans::PlanCommand),
+    /// 为会员办理参保，工会承担的保费整批入账；enrol list 列出参保人员（enrol a group）
+    Enrol(Box<plans::EnrolArgs>),
+    /// 互助保障理赔：登记、材料、提交、核定、支付、驳回（claims）
+    #[command(subcommand)]
+    Claim(claims::ClaimCommand),
     /// 待办事项（reminders: open hospital visits, retirements, holidays）
     Reminders(reminders::RemindersArgs),
     /// 在空台账中生成演示数据（fill an empty ledger with demo data）
@@ -135,6 +145,9 @@ pub fn run(
         Command::Rules(command) => rules::run(command, &path, clock, out),
         Command::Visit(command) => visits::run(command, &path, clock, out, err),
         Command::Batch(command) => batches::run(command, &path, clock, out, err),
+        Command::Plan(command) => plans::run_plan(command, &path, clock, out),
+        Command::Enrol(args) => plans::run_enrol(*args, &path, clock, out, err),
+        Command::Claim(command) => claims::run(command, &path, clock, out, err),
         Command::Reminders(args) => reminders::run(&args, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),
