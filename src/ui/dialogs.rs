@@ -34,7 +34,10 @@ impl FileDialogs for NativeDialogs {
     fn pick_attachment(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new()
             .set_title("选择扫描件")
-            .add_filter("扫描件（图片、PDF）", &["jpg", "jpeg", "png", "pdf", "tif", "tiff"])
+            .add_filter(
+                "扫描件（图片、PDF）",
+                &["jpg", "jpeg", "png", "pdf", "tif", "tiff"],
+            )
             .add_filter("所有文件", &["*"])
             .pick_file()
     }
