@@ -1367,3 +1367,45 @@ fn add_a_plan_in_the_window() {
     harness.get_by_label("理赔截止");
     harness.get_by_label("按诊断等级给付：一级 10,000 元、二级 5,000 元");
 }
+
+#[test]
+fn a_member_who_joins_mid_year_is_enrolled_by_hand() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+        let mut retired = MemberDraft::new("A2001", "李四");
+        retired.status = MemberStatus::Retired;
+        ledger.add_member(&retired, &clock).unwrap();
+        ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("参保").click();
+    harness.run();
+    harness.run();
+    // Both are listed as not enrolled; the plan would refuse the retiree, and says why.
+    harness.get_by_label("未参保（2 人）");
+    harness.get_by_label("李四为退休人员，本计划只保在职");
+    harness.get_by_label("符合条件，未参保");
+
+    // A click on the row picks 张三丰 by hand.
+    harness.get_by_label("张三丰").click();
+    harness.run();
+    assert_eq!(harness.state().insurance.enrol.group.picked.len(), 1);
+    retype(&mut harness, "参保日期，如 2026-01-10", "2026-06-15");
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-07");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-12");
+    harness.get_by_label("办理参保").click();
+    harness.run();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "参保 1 人，此前已参保 0 人，不符合条件 0 人；工会承担保费 40.00 元"
+    );
+    harness.get_by_label("已参保（1 人）");
+    harness.get_by_label("未参保（1 人）");
+    harness.get_by_label("2026-06-15");
+    harness.get_by_label_contains("参保 1 人 · 保费 40.00 元");
+}

@@ -461,7 +461,7 @@ impl InsuranceScreen {
             .approval
             .ui(ui, "insurance_enrol", &data.approvals);
         ui.add_space(8.0);
-        if ui.button("参保").clicked() {
+        if ui.button("办理参保").clicked() {
             match self.enrol_spec(data) {
                 Ok(spec) => {
                     self.enrol.error = None;
