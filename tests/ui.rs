@@ -9,15 +9,21 @@ use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{AccessKitNode, NodeT, Queryable};
+use union_ledger::core::batch::BatchGroup;
 use union_ledger::core::date::FixedClock;
+use union_ledger::core::insurance::{
+    BenefitRule, Claim, ClaimState, NewClaim, PlanDraft, PlanEligibility, Tier,
+};
 use union_ledger::core::model::{
-    EntryKind, HardshipFile, HardshipLevel, MemberDraft, MemberStatus, NewEntry, PaymentForm,
+    Approval, EntryKind, Gender, HardshipFile, HardshipLevel, MemberDraft, MemberStatus, NewEntry,
+    PaymentForm,
 };
 use union_ledger::core::visit::{NewVisit, VisitGoods, VisitMoney, reason_code};
-use union_ledger::store::Ledger;
+use union_ledger::store::{EnrolSpec, Ledger};
 use union_ledger::ui::app::{Command, LedgerApp, Notice, Screen};
 use union_ledger::ui::dialogs::ScriptedDialogs;
 use union_ledger::ui::fonts::install_fonts;
+use union_ledger::ui::screens::insurance::InsuranceCommand;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
@@ -193,7 +199,7 @@ fn import_a_roster_from_the_members_screen() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/roster_messy_gbk.csv");
     let dialogs = ScriptedDialogs {
         rosters: vec![fixture],
-        ledgers: Vec::new(),
+        ..ScriptedDialogs::default()
     };
     let mut harness = harness_for(&path, dialogs);
     nav(&mut harness, "会员");
@@ -365,6 +371,64 @@ fn every_screen_renders_in_chinese() {
     harness.run();
     mask_path(&mut harness);
     results.push(harness.try_snapshot("batches_preview"));
+
+    // 互助保障: a plan, the in-service staff enrolled, one claim registered.
+    let (plan, member_id) = {
+        let session = harness.state().session.as_ref().unwrap();
+        let member = session
+            .data
+            .members
+            .iter()
+            .find(|m| m.status == MemberStatus::InService && m.is_union_member)
+            .unwrap();
+        (hospital_plan(&session.ledger), member.id)
+    };
+    harness
+        .state_mut()
+        .push_command(Command::Insurance(InsuranceCommand::AddPlan(plan)));
+    harness.run();
+    let plan_id = harness
+        .state()
+        .insurance
+        .view
+        .plans
+        .first()
+        .map_or(1, |p| p.id);
+    harness
+        .state_mut()
+        .push_command(Command::Insurance(InsuranceCommand::Enrol(enrol_spec(
+            plan_id,
+            BatchGroup::in_service(),
+        ))));
+    harness
+        .state_mut()
+        .push_command(Command::Insurance(InsuranceCommand::AddClaim(NewClaim {
+            plan_id,
+            member_id,
+            illness: "冠心病".into(),
+            hospital: "市一院".into(),
+            admission: date(2026, 5, 3),
+            discharge: Some(date(2026, 5, 11)),
+            total_cost_fen: 1_200_000,
+            eligible_cost_fen: 1_000_000,
+            social_insurance_fen: 400_000,
+            other_aid_fen: 0,
+            grade: String::new(),
+        })));
+    nav(&mut harness, "互助保障");
+    harness.run();
+    mask_path(&mut harness);
+    results.push(harness.try_snapshot("insurance_plans"));
+    harness.get_by_label("参保").click();
+    harness.run();
+    harness.run();
+    mask_path(&mut harness);
+    results.push(harness.try_snapshot("insurance_enrol"));
+    harness.get_by_label("理赔").click();
+    harness.run();
+    harness.run();
+    mask_path(&mut harness);
+    results.push(harness.try_snapshot("insurance_claims"));
     for result in results {
         result.unwrap();
     }
@@ -1005,4 +1069,343 @@ fn a_holiday_reminder_opens_the_holiday_category() {
         combo.accesskit_node().value().as_deref(),
         Some("节日慰问 / 中秋")
     );
+}
+
+/// A hospital-cost plan for 2026 as 市总工会 sells it: half the eligible cost over
+/// 1,000 元, and 50 元 a day over three days.
+fn hospital_plan(ledger: &Ledger) -> PlanDraft {
+    let fund_id = ledger
+        .funds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "互助保障金")
+        .unwrap()
+        .id;
+    PlanDraft {
+        name: "2026 职工住院医疗互助保障".into(),
+        society: "市总工会职工互助保障会".into(),
+        starts_on: date(2026, 1, 1),
+        ends_on: date(2026, 12, 31),
+        premium_union_fen: 4_000,
+        premium_worker_fen: 0,
+        enrol_from: date(2025, 12, 1),
+        enrol_until: date(2026, 1, 31),
+        claim_days_after_end: 90,
+        eligibility: PlanEligibility {
+            statuses: vec![MemberStatus::InService],
+            ..PlanEligibility::default()
+        },
+        benefits: vec![
+            BenefitRule::Ratio {
+                ratio_bp: 5_000,
+                deductible_fen: 100_000,
+                cap_per_claim_fen: Some(2_000_000),
+                cap_per_period_fen: Some(3_000_000),
+            },
+            BenefitRule::PerDay {
+                per_day_fen: 5_000,
+                over_days: 3,
+                cap_fen: Some(450_000),
+            },
+        ],
+        fund_id,
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn enrol_spec(plan_id: i64, group: BatchGroup) -> EnrolSpec {
+    EnrolSpec {
+        plan_id,
+        group,
+        enrolled_on: date(2026, 1, 10),
+        approval: Approval {
+            decided_on: date(2026, 1, 5),
+            minutes_no: "2026-01".into(),
+            approver: "王主席".into(),
+        },
+        handler: "李会计".into(),
+    }
+}
+
+fn selected_claim(harness: &Harness<'_, LedgerApp>) -> Claim {
+    harness
+        .state()
+        .insurance
+        .view
+        .detail
+        .as_ref()
+        .expect("a claim is selected")
+        .claim
+        .clone()
+}
+
+#[test]
+fn a_claim_from_registration_to_payment() {
+    let (dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+        ledger.set_setting("handler", "李会计").unwrap();
+        let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+        ledger
+            .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
+            .unwrap();
+    }
+    let scan = dir.path().join("发票.jpg");
+    std::fs::write(&scan, b"scanned invoice").unwrap();
+    let dialogs = ScriptedDialogs {
+        attachments: vec![scan],
+        ..ScriptedDialogs::default()
+    };
+    let mut harness = harness_for(&path, dialogs);
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("理赔").click();
+    harness.run();
+
+    // Register the claim: the stay's days show as the dates are typed.
+    type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
+    type_into(&mut harness, "疾病或诊断，如 冠心病", "冠心病");
+    type_into(&mut harness, "医院，如 市一院", "市一院");
+    type_into(&mut harness, "入院日期，如 2026-05-03", "2026-05-03");
+    type_into(&mut harness, "出院日期（未出院可不填）", "2026-05-11");
+    harness.get_by_label("住院 8 天");
+    type_into(&mut harness, "住院总费用", "12000");
+    type_into(&mut harness, "合规费用（医保范围内）", "10000");
+    type_into(&mut harness, "医保已报销", "4000");
+    harness.get_by_label("登记理赔").click();
+    harness.run();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "已登记理赔：张三丰 冠心病，计算赔付 2,900.00 元"
+    );
+
+    // The computation, one step a line.
+    let claim = selected_claim(&harness);
+    assert_eq!(claim.state, ClaimState::Registered);
+    assert_eq!(claim.computed.amount_fen, 290_000);
+    for step in &claim.computed.steps {
+        harness.get_by_label(step);
+    }
+    harness.get_by_label("计算金额 2,900.00 元");
+
+    // Tick five papers; the invoices come as a scanned file.
+    for kind in [
+        "申请表",
+        "身份证和银行卡",
+        "住院结算单",
+        "出院记录",
+        "诊断证明",
+    ] {
+        harness.get_by_label(kind).click();
+        harness.run();
+        harness.run();
+    }
+    harness
+        .get_all_by_label("附加扫描件…")
+        .nth(4)
+        .unwrap()
+        .click();
+    harness.run();
+    harness.run();
+    assert_eq!(notice(&harness), "已附加扫描件“发票.jpg”（发票）");
+    let claim = selected_claim(&harness);
+    assert!(
+        claim.missing_documents().is_empty(),
+        "{:?}",
+        claim.documents
+    );
+    assert_eq!(claim.file_count, 1);
+    harness.get_by_label_contains("发票.jpg（1 KB）");
+
+    // Submit, approve another amount, pay.
+    harness.get_by_label("提交").click();
+    harness.run();
+    harness.run();
+    assert_eq!(selected_claim(&harness).state, ClaimState::Submitted);
+    assert!(selected_claim(&harness).warnings.is_empty());
+    retype(&mut harness, "核定金额（元）", "2800");
+    harness.get_by_label("核定").click();
+    harness.run();
+    harness.run();
+    let claim = selected_claim(&harness);
+    assert_eq!(claim.state, ClaimState::Approved);
+    assert_eq!(claim.approved_fen, Some(280_000));
+    assert_eq!(claim.computed.amount_fen, 290_000);
+    harness.get_by_label("核定金额 2,800.00 元");
+    harness.get_by_label("支付").click();
+    harness.run();
+    harness.run();
+    let claim = selected_claim(&harness);
+    assert_eq!(claim.state, ClaimState::Paid);
+    assert!(!claim.paid_voucher.is_empty());
+    assert_eq!(
+        notice(&harness),
+        format!(
+            "已支付 张三丰 冠心病 的理赔，金额 2,800.00 元（已支付），凭证 {}",
+            claim.paid_voucher
+        )
+    );
+    let paid = harness
+        .state()
+        .recent_rows()
+        .iter()
+        .find(|row| row.voucher_no == claim.paid_voucher)
+        .expect("the payout is in the ledger");
+    assert_eq!(paid.entry.kind, EntryKind::Disbursement);
+    assert_eq!(paid.entry.amount_fen, 280_000);
+    // The year's totals and the member's usage count the payout.
+    harness.get_by_label_contains("赔付 1 人次 · 2,800.00 元");
+    harness.get_by_label("2026 职工住院医疗互助保障：1 次，2,800.00 元");
+}
+
+/// Clicks a button in a long form, scrolled into view first.
+fn press(harness: &mut Harness<'_, LedgerApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+#[test]
+fn add_a_plan_in_the_window() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("新增计划").click();
+    harness.run();
+    type_into(
+        &mut harness,
+        "如 2026 职工住院医疗互助保障",
+        "2026 女职工特殊疾病互助保障",
+    );
+    type_into(
+        &mut harness,
+        "如 市总工会职工互助保障会",
+        "市总工会职工互助保障会",
+    );
+    type_into(&mut harness, "保障开始日期，如 2026-01-01", "2026-01-01");
+    type_into(&mut harness, "保障结束日期，如 2026-12-31", "2026-12-31");
+    type_into(&mut harness, "工会承担保费，如 40", "20");
+    type_into(&mut harness, "个人承担保费，如 0", "10");
+    type_into(&mut harness, "参保开始日期，如 2025-12-01", "2025-12-01");
+    type_into(&mut harness, "参保截止日期，如 2026-01-31", "2026-01-31");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "性别")
+        .click();
+    harness.run();
+    harness.get_by_label("女").click();
+    harness.run();
+    type_into(&mut harness, "最低年龄", "16");
+    type_into(&mut harness, "最高年龄", "60");
+
+    // No rule yet: the field is named.
+    press(&mut harness, "保存计划");
+    harness.get_by_label_contains("赔付规则：至少添加一条");
+
+    // A ratio typed as a percentage with a decimal; a wrong one is refused first.
+    type_into(&mut harness, "比例，如 50 或 12.5", "百分之十");
+    press(&mut harness, "添加这条规则");
+    harness.get_by_label_contains("赔付比例：“百分之十”不是百分比");
+    retype(&mut harness, "比例，如 50 或 12.5", "12.5");
+    type_into(&mut harness, "起付线，如 1000", "500");
+    press(&mut harness, "添加这条规则");
+    harness.get_by_label_contains("1. 合规费用（扣除医保已报）超过起付线 500 元的部分按 12.5%");
+
+    // Tiers, one grade at a time.
+    press(&mut harness, "按诊断等级");
+    type_into(&mut harness, "第 1 个等级名称", "一级");
+    type_into(&mut harness, "第 1 个等级金额（元）", "10000");
+    press(&mut harness, "再加一个等级");
+    type_into(&mut harness, "第 2 个等级名称", "二级");
+    type_into(&mut harness, "第 2 个等级金额（元）", "5000");
+    press(&mut harness, "添加这条规则");
+
+    press(&mut harness, "保存计划");
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "已添加互助保障计划“2026 女职工特殊疾病互助保障”"
+    );
+    let plans = &harness.state().insurance.view.plans;
+    assert_eq!(plans.len(), 1);
+    let plan = &plans[0];
+    assert_eq!(plan.premium_union_fen, 2_000);
+    assert_eq!(plan.premium_worker_fen, 1_000);
+    assert_eq!(plan.eligibility.gender, Some(Gender::Female));
+    assert_eq!(plan.eligibility.min_age, Some(16));
+    assert_eq!(plan.eligibility.max_age, Some(60));
+    assert_eq!(plan.claim_days_after_end, 90);
+    assert_eq!(
+        plan.benefits,
+        vec![
+            BenefitRule::Ratio {
+                ratio_bp: 1_250,
+                deductible_fen: 50_000,
+                cap_per_claim_fen: None,
+                cap_per_period_fen: None,
+            },
+            BenefitRule::Tiers {
+                tiers: vec![
+                    Tier {
+                        grade: "一级".into(),
+                        amount_fen: 1_000_000
+                    },
+                    Tier {
+                        grade: "二级".into(),
+                        amount_fen: 500_000
+                    },
+                ]
+            },
+        ]
+    );
+    // The plan is listed with its terms.
+    harness.get_by_label("理赔截止");
+    harness.get_by_label("按诊断等级给付：一级 10,000 元、二级 5,000 元");
+}
+
+#[test]
+fn a_member_who_joins_mid_year_is_enrolled_by_hand() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+        let mut retired = MemberDraft::new("A2001", "李四");
+        retired.status = MemberStatus::Retired;
+        ledger.add_member(&retired, &clock).unwrap();
+        ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("参保").click();
+    harness.run();
+    harness.run();
+    // Both are listed as not enrolled; the plan would refuse the retiree, and says why.
+    harness.get_by_label("未参保（2 人）");
+    harness.get_by_label("李四为退休人员，本计划只保在职");
+    harness.get_by_label("符合条件，未参保");
+
+    // A click on the row picks 张三丰 by hand.
+    harness.get_by_label("张三丰").click();
+    harness.run();
+    assert_eq!(harness.state().insurance.enrol.group.picked.len(), 1);
+    retype(&mut harness, "参保日期，如 2026-01-10", "2026-06-15");
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-07");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-12");
+    harness.get_by_label("办理参保").click();
+    harness.run();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "参保 1 人，此前已参保 0 人，不符合条件 0 人；工会承担保费 40.00 元"
+    );
+    harness.get_by_label("已参保（1 人）");
+    harness.get_by_label("未参保（1 人）");
+    harness.get_by_label("2026-06-15");
+    harness.get_by_label_contains("参保 1 人 · 保费 40.00 元");
 }

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
 use super::screens::batches::{BatchCommand, BatchesScreen};
+use super::screens::insurance::{InsuranceCommand, InsuranceScreen};
 use super::screens::rules::PolicyCommand;
 use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
@@ -27,17 +28,19 @@ pub enum Screen {
     Entry,
     Visits,
     Batches,
+    Insurance,
     Ledger,
     Settings,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Home,
         Screen::Members,
         Screen::Entry,
         Screen::Visits,
         Screen::Batches,
+        Screen::Insurance,
         Screen::Ledger,
         Screen::Settings,
     ];
@@ -49,6 +52,7 @@ impl Screen {
             Screen::Entry => "登记",
             Screen::Visits => "走访",
             Screen::Batches => "节日慰问",
+            Screen::Insurance => "互助保障",
             Screen::Ledger => "台账",
             Screen::Settings => "设置",
         }
@@ -77,6 +81,8 @@ pub enum Command {
         date: NaiveDate,
     },
     Batch(BatchCommand),
+    /// 互助保障: plans, enrolment and claims.
+    Insurance(InsuranceCommand),
     Policy(PolicyCommand),
     ReverseEntry {
         entry_id: i64,
@@ -159,6 +165,7 @@ pub struct LedgerApp {
     pub entry: EntryScreen,
     pub visits: VisitsScreen,
     pub batches: BatchesScreen,
+    pub insurance: InsuranceScreen,
     pub ledger_view: LedgerScreen,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
@@ -185,6 +192,7 @@ impl LedgerApp {
             entry: EntryScreen::default(),
             visits: VisitsScreen::default(),
             batches: BatchesScreen::default(),
+            insurance: InsuranceScreen::default(),
             ledger_view: LedgerScreen::default(),
             settings: SettingsScreen::default(),
             notice: None,
@@ -211,6 +219,7 @@ impl LedgerApp {
                 self.settings = SettingsScreen::default();
                 self.members = MembersScreen::default();
                 self.batches = BatchesScreen::default();
+                self.insurance = InsuranceScreen::default();
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
@@ -247,6 +256,7 @@ impl LedgerApp {
                     Screen::Entry => self.entry.ui(ui, data, today, &mut commands),
                     Screen::Visits => self.visits.ui(ui, data, today, &mut commands),
                     Screen::Batches => self.batches.ui(ui, data, today, &mut commands),
+                    Screen::Insurance => self.insurance.ui(ui, data, today, &mut commands),
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
                     Screen::Settings => self.settings.ui(ui, data, &mut commands),
                 }
@@ -437,6 +447,29 @@ impl LedgerApp {
                     Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
                 return;
             }
+            Command::Insurance(InsuranceCommand::PickAttachment { claim_id, kind }) => {
+                let Some(path) = self.dialogs.pick_attachment() else {
+                    return;
+                };
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        let file_name = path.file_name().map_or_else(
+                            || path.display().to_string(),
+                            |name| name.to_string_lossy().into_owned(),
+                        );
+                        self.apply(Command::Insurance(InsuranceCommand::Attach {
+                            claim_id,
+                            kind,
+                            file_name,
+                            bytes,
+                        }));
+                    }
+                    Err(error) => {
+                        self.error_dialog = Some(format!("无法读取“{}”：{error}", path.display()));
+                    }
+                }
+                return;
+            }
             _ => {}
         }
         let Some(session) = self.session.as_mut() else {
@@ -522,6 +555,18 @@ impl LedgerApp {
                 let handler = session.data.handler.clone();
                 match self
                     .batches
+                    .apply(command, &mut session.ledger, &handler, clock)
+                {
+                    Ok(Some(message)) => Ok(message),
+                    // Nothing was written: no view needs reading again.
+                    Ok(None) => return,
+                    Err(message) => Err(message),
+                }
+            }
+            Command::Insurance(command) => {
+                let handler = session.data.handler.clone();
+                match self
+                    .insurance
                     .apply(command, &mut session.ledger, &handler, clock)
                 {
                     Ok(Some(message)) => Ok(message),
@@ -673,7 +718,7 @@ impl LedgerApp {
                 // others need a dialog.
                 let beside = matches!(
                     self.screen,
-                    Screen::Entry | Screen::Ledger | Screen::Batches
+                    Screen::Entry | Screen::Ledger | Screen::Batches | Screen::Insurance
                 ) || (self.screen == Screen::Visits && self.visits.close.is_some());
                 if !beside {
                     self.error_dialog = Some(message.clone());
@@ -714,6 +759,7 @@ impl LedgerApp {
             session.data.reload_policy(&session.ledger)?;
             self.ledger_view.invalidate();
             self.batches.invalidate();
+            self.insurance.invalidate();
             self.entry.invalidate_findings();
             self.members.invalidate();
             self.settings.invalidate();

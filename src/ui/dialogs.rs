@@ -8,6 +8,8 @@ pub trait FileDialogs {
     fn pick_roster(&mut self) -> Option<PathBuf>;
     /// A ledger file to open.
     fn pick_ledger(&mut self) -> Option<PathBuf>;
+    /// A scanned document to attach to a claim (image or PDF).
+    fn pick_attachment(&mut self) -> Option<PathBuf>;
 }
 
 /// The platform's own dialogs (through the XDG portal on Linux).
@@ -28,6 +30,17 @@ impl FileDialogs for NativeDialogs {
             .add_filter("台账文件", &["db", "sqlite", "ledger"])
             .pick_file()
     }
+
+    fn pick_attachment(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("选择扫描件")
+            .add_filter(
+                "扫描件（图片、PDF）",
+                &["jpg", "jpeg", "png", "pdf", "tif", "tiff"],
+            )
+            .add_filter("所有文件", &["*"])
+            .pick_file()
+    }
 }
 
 /// Dialogs that answer with prepared paths, for tests.
@@ -35,6 +48,7 @@ impl FileDialogs for NativeDialogs {
 pub struct ScriptedDialogs {
     pub rosters: Vec<PathBuf>,
     pub ledgers: Vec<PathBuf>,
+    pub attachments: Vec<PathBuf>,
 }
 
 impl FileDialogs for ScriptedDialogs {
@@ -44,5 +58,9 @@ impl FileDialogs for ScriptedDialogs {
 
     fn pick_ledger(&mut self) -> Option<PathBuf> {
         (!self.ledgers.is_empty()).then(|| self.ledgers.remove(0))
+    }
+
+    fn pick_attachment(&mut self) -> Option<PathBuf> {
+        (!self.attachments.is_empty()).then(|| self.attachments.remove(0))
     }
 }

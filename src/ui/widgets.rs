@@ -1,7 +1,8 @@
 //! Small widgets shared by the screens.
 
+use crate::core::batch::BatchGroup;
 use crate::core::date::{format_date, parse_date};
-use crate::core::model::{Approval, Member};
+use crate::core::model::{Approval, Gender, Member, MemberStatus};
 use crate::core::money::format_fen;
 use crate::ui::data::LedgerData;
 
@@ -334,4 +335,180 @@ impl ApprovalForm {
                 }
             });
     }
+}
+
+/// Who a handout or an enrolment is for, as chosen: statuses, gender, departments,
+/// hardship, or members picked by hand (who then are the whole group).
+#[derive(Debug, Clone)]
+pub struct GroupForm {
+    pub statuses: Vec<MemberStatus>,
+    pub gender: Option<Gender>,
+    pub departments: Vec<String>,
+    pub hardship_only: bool,
+    pub picker: MemberPicker,
+    pub picked: Vec<i64>,
+}
+
+impl Default for GroupForm {
+    fn default() -> Self {
+        Self {
+            statuses: vec![MemberStatus::InService],
+            gender: None,
+            departments: Vec::new(),
+            hardship_only: false,
+            picker: MemberPicker::default(),
+            picked: Vec::new(),
+        }
+    }
+}
+
+impl GroupForm {
+    /// The group chosen, with no exclusions.
+    pub fn group(&self) -> BatchGroup {
+        BatchGroup {
+            statuses: self.statuses.clone(),
+            gender: self.gender,
+            departments: self.departments.clone(),
+            hardship_only: self.hardship_only,
+            picked: self.picked.clone(),
+            excluded: Vec::new(),
+        }
+    }
+
+    /// The filters in a grid and the hand-picked list; `with_hardship` offers the
+    /// "hardship only" filter.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, id_salt: &str, with_hardship: bool) {
+        egui::Grid::new(format!("{id_salt}_group"))
+            .num_columns(2)
+            .spacing([10.0, 8.0])
+            .show(ui, |ui| {
+                ui.label("人员身份");
+                ui.horizontal_wrapped(|ui| status_checkboxes(ui, &mut self.statuses));
+                ui.end_row();
+
+                ui.label("性别");
+                gender_combo(ui, &format!("{id_salt}_gender"), &mut self.gender);
+                ui.end_row();
+
+                ui.label("科室");
+                self.departments_ui(ui, data, id_salt);
+                ui.end_row();
+
+                if with_hardship {
+                    ui.label("");
+                    ui.checkbox(&mut self.hardship_only, "只发困难职工（有困难档案）");
+                    ui.end_row();
+                }
+
+                ui.label("指定人员");
+                ui.vertical(|ui| self.picked_ui(ui, data, id_salt));
+                ui.end_row();
+            });
+    }
+
+    fn picked_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, id_salt: &str) {
+        ui.horizontal(|ui| {
+            ui.vertical(|ui| {
+                self.picker.ui(ui, data, &format!("{id_salt}_pick"));
+            });
+            if ui.button("加入名单").clicked()
+                && let Some(id) = self.picker.selected
+            {
+                if !self.picked.contains(&id) {
+                    self.picked.push(id);
+                }
+                self.picker.clear();
+            }
+        });
+        if self.picked.is_empty() {
+            return;
+        }
+        ui.weak(format!(
+            "已指定 {} 人：只选他们，以上条件不再适用。",
+            self.picked.len()
+        ));
+        let mut removed = None;
+        egui::ScrollArea::vertical()
+            .id_salt(format!("{id_salt}_picked"))
+            .max_height(140.0)
+            .show(ui, |ui| {
+                for id in &self.picked {
+                    ui.horizontal(|ui| {
+                        let name = data
+                            .member(*id)
+                            .map_or_else(|| format!("会员 #{id}"), member_label);
+                        ui.label(name);
+                        if ui.small_button("移除").clicked() {
+                            removed = Some(*id);
+                        }
+                    });
+                }
+            });
+        if let Some(id) = removed {
+            self.picked.retain(|picked| *picked != id);
+        }
+    }
+
+    fn departments_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, id_salt: &str) {
+        let selected_text = match self.departments.len() {
+            0 => "全部科室".to_string(),
+            1..=2 => self.departments.join("、"),
+            count => format!("{} 等 {count} 个科室", self.departments[0]),
+        };
+        let combo = egui::ComboBox::from_id_salt(format!("{id_salt}_departments"))
+            .selected_text(selected_text)
+            .width(220.0)
+            .height(360.0)
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+            .show_ui(ui, |ui| {
+                if ui.button("全部科室（清除选择）").clicked() {
+                    self.departments.clear();
+                }
+                for department in &data.departments {
+                    let mut checked = self.departments.contains(department);
+                    if ui.checkbox(&mut checked, department).changed() {
+                        self.departments.retain(|d| d != department);
+                        if checked {
+                            self.departments.push(department.clone());
+                        }
+                    }
+                }
+            });
+        combo.response.accessible_name("科室");
+        // Keep the chosen departments in the register's order.
+        self.departments.sort_by_key(|department| {
+            data.departments
+                .iter()
+                .position(|d| d == department)
+                .unwrap_or(usize::MAX)
+        });
+    }
+}
+
+/// One checkbox per member status; the list stays in the statuses' order.
+pub fn status_checkboxes(ui: &mut egui::Ui, statuses: &mut Vec<MemberStatus>) {
+    for status in MemberStatus::ALL {
+        let mut checked = statuses.contains(status);
+        if ui.checkbox(&mut checked, status.label()).changed() {
+            statuses.retain(|s| s != status);
+            if checked {
+                statuses.push(*status);
+                statuses.sort();
+            }
+        }
+    }
+}
+
+/// 不限 / 男 / 女.
+pub fn gender_combo(ui: &mut egui::Ui, id_salt: &str, gender: &mut Option<Gender>) {
+    let combo = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(gender.map_or("不限", Gender::label))
+        .width(80.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(gender, None, "不限");
+            for option in Gender::ALL {
+                ui.selectable_value(gender, Some(*option), option.label());
+            }
+        });
+    combo.response.accessible_name("性别");
 }

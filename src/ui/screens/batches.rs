@@ -6,14 +6,14 @@
 use chrono::NaiveDate;
 use egui_extras::{Column, TableBuilder};
 
-use crate::core::batch::{BatchGroup, BatchPreview, BatchSpec};
+use crate::core::batch::{BatchPreview, BatchSpec};
 use crate::core::date::{Clock, format_date, parse_date};
-use crate::core::model::{Gender, MemberStatus, PaymentForm};
+use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::store::{BatchRecipient, Ledger};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ApprovalForm, MemberPicker, id_combo, member_label};
+use crate::ui::widgets::{ApprovalForm, GroupForm, id_combo};
 
 /// The category group whose items are offered first.
 const HOLIDAY_GROUP: &str = "节日慰问";
@@ -75,12 +75,7 @@ pub struct BatchesScreen {
     pub payment_form: PaymentForm,
     pub note: String,
     pub approval: ApprovalForm,
-    pub statuses: Vec<MemberStatus>,
-    pub gender: Option<Gender>,
-    pub departments: Vec<String>,
-    pub hardship_only: bool,
-    pub picker: MemberPicker,
-    pub picked: Vec<i64>,
+    pub group: GroupForm,
     pub excluded: Vec<i64>,
     pub preview: Option<PreviewState>,
     pub only_excluded: bool,
@@ -106,12 +101,7 @@ impl Default for BatchesScreen {
             payment_form: PaymentForm::Goods,
             note: String::new(),
             approval: ApprovalForm::default(),
-            statuses: vec![MemberStatus::InService],
-            gender: None,
-            departments: Vec::new(),
-            hardship_only: false,
-            picker: MemberPicker::default(),
-            picked: Vec::new(),
+            group: GroupForm::default(),
             excluded: Vec::new(),
             preview: None,
             only_excluded: false,
@@ -270,14 +260,7 @@ impl BatchesScreen {
             .approval
             .build(true)?
             .ok_or("纪要编号：必须填写（工会委员会会议纪要的编号）")?;
-        let mut group = BatchGroup {
-            statuses: self.statuses.clone(),
-            gender: self.gender,
-            departments: self.departments.clone(),
-            hardship_only: self.hardship_only,
-            picked: self.picked.clone(),
-            excluded: Vec::new(),
-        };
+        let mut group = self.group.group();
         // Only exclusions of members the group still selects mean anything.
         group.excluded = self
             .excluded
@@ -432,7 +415,8 @@ impl BatchesScreen {
 
         ui.add_space(10.0);
         ui.strong("发放对象");
-        self.group_ui(ui, data);
+        self.group.ui(ui, data, "batch", true);
+        ui.weak("不勾选身份表示不限身份；非工会会员和不符合发放规则的人会在预览中排除并写明原因。");
 
         ui.add_space(12.0);
         if ui.button("预览名单").clicked() {
@@ -480,129 +464,6 @@ impl BatchesScreen {
         if before != self.category_id {
             self.apply_category_defaults(data);
         }
-    }
-
-    fn group_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData) {
-        egui::Grid::new("batch_group")
-            .num_columns(2)
-            .spacing([10.0, 8.0])
-            .show(ui, |ui| {
-                ui.label("人员身份");
-                ui.horizontal_wrapped(|ui| {
-                    for status in MemberStatus::ALL {
-                        let mut checked = self.statuses.contains(status);
-                        if ui.checkbox(&mut checked, status.label()).changed() {
-                            self.statuses.retain(|s| s != status);
-                            if checked {
-                                self.statuses.push(*status);
-                                self.statuses.sort();
-                            }
-                        }
-                    }
-                });
-                ui.end_row();
-
-                ui.label("性别");
-                let combo = egui::ComboBox::from_id_salt("batch_gender")
-                    .selected_text(self.gender.map_or("不限", Gender::label))
-                    .width(80.0)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.gender, None, "不限");
-                        for gender in Gender::ALL {
-                            ui.selectable_value(&mut self.gender, Some(*gender), gender.label());
-                        }
-                    });
-                combo.response.accessible_name("性别");
-                ui.end_row();
-
-                ui.label("科室");
-                self.departments_ui(ui, data);
-                ui.end_row();
-
-                ui.label("");
-                ui.checkbox(&mut self.hardship_only, "只发困难职工（有困难档案）");
-                ui.end_row();
-
-                ui.label("指定人员");
-                ui.vertical(|ui| {
-                    ui.horizontal(|ui| {
-                        ui.vertical(|ui| {
-                            self.picker.ui(ui, data, "batch_pick");
-                        });
-                        if ui.button("加入名单").clicked()
-                            && let Some(id) = self.picker.selected
-                        {
-                            if !self.picked.contains(&id) {
-                                self.picked.push(id);
-                            }
-                            self.picker.clear();
-                        }
-                    });
-                    if !self.picked.is_empty() {
-                        ui.weak(format!(
-                            "已指定 {} 人：只发给他们，以上条件不再适用。",
-                            self.picked.len()
-                        ));
-                        let mut removed = None;
-                        egui::ScrollArea::vertical()
-                            .id_salt("batch_picked")
-                            .max_height(140.0)
-                            .show(ui, |ui| {
-                                for id in &self.picked {
-                                    ui.horizontal(|ui| {
-                                        let name = data
-                                            .member(*id)
-                                            .map_or_else(|| format!("会员 #{id}"), member_label);
-                                        ui.label(name);
-                                        if ui.small_button("移除").clicked() {
-                                            removed = Some(*id);
-                                        }
-                                    });
-                                }
-                            });
-                        if let Some(id) = removed {
-                            self.picked.retain(|picked| *picked != id);
-                        }
-                    }
-                });
-                ui.end_row();
-            });
-        ui.weak("不勾选身份表示不限身份；非工会会员和不符合发放规则的人会在预览中排除并写明原因。");
-    }
-
-    fn departments_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData) {
-        let selected_text = match self.departments.len() {
-            0 => "全部科室".to_string(),
-            1..=2 => self.departments.join("、"),
-            count => format!("{} 等 {count} 个科室", self.departments[0]),
-        };
-        let combo = egui::ComboBox::from_id_salt("batch_departments")
-            .selected_text(selected_text)
-            .width(220.0)
-            .height(360.0)
-            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
-            .show_ui(ui, |ui| {
-                if ui.button("全部科室（清除选择）").clicked() {
-                    self.departments.clear();
-                }
-                for department in &data.departments {
-                    let mut checked = self.departments.contains(department);
-                    if ui.checkbox(&mut checked, department).changed() {
-                        self.departments.retain(|d| d != department);
-                        if checked {
-                            self.departments.push(department.clone());
-                        }
-                    }
-                }
-            });
-        combo.response.accessible_name("科室");
-        // Keep the chosen departments in the register's order.
-        self.departments.sort_by_key(|department| {
-            data.departments
-                .iter()
-                .position(|d| d == department)
-                .unwrap_or(usize::MAX)
-        });
     }
 
     fn preview_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {

@@ -4,6 +4,9 @@
 pub mod batches;
 pub mod entry;
 pub mod home;
+pub mod insurance;
+pub mod insurance_claims;
+pub mod insurance_plans;
 pub mod ledger;
 pub mod members;
 pub mod rules;
