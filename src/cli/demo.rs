@@ -60,6 +60,12 @@ pub fn run(
     )?;
     writeln!(out, "期初余额已设在 {} 年。", summary.first_year)?;
     writeln!(out, "近期走访：{} 次。", summary.visits)?;
+    writeln!(
+        out,
+        "互助保障：{} 个计划，本年理赔 {} 笔。",
+        ledger.plans()?.len(),
+        summary.claims
+    )?;
     if let Some(rules) = ledger.rule_set_name()? {
         writeln!(out, "发放规则：{rules}")?;
     }

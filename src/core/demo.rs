@@ -781,7 +781,11 @@ impl<'a> Generator<'a> {
         self.holiday_batches(&mut rng, &mut out, &eligible);
         self.must_visits(&mut rng, &mut out, &eligible);
         self.hardship_relief(&mut rng, &mut out, &eligible);
-        self.mutual_aid(&mut rng, &mut out, &eligible);
+        // The last year's mutual aid goes through plans, enrolment and claims, which the
+        // store's demo fill records (`Ledger::fill_demo`); earlier years are plain entries.
+        if year < self.last_year {
+            self.mutual_aid(&mut rng, &mut out, &eligible);
+        }
         self.regular_income(&mut rng, &mut out);
         self.balancing_income(&mut rng, &mut out, eligible.len());
 

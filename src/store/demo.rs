@@ -1,12 +1,14 @@
 //! Filling an empty ledger with the deterministic demo data from `core::demo`.
 
-use chrono::{Datelike, Duration};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
-use super::{Ledger, Result, StoreError, codec, entries, members};
+use super::{EnrolSpec, Ledger, Result, StoreError, codec, entries, members};
+use crate::core::batch::BatchGroup;
 use crate::core::date::Clock;
 use crate::core::demo::{DemoChart, DemoSpec, demo_entries, demo_members, demo_opening_balances};
-use crate::core::model::{EntryExtras, MemberStatus, PaymentForm};
+use crate::core::insurance::{BenefitRule, DocumentKind, NewClaim, PlanDraft, PlanEligibility};
+use crate::core::model::{Approval, EntryExtras, Gender, MemberStatus, PaymentForm};
 use crate::core::visit::{NewVisit, VisitGoods, VisitMoney, reason_code};
 
 /// What a demo fill wrote.
@@ -16,6 +18,8 @@ pub struct DemoSummary {
     pub entries: usize,
     /// Recent visits recorded with their money and goods (counted in `entries`).
     pub visits: usize,
+    /// This year's mutual-insurance claims, through plans and enrolment.
+    pub claims: usize,
     pub first_year: i32,
     pub last_year: i32,
 }
@@ -80,6 +84,7 @@ impl Ledger {
                 members: stored_members.len(),
                 entries,
                 visits: 0,
+                claims: 0,
                 first_year: spec.first_year(),
                 last_year: spec.last_year,
             })
@@ -90,6 +95,7 @@ impl Ledger {
             self.apply_preset("example-strict")?;
         }
         summary.visits = self.add_demo_visits(clock)?;
+        summary.claims = self.add_demo_insurance(clock)?;
         summary.entries = usize::try_from(self.entry_count()?).unwrap_or(summary.entries);
         Ok(summary)
     }
@@ -217,5 +223,163 @@ impl Ledger {
             }
         }
         Ok(recorded)
+    }
+}
+
+impl Ledger {
+    /// This year's mutual insurance, the way the seed report describes it: a
+    /// hospital-cost plan for every in-service member and a women's special-illness
+    /// plan, both enrolled in January, and a handful of claims: most paid, one waiting
+    /// for the society, one rejected. Returns how many claims were registered.
+    fn add_demo_insurance(&mut self, clock: &dyn Clock) -> Result<usize> {
+        let today = clock.today();
+        let year = today.year();
+        let day = |month, day| {
+            NaiveDate::from_ymd_opt(year, month, day)
+                .unwrap_or(today)
+                .min(today)
+        };
+        let Some(fund_id) = self
+            .funds()?
+            .into_iter()
+            .find(|fund| fund.name == "互助保障金")
+            .map(|fund| fund.id)
+        else {
+            return Ok(0);
+        };
+        let hospital = PlanDraft {
+            name: format!("{year} 职工住院医疗互助保障"),
+            society: "市总工会职工互助保障会".to_string(),
+            starts_on: day(1, 1),
+            ends_on: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today),
+            premium_union_fen: 4_000,
+            premium_worker_fen: 0,
+            enrol_from: day(1, 1),
+            enrol_until: day(1, 31),
+            claim_days_after_end: 90,
+            eligibility: PlanEligibility {
+                statuses: vec![MemberStatus::InService],
+                ..PlanEligibility::default()
+            },
+            benefits: vec![
+                BenefitRule::Ratio {
+                    ratio_bp: 5_000,
+                    deductible_fen: 100_000,
+                    cap_per_claim_fen: Some(2_000_000),
+                    cap_per_period_fen: Some(3_000_000),
+                },
+                BenefitRule::PerDay {
+                    per_day_fen: 5_000,
+                    over_days: 3,
+                    cap_fen: Some(450_000),
+                },
+            ],
+            fund_id,
+        };
+        let women = PlanDraft {
+            name: format!("{year} 女职工特殊疾病互助保障"),
+            premium_union_fen: 2_000,
+            premium_worker_fen: 1_000,
+            eligibility: PlanEligibility {
+                statuses: vec![MemberStatus::InService],
+                gender: Some(Gender::Female),
+                min_age: Some(16),
+                max_age: Some(60),
+            },
+            benefits: vec![
+                BenefitRule::LumpSum {
+                    amount_fen: 1_000_000,
+                    no_pay_days: 30,
+                    reduced_days: 90,
+                    reduced_fen: 300_000,
+                },
+                BenefitRule::Offset,
+            ],
+            ..hospital.clone()
+        };
+        let approval = Approval {
+            decided_on: day(1, 5),
+            minutes_no: format!("{year}-01"),
+            approver: "工会主席".to_string(),
+        };
+        let mut plan_ids = Vec::new();
+        for (plan, gender) in [(&hospital, None), (&women, Some(Gender::Female))] {
+            let plan_id = self.add_plan(plan, clock)?;
+            self.enrol(
+                &EnrolSpec {
+                    plan_id,
+                    group: BatchGroup {
+                        gender,
+                        ..BatchGroup::in_service()
+                    },
+                    enrolled_on: day(1, 10),
+                    approval: approval.clone(),
+                    handler: String::new(),
+                },
+                clock,
+            )?;
+            plan_ids.push(plan_id);
+        }
+        // Claims for every 23rd member enrolled in the hospital plan, admitted over the
+        // months so far.
+        let enrolled = self.enrolments(plan_ids[0])?;
+        let mut registered = 0;
+        for (index, enrolment) in enrolled.iter().step_by(23).take(8).enumerate() {
+            let admission = day(2 + (index as u32 % 9), 3 + (index as u32 * 3) % 20);
+            if admission >= today - Duration::days(20) {
+                continue;
+            }
+            let days = 3 + (index as i64 * 5) % 14;
+            let eligible_fen = 300_000 + index as i64 * 250_000;
+            let claim = self.add_claim(
+                &NewClaim {
+                    plan_id: plan_ids[0],
+                    member_id: enrolment.member_id,
+                    illness: [
+                        "肺炎",
+                        "腰椎间盘突出",
+                        "阑尾炎",
+                        "骨折",
+                        "冠心病",
+                        "胆囊炎",
+                        "糖尿病",
+                        "白内障",
+                    ][index % 8]
+                        .to_string(),
+                    hospital: "市第一人民医院".to_string(),
+                    admission,
+                    discharge: Some(admission + Duration::days(days)),
+                    total_cost_fen: eligible_fen + 80_000,
+                    eligible_cost_fen: eligible_fen,
+                    social_insurance_fen: eligible_fen / 2,
+                    other_aid_fen: 0,
+                    grade: String::new(),
+                },
+                clock,
+            )?;
+            registered += 1;
+            for kind in DocumentKind::ALL {
+                self.set_claim_document(claim.id, *kind, true)?;
+            }
+            let submitted_on = (admission + Duration::days(days + 7)).min(today);
+            self.submit_claim(claim.id, submitted_on, clock)?;
+            let decided_on = (submitted_on + Duration::days(10)).min(today);
+            match index {
+                // One still with the society, one refused.
+                6 => {}
+                7 => {
+                    self.reject_claim(claim.id, "不属于保障范围（门诊治疗）", decided_on, clock)?;
+                }
+                _ => {
+                    let computed = self.claim(claim.id, today)?.computed.amount_fen;
+                    if computed > 0 {
+                        self.approve_claim(claim.id, computed, decided_on, clock)?;
+                        let paid_on = (decided_on + Duration::days(5)).min(today);
+                        self.pay_claim(claim.id, paid_on, "", clock)?;
+                    }
+                }
+            }
+        }
+        Ok(registered)
     }
 }
