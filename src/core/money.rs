@@ -147,6 +147,91 @@ pub fn to_half_width(ch: char) -> char {
     }
 }
 
+/// An amount in Chinese capital numerals (大写) as written on cheques and vouchers,
+/// following the first form of the examples in 《支付结算办法》: 元/角/分; 整 when
+/// there is no 分; one 零 for a run of zeros inside the figure; 零 after 元 when the
+/// 元 digit is zero and 角 or 分 follow (¥1,680.32 → 壹仟陆佰捌拾元零叁角贰分); 零
+/// before 分 when 角 is zero (¥10,000.05 → 壹万元零伍分). Negative amounts get 负.
+pub fn chinese_capitals(fen: i64) -> String {
+    const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+    const UNITS: [&str; 4] = ["", "拾", "佰", "仟"];
+    const GROUPS: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
+    let negative = fen < 0;
+    let magnitude = fen.unsigned_abs();
+    let yuan = magnitude / 100;
+    let jiao = (magnitude / 10 % 10) as usize;
+    let cents = (magnitude % 10) as usize;
+    let mut text = String::new();
+    if negative {
+        text.push('负');
+    }
+    if yuan > 0 {
+        // Groups of four digits, most significant first.
+        let mut groups = Vec::new();
+        let mut rest = yuan;
+        while rest > 0 {
+            groups.push((rest % 10_000) as usize);
+            rest /= 10_000;
+        }
+        let mut pending_zero = false;
+        let mut written = false;
+        for (index, group) in groups.iter().enumerate().rev() {
+            if *group == 0 {
+                pending_zero = written;
+                continue;
+            }
+            let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
+            for (position, digit) in digits.iter().enumerate() {
+                if *digit == 0 {
+                    pending_zero = written;
+                    continue;
+                }
+                if pending_zero {
+                    text.push('零');
+                    pending_zero = false;
+                }
+                text.push(DIGITS[*digit]);
+                text.push_str(UNITS[3 - position]);
+                written = true;
+            }
+            text.push_str(GROUPS[index]);
+            // Zeros at the end of a group are not written: a 零 before the next group
+            // comes only from that group's own leading zeros (壹拾万柒仟, 壹拾万零肆佰).
+            pending_zero = false;
+        }
+        text.push('元');
+    }
+    match (jiao, cents) {
+        (0, 0) => {
+            if yuan == 0 {
+                text.push_str("零元");
+            }
+            text.push('整');
+        }
+        (0, cents) => {
+            if yuan > 0 {
+                text.push('零');
+            }
+            text.push(DIGITS[cents]);
+            text.push('分');
+        }
+        (jiao, cents) => {
+            if yuan > 0 && yuan.is_multiple_of(10) {
+                text.push('零');
+            }
+            text.push(DIGITS[jiao]);
+            text.push('角');
+            if cents == 0 {
+                text.push('整');
+            } else {
+                text.push(DIGITS[cents]);
+                text.push('分');
+            }
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +314,30 @@ mod tests {
         assert_eq!(format_fen_plain(30_000), "300");
         assert_eq!(format_fen_plain(1_250), "12.5");
         assert_eq!(format_fen_plain(1_205), "12.05");
+    }
+
+    #[test]
+    fn chinese_capitals_follow_the_cheque_rules() {
+        for (fen, text) in [
+            (5, "伍分"),
+            (0, "零元整"),
+            (1_000, "壹拾元整"),
+            (1_050, "壹拾元零伍角整"),
+            (1_055, "壹拾元零伍角伍分"),
+            (140_950, "壹仟肆佰零玖元伍角整"),
+            (600_714, "陆仟零柒元壹角肆分"),
+            (168_032, "壹仟陆佰捌拾元零叁角贰分"),
+            (10_700_053, "壹拾万柒仟元零伍角叁分"),
+            (1_000_005, "壹万元零伍分"),
+            (10_000_010, "壹拾万元零壹角整"),
+            (100_400_000, "壹佰万肆仟元整"),
+            (1_740_000, "壹万柒仟肆佰元整"),
+            (10_040_000, "壹拾万零肆佰元整"),
+            (10_000_000_000, "壹亿元整"),
+            (10_000_100_000, "壹亿零壹仟元整"),
+            (-50_000, "负伍佰元整"),
+        ] {
+            assert_eq!(chinese_capitals(fen), text, "{fen}");
+        }
     }
 }
