@@ -64,6 +64,42 @@ impl MemberPicker {
         }
     }
 
+    /// The picker as the first field of a form: it takes the keyboard focus while
+    /// `focus_first` is set, and once a member is chosen shows who it is (工号, 部门,
+    /// 状态) below the box. Returns the text box's response.
+    pub fn form_field_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &LedgerData,
+        id_salt: &str,
+        focus_first: &mut bool,
+    ) -> egui::Response {
+        ui.vertical(|ui| {
+            let response = self.ui(ui, data, id_salt);
+            // Keep asking until the field has it: the click that opened the screen may
+            // hand focus to the navigation button in the same frame.
+            if *focus_first {
+                if response.has_focus() {
+                    *focus_first = false;
+                } else {
+                    response.request_focus();
+                    ui.ctx().request_repaint();
+                }
+            }
+            if let Some(member) = self.selected.and_then(|id| data.member(id))
+                && !response.has_focus()
+            {
+                ui.weak(format!(
+                    "{}  {}",
+                    member_label(member),
+                    member.status.label()
+                ));
+            }
+            response
+        })
+        .inner
+    }
+
     /// A search box: name, 工号 or pinyin initials. The best match is chosen as the clerk
     /// types; arrow keys move through the matches. Returns the text box's response.
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, id_salt: &str) -> egui::Response {

@@ -12,7 +12,7 @@ use crate::core::policy::Finding;
 use crate::store::StoreError;
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo, member_label};
+use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo};
 
 /// The entry form's state.
 #[derive(Debug, Clone)]
@@ -326,29 +326,10 @@ impl EntryScreen {
             .spacing([12.0, 10.0])
             .show(ui, |ui| {
                 ui.label("会员");
-                ui.vertical(|ui| {
-                    let response = self.member.ui(ui, data, "entry_member");
-                    // Keep asking until the field has it: the click that opened this
-                    // screen may hand focus to the navigation button in the same frame.
-                    if self.focus_first {
-                        if response.has_focus() {
-                            self.focus_first = false;
-                        } else {
-                            response.request_focus();
-                            ui.ctx().request_repaint();
-                        }
-                    }
-                    if let Some(member) = self.member.selected.and_then(|id| data.member(id))
-                        && !response.has_focus()
-                    {
-                        ui.weak(format!(
-                            "{}  {}",
-                            member_label(member),
-                            member.status.label()
-                        ));
-                    }
-                    submit |= enter(&response, ui);
-                });
+                let response =
+                    self.member
+                        .form_field_ui(ui, data, "entry_member", &mut self.focus_first);
+                submit |= enter(&response, ui);
                 ui.end_row();
 
                 match self.kind {

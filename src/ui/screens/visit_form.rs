@@ -12,7 +12,7 @@ use crate::core::reminders::Reminder;
 use crate::core::visit::{NewVisit, RELATIONS, Visit, VisitGoods, VisitMoney};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo, member_label};
+use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo};
 
 /// The visit form's state.
 #[derive(Debug, Clone)]
@@ -304,26 +304,8 @@ impl VisitForm {
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
                 ui.label("会员");
-                ui.vertical(|ui| {
-                    let response = self.member.ui(ui, data, "visit_member");
-                    if self.focus_first {
-                        if response.has_focus() {
-                            self.focus_first = false;
-                        } else {
-                            response.request_focus();
-                            ui.ctx().request_repaint();
-                        }
-                    }
-                    if let Some(member) = self.member.selected.and_then(|id| data.member(id))
-                        && !response.has_focus()
-                    {
-                        ui.weak(format!(
-                            "{}  {}",
-                            member_label(member),
-                            member.status.label()
-                        ));
-                    }
-                });
+                self.member
+                    .form_field_ui(ui, data, "visit_member", &mut self.focus_first);
                 ui.end_row();
 
                 ui.label("事由");
