@@ -8,5 +8,6 @@
 pub mod cli;
 pub mod core;
 pub mod import;
+pub mod print;
 pub mod store;
 pub mod ui;

@@ -203,7 +203,7 @@ pub fn run(
 }
 
 /// Reads `P2026-0003` (the printed batch number) or `3` (its id) and finds the batch.
-fn find_batch(ledger: &Ledger, text: &str) -> anyhow::Result<Batch> {
+pub(crate) fn find_batch(ledger: &Ledger, text: &str) -> anyhow::Result<Batch> {
     let text = text.trim();
     let upper = text.to_uppercase();
     let id = match upper.strip_prefix('P') {

@@ -14,6 +14,7 @@ pub mod format;
 pub mod members;
 pub mod plans;
 pub mod reminders;
+pub mod report;
 pub mod rules;
 pub mod visits;
 
@@ -86,6 +87,9 @@ pub enum Command {
     /// 互助保障理赔：登记、材料、提交、核定、支付、驳回（claims）
     #[command(subcommand)]
     Claim(claims::ClaimCommand),
+    /// 打印报表：季度汇总表、收入支出表、个人台账、签领表、支出凭单、走访与报销登记表（printed forms）
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// 待办事项（reminders: open hospital visits, retirements, holidays）
     Reminders(reminders::RemindersArgs),
     /// 在空台账中生成演示数据（fill an empty ledger with demo data）
@@ -148,6 +152,7 @@ pub fn run(
         Command::Plan(command) => plans::run_plan(command, &path, clock, out),
         Command::Enrol(args) => plans::run_enrol(*args, &path, clock, out, err),
         Command::Claim(command) => claims::run(command, &path, clock, out, err),
+        Command::Report(command) => report::run(command, &path, clock, out),
         Command::Reminders(args) => reminders::run(&args, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),

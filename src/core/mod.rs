@@ -8,6 +8,7 @@ pub mod model;
 pub mod batch;
 pub mod date;
 pub mod demo;
+pub mod forms;
 pub mod holidays;
 pub mod insurance;
 pub mod money;

@@ -6,6 +6,7 @@ mod chart;
 mod codec;
 mod demo;
 mod entries;
+mod forms;
 mod insurance;
 mod ledger_query;
 mod members;

@@ -93,7 +93,7 @@ fn rules_in(conn: &Connection) -> Result<Vec<Rule>> {
 
 /// The member's payouts that are neither reversed nor reversals, in the given
 /// categories, dated from `from` to `to`.
-fn history_in(
+pub(super) fn history_in(
     conn: &Connection,
     member_id: i64,
     categories: &[i64],

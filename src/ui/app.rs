@@ -10,6 +10,7 @@ use super::data::LedgerData;
 use super::dialogs::FileDialogs;
 use super::screens::batches::{BatchCommand, BatchesScreen};
 use super::screens::insurance::{InsuranceCommand, InsuranceScreen};
+use super::screens::reports::{RenderJob, ReportCommand, ReportsScreen};
 use super::screens::rules::PolicyCommand;
 use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
@@ -30,11 +31,12 @@ pub enum Screen {
     Batches,
     Insurance,
     Ledger,
+    Reports,
     Settings,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Home,
         Screen::Members,
         Screen::Entry,
@@ -42,6 +44,7 @@ impl Screen {
         Screen::Batches,
         Screen::Insurance,
         Screen::Ledger,
+        Screen::Reports,
         Screen::Settings,
     ];
 
@@ -54,6 +57,7 @@ impl Screen {
             Screen::Batches => "节日慰问",
             Screen::Insurance => "互助保障",
             Screen::Ledger => "台账",
+            Screen::Reports => "报表",
             Screen::Settings => "设置",
         }
     }
@@ -81,6 +85,8 @@ pub enum Command {
         date: NaiveDate,
     },
     Batch(BatchCommand),
+    /// 报表: preview, save and print the forms.
+    Report(ReportCommand),
     /// 互助保障: plans, enrolment and claims.
     Insurance(InsuranceCommand),
     Policy(PolicyCommand),
@@ -167,6 +173,7 @@ pub struct LedgerApp {
     pub batches: BatchesScreen,
     pub insurance: InsuranceScreen,
     pub ledger_view: LedgerScreen,
+    pub reports: ReportsScreen,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
     /// An error the clerk must acknowledge.
@@ -194,6 +201,7 @@ impl LedgerApp {
             batches: BatchesScreen::default(),
             insurance: InsuranceScreen::default(),
             ledger_view: LedgerScreen::default(),
+            reports: ReportsScreen::default(),
             settings: SettingsScreen::default(),
             notice: None,
             error_dialog: None,
@@ -220,6 +228,7 @@ impl LedgerApp {
                 self.members = MembersScreen::default();
                 self.batches = BatchesScreen::default();
                 self.insurance = InsuranceScreen::default();
+                self.reports = ReportsScreen::default();
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
@@ -258,6 +267,7 @@ impl LedgerApp {
                     Screen::Batches => self.batches.ui(ui, data, today, &mut commands),
                     Screen::Insurance => self.insurance.ui(ui, data, today, &mut commands),
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
+                    Screen::Reports => self.reports.ui(ui, data, today, &mut commands),
                     Screen::Settings => self.settings.ui(ui, data, &mut commands),
                 }
             }
@@ -281,6 +291,10 @@ impl LedgerApp {
         }
         if had_commands || fetched || self.ledger_view.needs_repaint() {
             ui.ctx().request_repaint();
+        }
+        if self.poll_render_job() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
 
@@ -406,6 +420,160 @@ impl LedgerApp {
     }
 
     /// Carries out one command against the open ledger and refreshes what it changed.
+    /// Checks on a PDF being laid out; true while it is still running.
+    pub fn poll_render_job(&mut self) -> bool {
+        let Some(job) = &self.reports.job else {
+            return false;
+        };
+        let outcome = match job.done.try_recv() {
+            Ok(outcome) => outcome,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err("生成 PDF 的任务意外中止".to_string())
+            }
+        };
+        let Some(job) = self.reports.job.take() else {
+            return false;
+        };
+        match outcome {
+            Ok(()) if job.open_when_done => match self.dialogs.open_file(&job.target) {
+                Ok(()) => {
+                    self.notice = Some(Notice::Info(format!(
+                        "已生成 {} 并用系统程序打开：{}",
+                        job.label,
+                        job.target.display()
+                    )))
+                }
+                Err(error) => {
+                    self.error_dialog = Some(format!(
+                        "已生成“{}”，但无法打开：{error}",
+                        job.target.display()
+                    ))
+                }
+            },
+            Ok(()) => {
+                self.notice = Some(Notice::Info(format!(
+                    "已保存 {}：{}",
+                    job.label,
+                    job.target.display()
+                )));
+                self.reports.saved.push(job.target);
+            }
+            Err(error) => self.error_dialog = Some(error),
+        }
+        false
+    }
+
+    /// Starts laying the previewed form out as PDF on a worker thread.
+    fn start_pdf(&mut self, target: PathBuf, open_when_done: bool) {
+        let Some((_, form)) = &self.reports.preview else {
+            return;
+        };
+        let form = form.clone();
+        let options = crate::print::PrintOptions::beside(&self.db_path);
+        let (sender, done) = std::sync::mpsc::channel();
+        let path = target.clone();
+        std::thread::spawn(move || {
+            let outcome = crate::print::render_pdf(&form, &options)
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    crate::cli::report::write_file_whole(&path, &bytes)
+                        .map_err(|error| error.to_string())
+                });
+            let _ = sender.send(outcome);
+        });
+        self.reports.job = Some(RenderJob {
+            label: format!(
+                "{} PDF",
+                self.reports
+                    .preview
+                    .as_ref()
+                    .map_or("", |(_, f)| f.title.as_str())
+            ),
+            target,
+            open_when_done,
+            done,
+        });
+    }
+
+    fn apply_report(&mut self, command: ReportCommand) {
+        let today = self.clock.today();
+        match command {
+            ReportCommand::Preview(request) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                match session.ledger.form(&request, today) {
+                    Ok(form) => self.reports.show_form(request, form),
+                    Err(error) => self.reports.problem = Some(error.to_string()),
+                }
+            }
+            ReportCommand::PreviewVoucher(voucher) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                let made = session.ledger.entry_by_voucher(&voucher).and_then(|entry| {
+                    let request = crate::core::forms::FormRequest::Voucher { entry_id: entry.id };
+                    session
+                        .ledger
+                        .form(&request, today)
+                        .map(|form| (request, form))
+                });
+                match made {
+                    Ok((request, form)) => {
+                        self.reports.problem = None;
+                        self.reports.show_form(request, form);
+                    }
+                    Err(error) => self.reports.problem = Some(error.to_string()),
+                }
+            }
+            ReportCommand::Save(format) => {
+                let Some((_, form)) = &self.reports.preview else {
+                    return;
+                };
+                let stem = form.file_stem();
+                let Some(path) = self.dialogs.save_form(&stem, format) else {
+                    return;
+                };
+                if format == crate::print::OutputFormat::Pdf {
+                    self.start_pdf(path, false);
+                    return;
+                }
+                let written =
+                    crate::print::render(form, format, &crate::print::PrintOptions::default())
+                        .map_err(|error| error.to_string())
+                        .and_then(|bytes| {
+                            crate::cli::report::write_file_whole(&path, &bytes)
+                                .map_err(|error| error.to_string())
+                        });
+                match written {
+                    Ok(()) => {
+                        self.notice = Some(Notice::Info(format!(
+                            "已保存 {}：{}",
+                            form.title,
+                            path.display()
+                        )));
+                        self.reports.saved.push(path);
+                    }
+                    Err(error) => self.error_dialog = Some(error),
+                }
+            }
+            ReportCommand::OpenPdf => {
+                let Some((_, form)) = &self.reports.preview else {
+                    return;
+                };
+                let dir = std::env::temp_dir().join("union-ledger");
+                if let Err(error) = std::fs::create_dir_all(&dir) {
+                    self.error_dialog =
+                        Some(format!("无法创建临时文件夹“{}”：{error}", dir.display()));
+                    return;
+                }
+                let target = dir.join(format!("{}.pdf", form.file_stem()));
+                self.start_pdf(target, true);
+            }
+        }
+    }
+
     fn apply(&mut self, command: Command) {
         let today = self.clock.today();
         match command {
@@ -433,6 +601,10 @@ impl LedgerApp {
                 self.batches
                     .prefill(category_id, date.min(self.clock.today()));
                 self.screen = Screen::Batches;
+                return;
+            }
+            Command::Report(command) => {
+                self.apply_report(command);
                 return;
             }
             Command::PickRoster => {
@@ -703,7 +875,8 @@ impl LedgerApp {
             | Command::OpenBatch { .. }
             | Command::PickLedger
             | Command::PickRoster
-            | Command::PreviewRoster(_) => return,
+            | Command::PreviewRoster(_)
+            | Command::Report(_) => return,
         };
         match result {
             Ok(message) => {

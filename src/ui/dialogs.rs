@@ -1,6 +1,8 @@
 //! Native file dialogs behind a trait, so tests can answer them without a window.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use crate::print::OutputFormat;
 
 /// Asks the clerk for files.
 pub trait FileDialogs {
@@ -10,6 +12,10 @@ pub trait FileDialogs {
     fn pick_ledger(&mut self) -> Option<PathBuf>;
     /// A scanned document to attach to a claim (image or PDF).
     fn pick_attachment(&mut self) -> Option<PathBuf>;
+    /// Where to save a printed form, suggesting `suggested_stem` plus the extension.
+    fn save_form(&mut self, suggested_stem: &str, format: OutputFormat) -> Option<PathBuf>;
+    /// Opens a file in the system's viewer (a PDF, to print it).
+    fn open_file(&mut self, path: &Path) -> Result<(), String>;
 }
 
 /// The platform's own dialogs (through the XDG portal on Linux).
@@ -41,6 +47,35 @@ impl FileDialogs for NativeDialogs {
             .add_filter("所有文件", &["*"])
             .pick_file()
     }
+
+    fn save_form(&mut self, suggested_stem: &str, format: OutputFormat) -> Option<PathBuf> {
+        let (name, extension) = match format {
+            OutputFormat::Pdf => ("PDF 文件", "pdf"),
+            OutputFormat::Xlsx => ("Excel 工作簿", "xlsx"),
+            OutputFormat::Text => ("文本文件", "txt"),
+            OutputFormat::Json => ("JSON 文件", "json"),
+        };
+        rfd::FileDialog::new()
+            .set_title("保存报表")
+            .set_file_name(format!("{suggested_stem}.{extension}"))
+            .add_filter(name, &[extension])
+            .save_file()
+    }
+
+    fn open_file(&mut self, path: &Path) -> Result<(), String> {
+        let program = if cfg!(target_os = "windows") {
+            "explorer"
+        } else if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        std::process::Command::new(program)
+            .arg(path)
+            .spawn()
+            .map(|_| ())
+            .map_err(|error| format!("无法启动 {program}：{error}"))
+    }
 }
 
 /// Dialogs that answer with prepared paths, for tests.
@@ -49,6 +84,10 @@ pub struct ScriptedDialogs {
     pub rosters: Vec<PathBuf>,
     pub ledgers: Vec<PathBuf>,
     pub attachments: Vec<PathBuf>,
+    /// Answers to 保存报表, in order.
+    pub saves: Vec<PathBuf>,
+    /// Files the app asked to open, recorded instead of opened.
+    pub opened: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
 }
 
 impl FileDialogs for ScriptedDialogs {
@@ -62,5 +101,16 @@ impl FileDialogs for ScriptedDialogs {
 
     fn pick_attachment(&mut self) -> Option<PathBuf> {
         (!self.attachments.is_empty()).then(|| self.attachments.remove(0))
+    }
+
+    fn save_form(&mut self, _suggested_stem: &str, _format: OutputFormat) -> Option<PathBuf> {
+        (!self.saves.is_empty()).then(|| self.saves.remove(0))
+    }
+
+    fn open_file(&mut self, path: &Path) -> Result<(), String> {
+        if let Ok(mut opened) = self.opened.lock() {
+            opened.push(path.to_path_buf());
+        }
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 /// The font bytes, shared with anything else that needs to draw Chinese (e.g. PDFs).
-pub const NOTO_SANS_SC: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKsc-Regular.otf");
+pub use crate::print::NOTO_SANS_SC;
 
 /// Makes Noto Sans CJK SC the first choice for proportional and monospace text; egui's
 /// own fonts stay as fallbacks for symbols.

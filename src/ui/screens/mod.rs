@@ -9,6 +9,7 @@ pub mod insurance_claims;
 pub mod insurance_plans;
 pub mod ledger;
 pub mod members;
+pub mod reports;
 pub mod rules;
 pub mod settings;
 pub mod visit_form;

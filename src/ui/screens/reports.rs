@@ -1,0 +1,392 @@
+//! 报表: choose a form and its period (or member, batch, voucher), preview it on screen
+//! from the same value the PDF and the spreadsheet print, save it as PDF or Excel, or
+//! open the PDF in the system viewer to print. PDFs are laid out on a worker thread,
+//! so a 10,000-person sign-off sheet never freezes the window.
+
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+
+use chrono::{Datelike, NaiveDate};
+use egui_extras::{Column as TableColumn, TableBuilder};
+
+use crate::core::date::{Period, format_date, quarter_number};
+use crate::core::forms::{Block, ColumnKind, Form, FormKind, FormRequest, RowStyle, Table};
+use crate::print::OutputFormat;
+use crate::ui::app::Command;
+use crate::ui::data::LedgerData;
+use crate::ui::widgets::{MemberPicker, id_combo};
+
+/// What the clerk asks of the 报表 screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportCommand {
+    /// Make the form and show it.
+    Preview(FormRequest),
+    /// Find the voucher by its number, then make its 支出凭单.
+    PreviewVoucher(String),
+    /// Save the previewed form, asking where.
+    Save(OutputFormat),
+    /// Lay the previewed form out as PDF and open it in the system viewer.
+    OpenPdf,
+}
+
+/// Which stretch of time a form covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodChoice {
+    #[default]
+    Year,
+    Quarter(u32),
+    Month(u32),
+}
+
+impl PeriodChoice {
+    fn label(self) -> String {
+        match self {
+            PeriodChoice::Year => "全年".into(),
+            PeriodChoice::Quarter(q) => format!("第{q}季度"),
+            PeriodChoice::Month(m) => format!("{m}月"),
+        }
+    }
+
+    fn period(self, year: i32) -> Period {
+        match self {
+            PeriodChoice::Year => Period::year(year),
+            PeriodChoice::Quarter(q) => Period::quarter(year, q),
+            PeriodChoice::Month(m) => Period::month(year, m),
+        }
+    }
+
+    fn all() -> Vec<PeriodChoice> {
+        let mut all = vec![PeriodChoice::Year];
+        all.extend((1..=4).map(PeriodChoice::Quarter));
+        all.extend((1..=12).map(PeriodChoice::Month));
+        all
+    }
+}
+
+/// A PDF being laid out on a worker thread.
+pub struct RenderJob {
+    pub label: String,
+    /// Where the file goes, and whether to open it when done.
+    pub target: PathBuf,
+    pub open_when_done: bool,
+    pub done: Receiver<Result<(), String>>,
+}
+
+impl std::fmt::Debug for RenderJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderJob")
+            .field("label", &self.label)
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ReportsScreen {
+    pub kind: Option<FormKind>,
+    pub year: Option<i32>,
+    pub quarter: Option<u32>,
+    pub period: PeriodChoice,
+    pub member: MemberPicker,
+    pub batch_id: Option<i64>,
+    pub voucher: String,
+    /// The form on screen, and what was asked to make it.
+    pub preview: Option<(FormRequest, Form)>,
+    pub job: Option<RenderJob>,
+    /// Files saved from this screen, newest last.
+    pub saved: Vec<PathBuf>,
+    /// What is missing before a form can be made.
+    pub problem: Option<String>,
+}
+
+impl ReportsScreen {
+    pub fn show_form(&mut self, request: FormRequest, form: Form) {
+        self.preview = Some((request, form));
+    }
+
+    /// What to ask for the chosen form, or what is still missing.
+    fn command(&self, kind: FormKind, today: NaiveDate) -> Result<ReportCommand, String> {
+        let year = self.year.unwrap_or(today.year());
+        let period = self.period.period(year);
+        let request = match kind {
+            FormKind::Quarterly => FormRequest::Quarterly {
+                year,
+                quarter: self.quarter.unwrap_or(quarter_number(today)),
+            },
+            FormKind::Annual => FormRequest::Annual { year },
+            FormKind::Member => FormRequest::Member {
+                member_id: self.member.selected.ok_or("请先选择会员")?,
+                period,
+            },
+            FormKind::Signoff => FormRequest::Signoff {
+                batch_id: self.batch_id.ok_or("请先选择发放批次")?,
+            },
+            FormKind::Voucher => {
+                let voucher = self.voucher.trim();
+                if voucher.is_empty() {
+                    return Err("请输入凭证号，如 2026-000123".into());
+                }
+                return Ok(ReportCommand::PreviewVoucher(voucher.to_string()));
+            }
+            FormKind::Visits => FormRequest::Visits { period },
+            FormKind::Claims => FormRequest::Claims { period },
+        };
+        Ok(ReportCommand::Preview(request))
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &LedgerData,
+        today: NaiveDate,
+        commands: &mut Vec<Command>,
+    ) {
+        let kind = *self.kind.get_or_insert(FormKind::Quarterly);
+        ui.horizontal_wrapped(|ui| {
+            for choice in FormKind::ALL {
+                if ui
+                    .selectable_label(kind == *choice, choice.label())
+                    .clicked()
+                {
+                    self.kind = Some(*choice);
+                }
+            }
+        });
+        ui.separator();
+        let kind = self.kind.unwrap_or(FormKind::Quarterly);
+        ui.horizontal(|ui| {
+            match kind {
+                FormKind::Quarterly
+                | FormKind::Annual
+                | FormKind::Member
+                | FormKind::Visits
+                | FormKind::Claims => {
+                    ui.label("年份");
+                    let year = self.year.get_or_insert(today.year());
+                    ui.add(egui::DragValue::new(year).range(2000..=2100));
+                }
+                _ => {}
+            }
+            match kind {
+                FormKind::Quarterly => {
+                    let quarter = self.quarter.get_or_insert(quarter_number(today));
+                    egui::ComboBox::from_id_salt("report_quarter")
+                        .selected_text(format!("第{quarter}季度"))
+                        .show_ui(ui, |ui| {
+                            for q in 1..=4 {
+                                ui.selectable_value(quarter, q, format!("第{q}季度"));
+                            }
+                        });
+                }
+                FormKind::Member | FormKind::Visits | FormKind::Claims => {
+                    egui::ComboBox::from_id_salt("report_period")
+                        .selected_text(self.period.label())
+                        .show_ui(ui, |ui| {
+                            for choice in PeriodChoice::all() {
+                                ui.selectable_value(&mut self.period, choice, choice.label());
+                            }
+                        });
+                }
+                _ => {}
+            }
+            match kind {
+                FormKind::Member => {
+                    ui.label("会员");
+                    self.member.ui(ui, data, "report_member");
+                }
+                FormKind::Signoff => {
+                    ui.label("发放批次");
+                    let options: Vec<(i64, String)> = data
+                        .batches
+                        .iter()
+                        .map(|b| {
+                            (
+                                b.id,
+                                format!(
+                                    "{} {} {}",
+                                    b.number(),
+                                    format_date(b.date),
+                                    b.category_name
+                                ),
+                            )
+                        })
+                        .collect();
+                    id_combo(
+                        ui,
+                        "report_batch",
+                        "发放批次",
+                        &mut self.batch_id,
+                        "请选择",
+                        &options,
+                        300.0,
+                    );
+                }
+                FormKind::Voucher => {
+                    ui.label("凭证号");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.voucher)
+                            .id_salt("report_voucher")
+                            .hint_text("如 2026-000123")
+                            .desired_width(140.0),
+                    );
+                }
+                _ => {}
+            }
+            if ui.button("生成预览").clicked() {
+                match self.command(kind, today) {
+                    Ok(command) => {
+                        self.problem = None;
+                        commands.push(Command::Report(command));
+                    }
+                    Err(message) => self.problem = Some(message),
+                }
+            }
+        });
+        if let Some(problem) = &self.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+        ui.horizontal(|ui| {
+            let ready = self.preview.is_some() && self.job.is_none();
+            if ui
+                .add_enabled(ready, egui::Button::new("保存 PDF…"))
+                .clicked()
+            {
+                commands.push(Command::Report(ReportCommand::Save(OutputFormat::Pdf)));
+            }
+            if ui
+                .add_enabled(ready, egui::Button::new("保存 Excel…"))
+                .clicked()
+            {
+                commands.push(Command::Report(ReportCommand::Save(OutputFormat::Xlsx)));
+            }
+            if ui
+                .add_enabled(ready, egui::Button::new("打开 PDF 打印"))
+                .clicked()
+            {
+                commands.push(Command::Report(ReportCommand::OpenPdf));
+            }
+            if let Some(job) = &self.job {
+                ui.spinner();
+                ui.label(format!("正在生成 {}…", job.label));
+            }
+        });
+        ui.separator();
+        match &self.preview {
+            None => {
+                ui.label("选择报表和期间，点“生成预览”。预览与打印件、Excel 文件出自同一份数据。");
+            }
+            Some((_, form)) => preview_ui(ui, form),
+        }
+    }
+}
+
+fn preview_ui(ui: &mut egui::Ui, form: &Form) {
+    egui::ScrollArea::vertical()
+        .id_salt("report_preview")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.label(&form.union_name);
+                ui.heading(egui::RichText::new(&form.title).strong());
+                ui.label(&form.period);
+            });
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                for (label, value) in &form.facts {
+                    ui.label(egui::RichText::new(format!("{label}：")).strong());
+                    ui.label(value);
+                    ui.add_space(12.0);
+                }
+            });
+            for (index, block) in form.blocks.iter().enumerate() {
+                ui.add_space(6.0);
+                match block {
+                    Block::Table(table) => table_ui(ui, index, table),
+                    Block::Fields { fields } => {
+                        egui::Grid::new(("report_fields", index))
+                            .striped(true)
+                            .num_columns(2)
+                            .spacing([16.0, 6.0])
+                            .show(ui, |ui| {
+                                for field in fields {
+                                    ui.label(egui::RichText::new(&field.label).strong());
+                                    ui.label(field.value.display());
+                                    ui.end_row();
+                                }
+                            });
+                    }
+                }
+            }
+            ui.add_space(6.0);
+            for note in &form.notes {
+                ui.label(note);
+            }
+            ui.add_space(6.0);
+            ui.horizontal_wrapped(|ui| {
+                for role in &form.signatures {
+                    ui.label(format!("{role}：________"));
+                    ui.add_space(12.0);
+                }
+            });
+            ui.label(format!("打印日期：{}", format_date(form.printed_on)));
+        });
+}
+
+fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
+    if !table.caption.is_empty() {
+        ui.label(egui::RichText::new(&table.caption).strong());
+    }
+    // Only the rows in view are built, so a 10,000-person sheet scrolls smoothly.
+    let height = (table.rows.len() as f32 * 20.0 + 26.0).min(460.0);
+    ui.push_id(("report_table", index), |ui| {
+        let mut builder = TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(height)
+            .min_scrolled_height(height.min(200.0))
+            .vscroll(table.rows.len() > 20);
+        for column in &table.columns {
+            let width = f32::from(column.width) * 14.0 + 10.0;
+            builder = builder.column(
+                TableColumn::initial(width)
+                    .at_least(36.0)
+                    .resizable(true)
+                    .clip(true),
+            );
+        }
+        builder
+            .header(22.0, |mut header| {
+                for column in &table.columns {
+                    header.col(|ui| {
+                        let title = if column.group.is_empty() {
+                            column.title.clone()
+                        } else {
+                            format!("{}{}", column.group, column.title)
+                        };
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, table.rows.len(), |mut row| {
+                    let line = &table.rows[row.index()];
+                    let strong = line.style != RowStyle::Item;
+                    for (cell, column) in line.cells.iter().zip(&table.columns) {
+                        row.col(|ui| {
+                            let text = egui::RichText::new(cell.display());
+                            let text = if strong { text.strong() } else { text };
+                            if matches!(column.kind, ColumnKind::Count | ColumnKind::Money) {
+                                ui.with_layout(
+                                    egui::Layout::right_to_left(egui::Align::Center),
+                                    |ui| {
+                                        ui.label(text);
+                                    },
+                                );
+                            } else {
+                                ui.label(text);
+                            }
+                        });
+                    }
+                });
+            });
+    });
+}
