@@ -1984,3 +1984,91 @@ fn mutual_insurance_errors_name_the_option_and_the_part() {
     ]);
     session.check("insurance_errors");
 }
+
+/// A demo ledger (fixed seed and date) with a holiday batch, for the printed forms.
+fn forms_session() -> Session {
+    let mut session = Session::without_ledger();
+    session.today = date(2026, 12, 20);
+    session
+        .try_run(&["demo", "--members", "40", "--years", "1", "--seed", "7"])
+        .unwrap();
+    let mut batch = vec![
+        "batch",
+        "commit",
+        "--category",
+        "元旦",
+        "--date",
+        "2026-12-18",
+        "--amount",
+        "200",
+        "--item",
+        "大米一袋",
+        "--status",
+        "在职",
+    ];
+    batch.extend_from_slice(APPROVAL);
+    session.try_run(&batch).unwrap();
+    session
+}
+
+#[test]
+fn printed_forms_as_text_from_one_report_value() {
+    let mut session = forms_session();
+    session
+        .run(&["report", "quarterly", "--period", "2026Q4"])
+        .run(&["report", "annual", "--year", "2026"])
+        .run(&["report", "member", "--member", "H00003", "--period", "2026"])
+        .run(&["report", "voucher", "--voucher", "2026-000040"])
+        .run(&["report", "visits", "--period", "2026"])
+        .run(&["report", "claims", "--period", "2026"]);
+    session.check("forms_text");
+    // The sign-off sheet's total is the batch's, in figures and in capitals.
+    let mut session = forms_session();
+    let batches = session.record(&["batch", "list", "--format", "json"]).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&batches).unwrap();
+    let batch = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["category"] == "节日慰问 / 元旦")
+        .unwrap();
+    let number = batch["number"].as_str().unwrap().to_string();
+    let sheet = session
+        .record(&["report", "signoff", "--batch", &number])
+        .unwrap();
+    let total = union_ledger::core::money::format_fen(batch["total_fen"].as_i64().unwrap());
+    let total_line = sheet.lines().find(|l| l.trim_start().starts_with("合计")).unwrap();
+    assert!(total_line.ends_with(&total), "{total_line} vs {total}");
+    let capitals =
+        union_ledger::core::money::chinese_capitals(batch["total_fen"].as_i64().unwrap());
+    assert!(sheet.contains(&format!("合计人民币（大写）：{capitals}")), "{sheet}");
+    session.check("forms_signoff");
+}
+
+#[test]
+fn printed_form_errors_name_the_option_and_what_was_expected() {
+    let mut session = forms_session();
+    let income = session
+        .try_run(&["entry", "list", "--kind", "收入", "--format", "json"])
+        .unwrap();
+    let income: serde_json::Value = serde_json::from_str(&income).unwrap();
+    let income_voucher = income["rows"][0]["voucher_no"].as_str().unwrap().to_string();
+    let errors = [
+        session.error(&["report", "quarterly", "--period", "2026"]),
+        session.error(&["report", "quarterly", "--period", "2026Q5"]),
+        session.error(&["report", "annual", "--format", "pdf"]),
+        session.error(&["report", "annual", "--format", "doc"]),
+        session.error(&["report", "signoff", "--batch", "P2026-0099"]),
+        session.error(&["report", "voucher", "--voucher", &income_voucher]),
+        session.error(&["report", "voucher", "--voucher", "第一张"]),
+        session.error(&["report", "member", "--member", "X999"]),
+        session.error(&["report", "annual", "--out", "/nonexistent-dir/收入支出表.pdf"]),
+    ];
+    assert_eq!(
+        errors[0],
+        "错误：--period：季度汇总表需要一个季度，如 2026Q1"
+    );
+    assert!(errors[5].contains("是收入，支出凭单只能打印支出凭证"), "{}", errors[5]);
+    assert!(errors[8].contains("无法写入"), "{}", errors[8]);
+    session.check("forms_errors");
+}

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use unicode_width::UnicodeWidthStr;
 
 use crate::core::date::{Period, format_date};
 use crate::core::money::{chinese_capitals, format_fen};
@@ -268,6 +269,28 @@ impl Form {
     }
 }
 
+/// Sizes each column to its widest cell or title (in Chinese-character widths), so
+/// paper and spreadsheet give room where the text is. Long text columns are capped
+/// and wrap; a signature column keeps the room set for signing.
+fn fitted(mut table: Table) -> Block {
+    for (index, column) in table.columns.iter_mut().enumerate() {
+        if column.kind == ColumnKind::Signature {
+            continue;
+        }
+        let widest = table
+            .rows
+            .iter()
+            .filter_map(|row| row.cells.get(index))
+            .map(|cell| cell.display().width())
+            .chain([column.title.width(), column.group.width() / 2])
+            .max()
+            .unwrap_or(0);
+        let cap = if column.kind == ColumnKind::Text { 16 } else { 9 };
+        column.width = (widest.div_ceil(2) as u16 + 1).clamp(2, cap);
+    }
+    Block::Table(table)
+}
+
 fn standard_signatures() -> Vec<String> {
     ["制表", "复核", "财务负责人", "工会主席"]
         .iter()
@@ -483,7 +506,7 @@ pub fn quarterly_tally(
             Cell::Money(yf),
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "一、慰问支出".into(),
         columns: vec![
             Column::text("项目", 12),
@@ -496,7 +519,7 @@ pub fn quarterly_tally(
         rows: table_rows,
     }));
     form.blocks
-        .push(Block::Table(fund_table("二、经费收支（本季）", funds)));
+        .push(fitted(fund_table("二、经费收支（本季）", funds)));
     form
 }
 
@@ -544,7 +567,7 @@ pub fn income_statement(
             Cell::Money(income_total),
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "一、收入".into(),
         columns: vec![
             Column::text("收入来源", 14),
@@ -585,7 +608,7 @@ pub fn income_statement(
             Cell::Money(amount),
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "二、支出".into(),
         columns: vec![
             Column::text("支出项目", 14),
@@ -596,7 +619,7 @@ pub fn income_statement(
         rows: spending_rows,
     }));
     form.blocks
-        .push(Block::Table(fund_table("三、各项经费收支及结余", funds)));
+        .push(fitted(fund_table("三、各项经费收支及结余", funds)));
     form.notes.push(format!(
         "本年收入 {} 元，支出 {} 元，收支相抵 {} 元。",
         format_fen(income_total),
@@ -739,7 +762,7 @@ pub fn member_ledger(
             Cell::Blank,
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "一、领取明细".into(),
         columns: vec![
             Column::text("序号", 3),
@@ -754,7 +777,7 @@ pub fn member_ledger(
         rows,
     }));
     if !caps.is_empty() {
-        form.blocks.push(Block::Table(Table {
+        form.blocks.push(fitted(Table {
             caption: format!("二、{}年标准使用情况", period.end.format("%Y")),
             columns: vec![
                 Column::text("规则", 10),
@@ -781,7 +804,7 @@ pub fn member_ledger(
         }));
     }
     if !plan_usage.is_empty() {
-        form.blocks.push(Block::Table(Table {
+        form.blocks.push(fitted(Table {
             caption: "三、互助保障".into(),
             columns: vec![
                 Column::text("保障计划", 14),
@@ -852,6 +875,13 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
     if !subject.vouchers.is_empty() {
         form.facts.push(("凭证号".into(), subject.vouchers.clone()));
     }
+    // The item goes on every line when it is short (大米食用油); a long description is
+    // in the head once and the lines name the category.
+    let item = if subject.item.is_empty() || subject.item.width() > 20 {
+        subject.category.as_str()
+    } else {
+        subject.item.as_str()
+    };
     let mut rows = Vec::with_capacity(lines.len() + lines.len() / 8 + 2);
     let mut index = 0i64;
     let mut department_start = 0usize;
@@ -872,11 +902,7 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
                     Cell::text(&line.department),
                     Cell::text(&line.employee_no),
                     Cell::text(&line.name),
-                    Cell::text(if subject.item.is_empty() {
-                        subject.category.as_str()
-                    } else {
-                        subject.item.as_str()
-                    }),
+                    Cell::text(item),
                     Cell::Money(line.amount_fen),
                     Cell::Blank,
                     Cell::Blank,
@@ -912,7 +938,7 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
             Cell::Blank,
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: String::new(),
         columns: vec![
             Column::count("序号"),
@@ -1085,7 +1111,7 @@ pub fn visits_register(
             Cell::Blank,
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "一、走访明细".into(),
         columns: vec![
             Column::count("序号"),
@@ -1129,7 +1155,7 @@ pub fn visits_register(
             Cell::Money(sum(|r| r.2 + r.3)),
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "二、按事由汇总".into(),
         columns: vec![
             Column::text("事由", 10),
@@ -1225,7 +1251,7 @@ pub fn claims_register(
             Cell::Blank,
         ],
     ));
-    form.blocks.push(Block::Table(Table {
+    form.blocks.push(fitted(Table {
         caption: "一、报销明细".into(),
         columns: vec![
             Column::count("序号"),
@@ -1278,7 +1304,7 @@ pub fn claims_register(
                 Cell::Money(sum(|p| p.paid_fen)),
             ],
         ));
-        form.blocks.push(Block::Table(Table {
+        form.blocks.push(fitted(Table {
             caption: format!("二、{}年各保障计划", period.start.format("%Y")),
             columns: vec![
                 Column::text("保障计划", 14),
