@@ -2024,7 +2024,9 @@ fn printed_forms_as_text_from_one_report_value() {
     session.check("forms_text");
     // The sign-off sheet's total is the batch's, in figures and in capitals.
     let mut session = forms_session();
-    let batches = session.record(&["batch", "list", "--format", "json"]).unwrap();
+    let batches = session
+        .record(&["batch", "list", "--format", "json"])
+        .unwrap();
     let list: serde_json::Value = serde_json::from_str(&batches).unwrap();
     let batch = list
         .as_array()
@@ -2037,11 +2039,17 @@ fn printed_forms_as_text_from_one_report_value() {
         .record(&["report", "signoff", "--batch", &number])
         .unwrap();
     let total = union_ledger::core::money::format_fen(batch["total_fen"].as_i64().unwrap());
-    let total_line = sheet.lines().find(|l| l.trim_start().starts_with("合计")).unwrap();
+    let total_line = sheet
+        .lines()
+        .find(|l| l.trim_start().starts_with("合计"))
+        .unwrap();
     assert!(total_line.ends_with(&total), "{total_line} vs {total}");
     let capitals =
         union_ledger::core::money::chinese_capitals(batch["total_fen"].as_i64().unwrap());
-    assert!(sheet.contains(&format!("合计人民币（大写）：{capitals}")), "{sheet}");
+    assert!(
+        sheet.contains(&format!("合计人民币（大写）：{capitals}")),
+        "{sheet}"
+    );
     session.check("forms_signoff");
 }
 
@@ -2052,7 +2060,10 @@ fn printed_form_errors_name_the_option_and_what_was_expected() {
         .try_run(&["entry", "list", "--kind", "收入", "--format", "json"])
         .unwrap();
     let income: serde_json::Value = serde_json::from_str(&income).unwrap();
-    let income_voucher = income["rows"][0]["voucher_no"].as_str().unwrap().to_string();
+    let income_voucher = income["rows"][0]["voucher_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let errors = [
         session.error(&["report", "quarterly", "--period", "2026"]),
         session.error(&["report", "quarterly", "--period", "2026Q5"]),
@@ -2062,13 +2073,22 @@ fn printed_form_errors_name_the_option_and_what_was_expected() {
         session.error(&["report", "voucher", "--voucher", &income_voucher]),
         session.error(&["report", "voucher", "--voucher", "第一张"]),
         session.error(&["report", "member", "--member", "X999"]),
-        session.error(&["report", "annual", "--out", "/nonexistent-dir/收入支出表.pdf"]),
+        session.error(&[
+            "report",
+            "annual",
+            "--out",
+            "/nonexistent-dir/收入支出表.pdf",
+        ]),
     ];
     assert_eq!(
         errors[0],
         "错误：--period：季度汇总表需要一个季度，如 2026Q1"
     );
-    assert!(errors[5].contains("是收入，支出凭单只能打印支出凭证"), "{}", errors[5]);
+    assert!(
+        errors[5].contains("是收入，支出凭单只能打印支出凭证"),
+        "{}",
+        errors[5]
+    );
     assert!(errors[8].contains("无法写入"), "{}", errors[8]);
     session.check("forms_errors");
 }

@@ -39,7 +39,10 @@ fn run(db: &Path, args: &[&str]) -> String {
 fn demo_ledger(members: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ledger.db");
-    run(&db, &["demo", "--members", members, "--years", "1", "--seed", "7"]);
+    run(
+        &db,
+        &["demo", "--members", members, "--years", "1", "--seed", "7"],
+    );
     run(
         &db,
         &[
@@ -173,7 +176,8 @@ fn every_form_prints_to_a_pdf_that_reads_back_with_its_title_names_and_totals() 
         assert!(text.contains("打印日期：2026-12-20"), "{}", form.title);
         // The glyphs numbered above 32,767 in the full font (表 院 金 节 ：) print.
         if form.title == "季度汇总表" {
-            for word in ["季度汇总表", "生病住院", "金额", "节日慰问", "统计期间："] {
+            for word in ["季度汇总表", "生病住院", "金额", "节日慰问", "统计期间："]
+            {
                 assert!(text.contains(word), "{word} missing:\n{text}");
             }
         }
@@ -206,7 +210,10 @@ fn a_long_sign_off_sheet_repeats_its_head_and_numbers_every_page() {
     let mut all = String::new();
     for page in 1..=pages {
         let text = squeeze(&pdf_text(&path, Some(page)));
-        assert!(text.contains("领取人签字"), "page {page} lacks the table head");
+        assert!(
+            text.contains("领取人签字"),
+            "page {page} lacks the table head"
+        );
         assert!(
             text.contains(&format!("第{page}页共{pages}页")),
             "page {page} numbering"
@@ -324,7 +331,14 @@ fn a_union_template_beside_the_ledger_replaces_the_letterhead() {
     let out = dir.path().join("annual.pdf");
     run(
         &db,
-        &["report", "annual", "--year", "2026", "--out", out.to_str().unwrap()],
+        &[
+            "report",
+            "annual",
+            "--year",
+            "2026",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert!(squeeze(&pdf_text(&out, None)).contains("本单位工会（盖章）"));
     // A broken template is reported, and nothing is written.

@@ -429,6 +429,12 @@ fn every_screen_renders_in_chinese() {
     harness.run();
     mask_path(&mut harness);
     results.push(harness.try_snapshot("insurance_claims"));
+    nav(&mut harness, "报表");
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.run();
+    mask_path(&mut harness);
+    results.push(harness.try_snapshot("reports_quarterly"));
     for result in results {
         result.unwrap();
     }
@@ -1408,4 +1414,121 @@ fn a_member_who_joins_mid_year_is_enrolled_by_hand() {
     harness.get_by_label("未参保（1 人）");
     harness.get_by_label("2026-06-15");
     harness.get_by_label_contains("参保 1 人 · 保费 40.00 元");
+}
+
+/// Steps the window until the PDF being laid out is written (or a minute passes).
+fn wait_for_render(harness: &mut Harness<'_, LedgerApp>) {
+    for _ in 0..600 {
+        harness.step();
+        if harness.state().reports.job.is_none() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the PDF was not written within a minute");
+}
+
+#[test]
+fn reports_preview_a_sign_off_sheet_then_save_and_print_it() {
+    let (dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(60, 1, 3, &clock).unwrap();
+    }
+    let xlsx = dir.path().join("签领表.xlsx");
+    let pdf = dir.path().join("签领表.pdf");
+    let dialogs = ScriptedDialogs {
+        saves: vec![xlsx.clone(), pdf.clone()],
+        ..ScriptedDialogs::default()
+    };
+    let opened = dialogs.opened.clone();
+    let mut harness = harness_for(&path, dialogs);
+    nav(&mut harness, "报表");
+    // Nothing to save before a preview.
+    assert!(
+        harness
+            .get_by_label("保存 PDF…")
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness.get_by_label("发放签领表").click();
+    harness.run();
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.get_by_label("请先选择发放批次");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "发放批次")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("P2026-0001").click();
+    harness.run();
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.run();
+    let (_, form) = harness.state().reports.preview.clone().unwrap();
+    assert_eq!(form.title, "发放签领表");
+    let capitals = form.notes[0].clone();
+    assert!(capitals.starts_with("合计人民币（大写）："), "{capitals}");
+    harness.get_by_label(&capitals);
+    // Excel is written at once, from the same form.
+    harness.get_by_label("保存 Excel…").click();
+    harness.run();
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert!(bytes.starts_with(b"PK"), "not an xlsx");
+    assert!(
+        notice(&harness).starts_with("已保存 发放签领表"),
+        "{}",
+        notice(&harness)
+    );
+    // The PDF is laid out on a worker thread; the window keeps drawing meanwhile.
+    harness.get_by_label("保存 PDF…").click();
+    wait_for_render(&mut harness);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "not a pdf");
+    assert_eq!(
+        harness.state().reports.saved,
+        vec![xlsx.clone(), pdf.clone()]
+    );
+    // 打开 PDF 打印 writes a copy and hands it to the system viewer.
+    harness.get_by_label("打开 PDF 打印").click();
+    wait_for_render(&mut harness);
+    let opened = opened.lock().unwrap().clone();
+    assert_eq!(opened.len(), 1);
+    assert!(std::fs::read(&opened[0]).unwrap().starts_with(b"%PDF"));
+    assert!(
+        notice(&harness).contains("并用系统程序打开"),
+        "{}",
+        notice(&harness)
+    );
+}
+
+#[test]
+fn a_voucher_number_that_is_income_is_refused_on_the_reports_screen() {
+    let (_dir, path) = temp_ledger();
+    let first_income = {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(30, 1, 3, &clock).unwrap();
+        (1..)
+            .map(|id| ledger.entry(id).unwrap())
+            .find(|entry| entry.kind == EntryKind::Income)
+            .unwrap()
+            .voucher_no()
+    };
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "报表");
+    harness.get_by_label("支出凭单").click();
+    harness.run();
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.get_by_label("请输入凭证号，如 2026-000123");
+    type_into(&mut harness, "如 2026-000123", &first_income);
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.get_by_label(&format!(
+        "凭证：{first_income} 是收入，支出凭单只能打印支出凭证"
+    ));
+    assert!(harness.state().reports.preview.is_none());
 }

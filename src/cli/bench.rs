@@ -18,9 +18,11 @@ use rand_chacha::ChaCha8Rng;
 use super::format::{Align, Table};
 use crate::core::batch::{BatchGroup, BatchSpec};
 use crate::core::date::{Clock, Period};
+use crate::core::forms::FormRequest;
 use crate::core::model::{Approval, EntryKind, MemberDraft, NewEntry, PaymentForm};
 use crate::core::report::category_totals;
 use crate::core::search::SearchKey;
+use crate::print::PrintOptions;
 use crate::store::{Ledger, LedgerFilter, LedgerOrder};
 
 /// How often each operation is timed.
@@ -34,6 +36,9 @@ pub const QUERY_TARGET_MS: f64 = 50.0;
 pub const DEEP_PAGE_OFFSET: i64 = 1_900_000;
 /// The longest acceptable time to commit a holiday batch to 10,000 members.
 pub const BATCH_TARGET_MS: f64 = 500.0;
+/// The longest acceptable time to make a 10,000-person sign-off sheet and lay it out
+/// as PDF.
+pub const SIGNOFF_PDF_TARGET_MS: f64 = 2000.0;
 /// How many members the upsert benchmark writes.
 pub const UPSERT_MEMBERS: usize = 10_000;
 
@@ -274,7 +279,42 @@ fn batch_rows(
                     .map_err(Into::into)
             },
         )?;
-        Ok::<_, anyhow::Error>(vec![preview, commit])
+        let mut rows = vec![preview, commit];
+        // The sign-off sheet of the batch just committed, on paper: the form value
+        // read from the ledger, then typst's layout and the PDF export.
+        if target_ms.is_some() {
+            let batch = ledger.batches()?.into_iter().next().context("没有批次")?;
+            let request = FormRequest::Signoff { batch_id: batch.id };
+            let people = ledger.batch_recipients(batch.id)?.len();
+            let mut pages = 0usize;
+            let pdf = BenchRow::measure(
+                format!("发放签领表 PDF（{people} 人）"),
+                Some(SIGNOFF_PDF_TARGET_MS),
+                BENCH_RUNS,
+                |_| {
+                    let form = ledger.form(&request, clock.today())?;
+                    let (_, page_count) =
+                        crate::print::render_pdf_paged(&form, &PrintOptions::default())?;
+                    pages = page_count;
+                    Ok(())
+                },
+            )?;
+            let xlsx = BenchRow::measure(
+                format!("发放签领表 Excel（{people} 人）"),
+                None,
+                BENCH_RUNS,
+                |_| {
+                    let form = ledger.form(&request, clock.today())?;
+                    crate::print::render_xlsx(&form)?;
+                    Ok(())
+                },
+            )?;
+            let mut pdf = pdf;
+            pdf.name = format!("{}，{pages} 页", pdf.name.trim_end_matches('）')) + "）";
+            rows.push(pdf);
+            rows.push(xlsx);
+        }
+        Ok::<_, anyhow::Error>(rows)
     })();
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));

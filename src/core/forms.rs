@@ -285,7 +285,11 @@ fn fitted(mut table: Table) -> Block {
             .chain([column.title.width(), column.group.width() / 2])
             .max()
             .unwrap_or(0);
-        let cap = if column.kind == ColumnKind::Text { 16 } else { 9 };
+        let cap = if column.kind == ColumnKind::Text {
+            16
+        } else {
+            9
+        };
         column.width = (widest.div_ceil(2) as u16 + 1).clamp(2, cap);
     }
     Block::Table(table)
@@ -1029,7 +1033,7 @@ pub fn payment_voucher(head: &FormHead, subject: &VoucherSubject) -> Form {
         let mut text = subject.breaches.join("；");
         if !subject.override_reason.is_empty() {
             if !text.is_empty() {
-                text.push_str("。");
+                text.push('。');
             }
             text.push_str(&format!("超标准说明：{}", subject.override_reason));
         }

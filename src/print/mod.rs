@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crate::core::forms::Form;
 
-pub use pdf::{FORM_TEMPLATE, LETTERHEAD_TEMPLATE, PdfError, render_pdf};
+pub use pdf::{FORM_TEMPLATE, LETTERHEAD_TEMPLATE, PdfError, render_pdf, render_pdf_paged};
 pub use text::render_text;
 pub use xlsx::render_xlsx;
 

@@ -176,6 +176,11 @@ fn template(name: &str, built_in: &str, options: &PrintOptions) -> Result<String
 
 /// Lays the form out and exports it as the bytes of a PDF file.
 pub fn render_pdf(form: &Form, options: &PrintOptions) -> Result<Vec<u8>, PdfError> {
+    render_pdf_paged(form, options).map(|(bytes, _)| bytes)
+}
+
+/// Like [`render_pdf`], also giving the number of pages.
+pub fn render_pdf_paged(form: &Form, options: &PrintOptions) -> Result<(Vec<u8>, usize), PdfError> {
     let model = serde_json::to_string(&print_model(form))
         .map_err(|error| PdfError::Export(error.to_string()))?;
     let form_source = template("form.typ", FORM_TEMPLATE, options)?;
@@ -197,7 +202,8 @@ pub fn render_pdf(form: &Form, options: &PrintOptions) -> Result<Vec<u8>, PdfErr
         tagged: false,
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
+    let pages = document.pages().len();
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
         PdfError::Export(
             errors
                 .iter()
@@ -205,7 +211,8 @@ pub fn render_pdf(form: &Form, options: &PrintOptions) -> Result<Vec<u8>, PdfErr
                 .collect::<Vec<_>>()
                 .join("；"),
         )
-    })
+    })?;
+    Ok((bytes, pages))
 }
 
 fn describe_error(error: &typst_as_lib::TypstAsLibError) -> String {

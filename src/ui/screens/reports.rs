@@ -163,7 +163,8 @@ impl ReportsScreen {
                 | FormKind::Claims => {
                     ui.label("年份");
                     let year = self.year.get_or_insert(today.year());
-                    ui.add(egui::DragValue::new(year).range(2000..=2100));
+                    ui.add(egui::DragValue::new(year).range(2000..=2100))
+                        .accessible_name("年份");
                 }
                 _ => {}
             }
@@ -176,7 +177,9 @@ impl ReportsScreen {
                             for q in 1..=4 {
                                 ui.selectable_value(quarter, q, format!("第{q}季度"));
                             }
-                        });
+                        })
+                        .response
+                        .accessible_name("季度");
                 }
                 FormKind::Member | FormKind::Visits | FormKind::Claims => {
                     egui::ComboBox::from_id_salt("report_period")
@@ -185,7 +188,9 @@ impl ReportsScreen {
                             for choice in PeriodChoice::all() {
                                 ui.selectable_value(&mut self.period, choice, choice.label());
                             }
-                        });
+                        })
+                        .response
+                        .accessible_name("期间");
                 }
                 _ => {}
             }
@@ -345,7 +350,8 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
             .min_scrolled_height(height.min(200.0))
             .vscroll(table.rows.len() > 20);
         for column in &table.columns {
-            let width = f32::from(column.width) * 14.0 + 10.0;
+            let title = column.group.chars().count() + column.title.chars().count();
+            let width = (f32::from(column.width) * 14.0 + 10.0).max(title as f32 * 14.0 + 14.0);
             builder = builder.column(
                 TableColumn::initial(width)
                     .at_least(36.0)
