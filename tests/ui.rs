@@ -1439,8 +1439,9 @@ fn reports_preview_a_sign_off_sheet_then_save_and_print_it() {
     }
     let xlsx = dir.path().join("签领表.xlsx");
     let pdf = dir.path().join("签领表.pdf");
+    let text = dir.path().join("签领表.txt");
     let dialogs = ScriptedDialogs {
-        saves: vec![xlsx.clone(), pdf.clone()],
+        saves: vec![xlsx.clone(), pdf.clone(), text.clone()],
         ..ScriptedDialogs::default()
     };
     let opened = dialogs.opened.clone();
@@ -1491,6 +1492,10 @@ fn reports_preview_a_sign_off_sheet_then_save_and_print_it() {
         harness.state().reports.saved,
         vec![xlsx.clone(), pdf.clone()]
     );
+    harness.get_by_label("保存文本…").click();
+    harness.run();
+    let saved = std::fs::read_to_string(&text).unwrap();
+    assert!(saved.contains(&capitals), "{saved}");
     // 打开 PDF 打印 writes a copy and hands it to the system viewer.
     harness.get_by_label("打开 PDF 打印").click();
     wait_for_render(&mut harness);

@@ -115,6 +115,9 @@ pub enum RowStyle {
     Group,
     Subtotal,
     Total,
+    /// A heading across the whole table (a department on a sign-off sheet): only its
+    /// first cell holds text.
+    Section,
 }
 
 /// One cell. Money stays an integer number of fen until it is drawn.
@@ -161,6 +164,9 @@ pub struct Table {
     pub caption: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// Rows that begin a new page on paper (ascending, never 0).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_breaks: Vec<usize>,
 }
 
 impl Table {
@@ -280,6 +286,7 @@ fn fitted(mut table: Table) -> Block {
         let widest = table
             .rows
             .iter()
+            .filter(|row| row.style != RowStyle::Section)
             .filter_map(|row| row.cells.get(index))
             .map(|cell| cell.display().width())
             .chain([column.title.width(), column.group.width() / 2])
@@ -394,6 +401,7 @@ fn fund_table(caption: &str, movements: &[FundMovement]) -> Table {
     ));
     Table {
         caption: caption.to_string(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::text("经费", 10),
             Column::money("期初余额"),
@@ -512,6 +520,7 @@ pub fn quarterly_tally(
     ));
     form.blocks.push(fitted(Table {
         caption: "一、慰问支出".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::text("项目", 12),
             Column::text("科目代码", 5),
@@ -573,6 +582,7 @@ pub fn income_statement(
     ));
     form.blocks.push(fitted(Table {
         caption: "一、收入".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::text("收入来源", 14),
             Column::text("科目代码", 6),
@@ -614,6 +624,7 @@ pub fn income_statement(
     ));
     form.blocks.push(fitted(Table {
         caption: "二、支出".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::text("支出项目", 14),
             Column::text("科目代码", 6),
@@ -768,6 +779,7 @@ pub fn member_ledger(
     ));
     form.blocks.push(fitted(Table {
         caption: "一、领取明细".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::text("序号", 3),
             Column::text("日期", 6),
@@ -783,6 +795,7 @@ pub fn member_ledger(
     if !caps.is_empty() {
         form.blocks.push(fitted(Table {
             caption: format!("二、{}年标准使用情况", period.end.format("%Y")),
+            page_breaks: Vec::new(),
             columns: vec![
                 Column::text("规则", 10),
                 Column::text("适用项目", 12),
@@ -810,6 +823,7 @@ pub fn member_ledger(
     if !plan_usage.is_empty() {
         form.blocks.push(fitted(Table {
             caption: "三、互助保障".into(),
+            page_breaks: Vec::new(),
             columns: vec![
                 Column::text("保障计划", 14),
                 Column::count("赔付次数"),
@@ -841,6 +855,9 @@ pub struct SignoffLine {
     pub name: String,
     pub amount_fen: i64,
 }
+
+/// How many rows a long sign-off sheet runs before the next department starts a page.
+pub const SIGNOFF_PART_ROWS: usize = 300;
 
 /// What a sign-off sheet is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -879,22 +896,33 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
     if !subject.vouchers.is_empty() {
         form.facts.push(("凭证号".into(), subject.vouchers.clone()));
     }
-    // The item goes on every line when it is short (大米食用油); a long description is
-    // in the head once and the lines name the category.
-    let item = if subject.item.is_empty() || subject.item.width() > 20 {
-        subject.category.as_str()
-    } else {
-        subject.item.as_str()
-    };
     let mut rows = Vec::with_capacity(lines.len() + lines.len() / 8 + 2);
     let mut index = 0i64;
     let mut department_start = 0usize;
+    let mut page_breaks = Vec::new();
+    let mut part_start = 0usize;
     while department_start < lines.len() {
+        // A long sheet starts a department on a fresh page every few hundred rows, so
+        // it can be split between departments for signing (and typst lays the parts
+        // out in parallel).
+        if rows.len() - part_start >= SIGNOFF_PART_ROWS {
+            page_breaks.push(rows.len());
+            part_start = rows.len();
+        }
         let department = &lines[department_start].department;
         let end = lines[department_start..]
             .iter()
             .position(|line| &line.department != department)
             .map_or(lines.len(), |offset| department_start + offset);
+        rows.push(Row::new(
+            RowStyle::Section,
+            std::iter::once(Cell::Text(format!(
+                "{department}（{} 人）",
+                end - department_start
+            )))
+            .chain(std::iter::repeat_n(Cell::Blank, 5))
+            .collect(),
+        ));
         let mut subtotal = 0i64;
         for line in &lines[department_start..end] {
             index += 1;
@@ -903,10 +931,8 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
                 RowStyle::Item,
                 vec![
                     Cell::Count(index),
-                    Cell::text(&line.department),
                     Cell::text(&line.employee_no),
                     Cell::text(&line.name),
-                    Cell::text(item),
                     Cell::Money(line.amount_fen),
                     Cell::Blank,
                     Cell::Blank,
@@ -918,9 +944,7 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
             vec![
                 Cell::Blank,
                 Cell::Text(format!("{department} 小计")),
-                Cell::Blank,
                 Cell::Text(format!("{} 人", end - department_start)),
-                Cell::Blank,
                 Cell::Money(subtotal),
                 Cell::Blank,
                 Cell::Blank,
@@ -934,9 +958,7 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
         vec![
             Cell::Blank,
             Cell::text("合计"),
-            Cell::Blank,
             Cell::Text(format!("{} 人", lines.len())),
-            Cell::Blank,
             Cell::Money(total),
             Cell::Blank,
             Cell::Blank,
@@ -944,13 +966,18 @@ pub fn signoff_sheet(head: &FormHead, subject: &SignoffSubject, lines: &[Signoff
     ));
     form.blocks.push(fitted(Table {
         caption: String::new(),
+        page_breaks,
         columns: vec![
             Column::count("序号"),
-            Column::text("部门", 8),
             Column::text("工号", 5),
             Column::text("姓名", 5),
-            Column::text("发放内容", 8),
-            Column::money("金额（元）"),
+            Column::money(
+                if subject.payment_form == "现金" || subject.payment_form == "转账" {
+                    "金额（元）"
+                } else {
+                    "价值（元）"
+                },
+            ),
             Column::new("领取人签字", ColumnKind::Signature, 9),
             Column::text("备注", 5),
         ],
@@ -1117,6 +1144,7 @@ pub fn visits_register(
     ));
     form.blocks.push(fitted(Table {
         caption: "一、走访明细".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::count("序号"),
             Column::text("日期", 6),
@@ -1161,6 +1189,7 @@ pub fn visits_register(
     ));
     form.blocks.push(fitted(Table {
         caption: "二、按事由汇总".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::text("事由", 10),
             Column::count("人次"),
@@ -1257,6 +1286,7 @@ pub fn claims_register(
     ));
     form.blocks.push(fitted(Table {
         caption: "一、报销明细".into(),
+        page_breaks: Vec::new(),
         columns: vec![
             Column::count("序号"),
             Column::text("部门", 6),
@@ -1310,6 +1340,7 @@ pub fn claims_register(
         ));
         form.blocks.push(fitted(Table {
             caption: format!("二、{}年各保障计划", period.start.format("%Y")),
+            page_breaks: Vec::new(),
             columns: vec![
                 Column::text("保障计划", 14),
                 Column::count("参保人数"),
@@ -1371,18 +1402,43 @@ mod tests {
             .rows
             .iter()
             .filter(|r| r.style == RowStyle::Subtotal)
-            .map(|r| format!("{} {}", r.cells[1].display(), r.cells[5].display()))
+            .map(|r| format!("{} {}", r.cells[1].display(), r.cells[3].display()))
             .collect();
         assert_eq!(subtotals, ["内科 小计 1,000.00", "外科 小计 740.00"]);
-        assert_eq!(table.column_sum(5, RowStyle::Item), 174_000);
-        assert_eq!(table.column_sum(5, RowStyle::Total), 174_000);
-        assert_eq!(table.column_sum(5, RowStyle::Subtotal), 174_000);
+        assert_eq!(table.column_sum(3, RowStyle::Item), 174_000);
+        assert_eq!(table.column_sum(3, RowStyle::Total), 174_000);
+        assert_eq!(table.column_sum(3, RowStyle::Subtotal), 174_000);
         assert!(
             form.notes[0].contains("壹仟柒佰肆拾元整"),
             "{}",
             form.notes[0]
         );
-        assert_eq!(table.columns[6].kind, ColumnKind::Signature);
+        assert_eq!(table.columns[4].kind, ColumnKind::Signature);
+        let sections: Vec<String> = table
+            .rows
+            .iter()
+            .filter(|r| r.style == RowStyle::Section)
+            .map(|r| r.cells[0].display())
+            .collect();
+        assert_eq!(sections, ["内科（2 人）", "外科（1 人）"]);
+    }
+
+    #[test]
+    fn a_long_sheet_starts_a_department_on_a_new_page_every_few_hundred_rows() {
+        let mut lines = Vec::new();
+        for department in ["儿科", "内科", "外科"] {
+            for n in 0..200 {
+                lines.push(line(department, &format!("{department}{n}"), 10_000));
+            }
+        }
+        let form = signoff_sheet(&head(), &subject(), &lines);
+        let table = form.tables().next().unwrap();
+        // 儿科 and 内科 make 404 rows; 外科 starts the next page, not 内科 (only 202
+        // rows after 儿科's start).
+        assert_eq!(table.page_breaks.len(), 1);
+        let first = &table.rows[table.page_breaks[0]];
+        assert_eq!(first.style, RowStyle::Section);
+        assert_eq!(first.cells[0].display(), "外科（200 人）");
     }
 
     #[test]
@@ -1390,6 +1446,7 @@ mod tests {
         let form = signoff_sheet(&head(), &subject(), &[]);
         let table = form.tables().next().unwrap();
         assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.rows[0].style, RowStyle::Total);
         assert!(form.notes[0].contains("零元整"), "{}", form.notes[0]);
     }
 

@@ -3,6 +3,23 @@
 
 use pinyin::ToPinyinMulti;
 
+/// A key that sorts Chinese text the way a reader expects, by pinyin (儿科 before 放射科
+/// before 内科), rather than by character code. Ties keep the text itself as the
+/// last word.
+pub fn pinyin_sort_key(text: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key: String = text
+        .chars()
+        .map(|ch| match ch.to_pinyin() {
+            Some(reading) => format!("{} ", reading.plain()),
+            None => ch.to_lowercase().collect(),
+        })
+        .collect();
+    key.push('\u{0}');
+    key.push_str(text);
+    key
+}
+
 /// A member's name and number, prepared once so that matching a query is cheap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchKey {
@@ -86,6 +103,13 @@ impl SearchKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn departments_sort_by_pinyin() {
+        let mut departments = ["内科", "儿科", "中医科", "放射科", "急诊科"];
+        departments.sort_by_key(|d| pinyin_sort_key(d));
+        assert_eq!(departments, ["儿科", "放射科", "急诊科", "内科", "中医科"]);
+    }
 
     #[test]
     fn initials_find_the_name() {

@@ -59,6 +59,11 @@ enum PrintBlock<'a> {
         caption: &'a str,
         grouped: bool,
         signature: bool,
+        breaks: &'a [usize],
+        /// Every line of the table fits on one line of its columns, so rows can have a
+        /// fixed height and need not be measured (a large sign-off sheet lays out in
+        /// half the time).
+        single_line: bool,
         columns: Vec<PrintColumn<'a>>,
         rows: Vec<PrintRow>,
     },
@@ -82,12 +87,28 @@ struct PrintModel<'a> {
     signatures: &'a [String],
 }
 
+/// Whether every cell fits its column on one line. Widths are in Chinese characters;
+/// an A4 page holds about 57 of them across at 9 pt (82 in landscape).
+fn single_line(table: &crate::core::forms::Table, landscape: bool) -> bool {
+    use unicode_width::UnicodeWidthStr;
+    let across: u32 = table.columns.iter().map(|c| u32::from(c.width)).sum();
+    let page = if landscape { 82 } else { 57 };
+    across <= page
+        && table.rows.iter().all(|row| {
+            row.style == RowStyle::Section
+                || row.cells.iter().zip(&table.columns).all(|(cell, column)| {
+                    cell.display().width().div_ceil(2) < usize::from(column.width)
+                })
+        })
+}
+
 fn style_name(style: RowStyle) -> &'static str {
     match style {
         RowStyle::Item => "item",
         RowStyle::Group => "group",
         RowStyle::Subtotal => "subtotal",
         RowStyle::Total => "total",
+        RowStyle::Section => "section",
     }
 }
 
@@ -99,6 +120,8 @@ fn print_model(form: &Form) -> PrintModel<'_> {
             Block::Table(table) => PrintBlock::Table {
                 caption: &table.caption,
                 grouped: table.columns.iter().any(|c| !c.group.is_empty()),
+                breaks: &table.page_breaks,
+                single_line: single_line(table, form.landscape),
                 signature: table
                     .columns
                     .iter()

@@ -41,7 +41,9 @@ fn write_table(out: &mut String, table: &Table) {
         .map(|index| {
             let data = cells
                 .iter()
-                .filter_map(|row| row.get(index))
+                .zip(&table.rows)
+                .filter(|(_, row)| row.style != RowStyle::Section)
+                .filter_map(|(cells, _)| cells.get(index))
                 .map(|text| text.width())
                 .max()
                 .unwrap_or(0);
@@ -72,6 +74,10 @@ fn write_table(out: &mut String, table: &Table) {
     for (row, texts) in table.rows.iter().zip(&cells) {
         if row.style == RowStyle::Total {
             let _ = writeln!(out, "{}", "-".repeat(rule));
+        }
+        if row.style == RowStyle::Section {
+            let _ = writeln!(out, "{}", texts.first().map_or("", String::as_str));
+            continue;
         }
         line(out, texts, true);
     }

@@ -150,7 +150,26 @@ fn write_table(
     }
     let head = (head_start, row);
     row += 1;
+    let breaks: Vec<u32> = table
+        .page_breaks
+        .iter()
+        .map(|index| row + *index as u32)
+        .collect();
+    if !breaks.is_empty() {
+        sheet.set_page_breaks(&breaks)?;
+    }
     for line in &table.rows {
+        if line.style == RowStyle::Section {
+            let text = line.cells.first().map(|c| c.display()).unwrap_or_default();
+            let last = table.columns.len().saturating_sub(1) as u16;
+            if last == 0 {
+                sheet.write_string_with_format(row, 0, &text, &formats.bold_text)?;
+            } else {
+                sheet.merge_range(row, 0, row, last, &text, &formats.bold_text)?;
+            }
+            row += 1;
+            continue;
+        }
         let bold = matches!(
             line.style,
             RowStyle::Total | RowStyle::Group | RowStyle::Subtotal

@@ -15,6 +15,7 @@ use crate::core::forms::{
 };
 use crate::core::model::EntryKind;
 use crate::core::report::category_totals;
+use crate::core::search::pinyin_sort_key;
 
 impl Ledger {
     /// Makes one printed form from the ledger as it stands. `today` is the printing
@@ -198,7 +199,7 @@ impl Ledger {
             .find(|fund| fund.id == batch.fund_id)
             .map(|fund| fund.name)
             .unwrap_or_default();
-        let lines: Vec<SignoffLine> = self
+        let mut lines: Vec<SignoffLine> = self
             .batch_recipients(batch_id)?
             .into_iter()
             .filter(|recipient| !recipient.is_reversed)
@@ -209,6 +210,10 @@ impl Ledger {
                 amount_fen: recipient.amount_fen,
             })
             .collect();
+        // Departments in pinyin order, as a reader looks them up; 工号 within each.
+        lines.sort_by_cached_key(|line| {
+            (pinyin_sort_key(&line.department), line.employee_no.clone())
+        });
         let vouchers = if batch.first_voucher.is_empty() {
             String::new()
         } else {

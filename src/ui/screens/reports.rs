@@ -265,6 +265,12 @@ impl ReportsScreen {
                 commands.push(Command::Report(ReportCommand::Save(OutputFormat::Xlsx)));
             }
             if ui
+                .add_enabled(ready, egui::Button::new("保存文本…"))
+                .clicked()
+            {
+                commands.push(Command::Report(ReportCommand::Save(OutputFormat::Text)));
+            }
+            if ui
                 .add_enabled(ready, egui::Button::new("打开 PDF 打印"))
                 .clicked()
             {
