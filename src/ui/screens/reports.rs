@@ -355,14 +355,17 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
             .max_scroll_height(height)
             .min_scrolled_height(height.min(200.0))
             .vscroll(table.rows.len() > 20);
-        for column in &table.columns {
+        // A section heading (a department) is written in the first column and runs on
+        // over the empty cells beside it, so that column does not clip.
+        let has_sections = table.rows.iter().any(|r| r.style == RowStyle::Section);
+        for (index, column) in table.columns.iter().enumerate() {
             let title = column.group.chars().count() + column.title.chars().count();
             let width = (f32::from(column.width) * 14.0 + 10.0).max(title as f32 * 14.0 + 14.0);
             builder = builder.column(
                 TableColumn::initial(width)
                     .at_least(36.0)
                     .resizable(true)
-                    .clip(true),
+                    .clip(!(has_sections && index == 0)),
             );
         }
         builder
