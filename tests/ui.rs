@@ -470,11 +470,16 @@ fn opening_balance_set_in_settings_moves_the_fund_balance() {
 }
 
 /// A clock the test can move forward while the window stays open.
-struct MovableClock(std::sync::Mutex<chrono::NaiveDateTime>);
+#[derive(Clone)]
+struct MovableClock(Arc<std::sync::Mutex<chrono::NaiveDateTime>>);
 
 impl union_ledger::core::date::Clock for MovableClock {
     fn now(&self) -> chrono::NaiveDateTime {
         *self.0.lock().unwrap()
+    }
+
+    fn shared(&self) -> Arc<dyn union_ledger::core::date::Clock> {
+        Arc::new(self.clone())
     }
 }
 
@@ -485,7 +490,7 @@ fn a_window_left_open_over_new_year_moves_to_the_new_year() {
         .unwrap()
         .and_hms_opt(23, 59, 0)
         .unwrap();
-    let clock = Arc::new(MovableClock(std::sync::Mutex::new(new_years_eve)));
+    let clock = Arc::new(MovableClock(Arc::new(std::sync::Mutex::new(new_years_eve))));
     let app_clock = clock.clone();
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])

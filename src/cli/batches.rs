@@ -434,7 +434,7 @@ fn preview_or_commit(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let (spec, excluded_by_hand) = spec_from_args(args, &ledger, &chart, clock)?;
     let preview = ledger.preview_batch(&spec, clock)?;
@@ -582,7 +582,7 @@ fn list(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let batches = ledger.batches()?;
     if format == OutputFormat::Json {
@@ -639,7 +639,7 @@ fn show(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let batch = find_batch(&ledger, text)?;
     let recipients = ledger.batch_recipients(batch.id)?;
@@ -709,7 +709,7 @@ fn reverse(
     if reason.trim().is_empty() {
         bail!("--reason：必须填写冲销原因");
     }
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let batch = find_batch(&ledger, text)?;
     let open: Vec<BatchRecipient> = ledger

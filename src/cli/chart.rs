@@ -16,7 +16,7 @@ use crate::core::date::Clock;
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, parse_signed_amount_fen};
 use crate::core::report;
-use crate::store::{CategoryEdit, Ledger};
+use crate::store::CategoryEdit;
 
 /// `settings`: the names printed on forms and entries.
 #[derive(Debug, Args)]
@@ -104,7 +104,7 @@ pub fn settings(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     if let Some(name) = &args.union_name {
         ledger.set_union_name(name)?;
     }
@@ -139,7 +139,7 @@ pub fn fund(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     match command {
         FundCommand::List { year, format } => {
             let year = year.unwrap_or_else(|| clock.today().year());
@@ -245,7 +245,7 @@ pub fn category(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     match command {
         CategoryCommand::List { format } => {

@@ -161,7 +161,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let today = clock.today();
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     match command {
         ClaimCommand::Add(args) => add(&args, &mut ledger, clock, out, err),
         ClaimCommand::Doc { id, have, missing } => {

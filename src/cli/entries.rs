@@ -376,7 +376,7 @@ fn add(
             )
         })
         .transpose()?;
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let (category, source) = match kind {
         EntryKind::Disbursement => {
@@ -481,7 +481,7 @@ fn reverse(
     if args.reason.trim().is_empty() {
         bail!("--reason：必须填写冲销原因");
     }
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let original = ledger.entry_by_voucher(&args.voucher)?;
     let handler = handler(&ledger, &args.handler)?;
     let reversal = ledger.reverse_entry(original.id, &args.reason, date, &handler, clock)?;
@@ -624,7 +624,7 @@ fn list(
         .as_deref()
         .map(|text| parse_choice("--kind", text, EntryKind::parse, &EntryKind::expected()))
         .transpose()?;
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let filter = LedgerFilter {
         period,
@@ -776,7 +776,7 @@ pub fn balance(
     if !(1900..=2200).contains(&year) {
         bail!("--year：{year} 不是有效年份");
     }
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let balances = ledger.fund_balances(year)?;
     let total = BalanceTotal::of(&balances);
     match args.format {

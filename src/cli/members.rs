@@ -13,7 +13,7 @@ use crate::core::date::{Clock, format_date};
 use crate::core::model::{Gender, HardshipFile, HardshipLevel, Member, MemberDraft, MemberStatus};
 use crate::core::search::SearchKey;
 use crate::import::{RosterPreview, read_roster};
-use crate::store::{Ledger, UpsertSummary};
+use crate::store::UpsertSummary;
 
 /// The member subcommands.
 #[derive(Debug, Subcommand)]
@@ -185,7 +185,7 @@ fn add(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let draft = draft_from_args(args)?;
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     ledger.add_member(&draft, clock)?;
     writeln!(
         out,
@@ -292,7 +292,7 @@ fn list(
             )
         })
         .transpose()?;
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let members = filter_members(
         ledger.members()?,
         args.search.as_deref(),
@@ -405,7 +405,7 @@ fn import(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let preview = read_roster(&args.file)?;
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let bad_rows = bad_rows(&preview);
     let mut already_registered = 0;
     for row in &preview.rows {

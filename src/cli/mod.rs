@@ -4,6 +4,7 @@
 //! returned, never printed here; `main` prints them once.
 
 pub mod approval;
+pub mod audit;
 pub mod batches;
 pub mod bench;
 pub mod chart;
@@ -45,6 +46,12 @@ pub struct Cli {
     /// 台账文件（ledger file）；默认取环境变量 UNION_LEDGER_DB，否则用数据目录下的 ledger.db
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// 只读打开（审计查阅）：不做任何修改
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// 经办人姓名，记入变更日志（默认取设置中的经办人）
+    #[arg(long, global = true, value_name = "NAME")]
+    pub clerk: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -90,12 +97,49 @@ pub enum Command {
     /// 打印报表：季度汇总表、收入支出表、个人台账、签领表、支出凭单、走访与报销登记表（printed forms）
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// 校验变更日志：重算哈希链和每张凭证，指出第一处被改动的地方（verify the change log）
+    Verify {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// 变更日志：谁在何时改了什么（the change log）
+    Log(audit::LogArgs),
+    /// 结账与反结账（close and reopen a quarter or a year）
+    #[command(subcommand)]
+    Period(audit::PeriodCommand),
     /// 待办事项（reminders: open hospital visits, retirements, holidays）
     Reminders(reminders::RemindersArgs),
     /// 在空台账中生成演示数据（fill an empty ledger with demo data）
     Demo(demo::DemoArgs),
     /// 性能测试（benchmark a large ledger）
     Bench(bench::BenchArgs),
+}
+
+/// How this run opens the ledger: `--read-only` and `--clerk`.
+#[derive(Debug, Clone, Default)]
+struct OpenOptions {
+    read_only: bool,
+    clerk: String,
+}
+
+thread_local! {
+    // Per thread, so tests running commands side by side do not see each other's.
+    static OPEN_OPTIONS: std::cell::RefCell<OpenOptions> = Default::default();
+}
+
+/// Opens the existing ledger the way this run asked: read-only for the audit
+/// committee, and with the clerk the change log names.
+pub(crate) fn open_ledger(path: &Path, clock: &dyn Clock) -> anyhow::Result<Ledger> {
+    let options = OPEN_OPTIONS.with(|options| options.borrow().clone());
+    let mut ledger = if options.read_only {
+        Ledger::open_read_only(path, clock)?
+    } else {
+        Ledger::open_existing(path, clock)?
+    };
+    if !options.clerk.trim().is_empty() {
+        ledger.set_clerk(&options.clerk);
+    }
+    Ok(ledger)
 }
 
 /// How a listing is written.
@@ -138,6 +182,12 @@ pub fn run(
         Some(path) => path,
         None => default_db_path()?,
     };
+    OPEN_OPTIONS.with(|options| {
+        *options.borrow_mut() = OpenOptions {
+            read_only: cli.read_only,
+            clerk: cli.clerk.clone().unwrap_or_default(),
+        }
+    });
     match command {
         Command::Init => init(&path, clock, out),
         Command::Member(command) => members::run(command, &path, clock, out),
@@ -153,6 +203,9 @@ pub fn run(
         Command::Enrol(args) => plans::run_enrol(*args, &path, clock, out, err),
         Command::Claim(command) => claims::run(command, &path, clock, out, err),
         Command::Report(command) => report::run(command, &path, clock, out),
+        Command::Verify { format } => audit::verify(format, &path, clock, out),
+        Command::Log(args) => audit::log(&args, &path, clock, out),
+        Command::Period(command) => audit::period(command, &path, clock, out),
         Command::Reminders(args) => reminders::run(&args, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),

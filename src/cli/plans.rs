@@ -623,7 +623,7 @@ fn add(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let draft = draft_from_args(args, &chart)?;
     ledger.add_plan(&draft, clock)?;
@@ -643,7 +643,7 @@ fn list(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let plans = ledger.plans()?;
     let mut counts = Vec::new();
@@ -678,7 +678,7 @@ fn show(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let plan = find_plan(&ledger, "计划", name)?;
     let enrolments = ledger.enrolments(plan.id)?;
@@ -729,7 +729,7 @@ fn enrol(
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let today = clock.today();
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let plan = find_plan(&ledger, "--plan", required("--plan", &args.plan)?)?;
     let enrolled_on = past_date("--date", Some(required("--date", &args.date)?), today)?;
@@ -839,7 +839,7 @@ fn enrol_list(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let plan = find_plan(&ledger, "--plan", plan_name)?;
     if not_enrolled {
         let rows = ledger.not_enrolled(plan.id, clock.today())?;

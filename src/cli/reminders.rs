@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::{OutputFormat, write_json};
 use crate::core::date::{Clock, format_date};
 use crate::core::reminders::Reminder;
-use crate::store::Ledger;
 
 /// The options of `reminders`.
 #[derive(Debug, Args)]
@@ -36,7 +35,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let today = clock.today();
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let reminders = ledger.reminders(today)?;
     match args.format {
         OutputFormat::Json => {

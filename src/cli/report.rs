@@ -14,7 +14,6 @@ use super::parse_period_option;
 use crate::core::date::{Clock, Period, quarter_number};
 use crate::core::forms::FormRequest;
 use crate::print::{self, OutputFormat, PrintOptions};
-use crate::store::Ledger;
 
 /// Where and how a form is written.
 #[derive(Debug, Clone, Args)]
@@ -136,7 +135,7 @@ pub fn run(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let today = clock.today();
     let (request, output) = match command {
         ReportCommand::Quarterly { period, output } => {

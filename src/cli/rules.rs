@@ -88,7 +88,7 @@ pub fn run(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     match command {
         RulesCommand::List { format } => list(&ledger, format, out),
         RulesCommand::Preset { code } => {

@@ -128,7 +128,7 @@ pub fn run(
         VisitCommand::List(args) => list(&args, path, clock, out),
         VisitCommand::Close { id, date } => {
             let date = past_date("--date", Some(&date), clock.today())?;
-            let mut ledger = Ledger::open_existing(path, clock)?;
+            let mut ledger = super::open_ledger(path, clock)?;
             let visit = ledger.close_visit(id, date, clock)?;
             writeln!(
                 out,
@@ -143,7 +143,7 @@ pub fn run(
             Ok(())
         }
         VisitCommand::Reasons { format } => {
-            let ledger = Ledger::open_existing(path, clock)?;
+            let ledger = super::open_ledger(path, clock)?;
             reasons(&ledger, format, out)
         }
     }
@@ -217,7 +217,7 @@ fn add(
         (Some(_), None) => bail!("--goods-value：登记慰问品须同时填写其价值（元）"),
         (None, Some(_)) => bail!("--goods：填写了价值，请同时写明慰问品，如 鲜花果篮"),
     };
-    let mut ledger = Ledger::open_existing(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
     let chart = Chart::load(&ledger)?;
     let reasons = ledger.visit_reasons()?;
     let reason = find_reason(&reasons, "--reason", &args.reason, true)?;
@@ -370,7 +370,7 @@ fn list(
         .as_deref()
         .map(|text| parse_period_option("--period", text))
         .transpose()?;
-    let ledger = Ledger::open_existing(path, clock)?;
+    let ledger = super::open_ledger(path, clock)?;
     let reasons = ledger.visit_reasons()?;
     let reason_id = args
         .reason

@@ -66,6 +66,8 @@ pub fn format_date(date: NaiveDate) -> String {
 /// Where the app reads the current date and time. Tests pass a fixed clock.
 pub trait Clock: Send + Sync {
     fn now(&self) -> NaiveDateTime;
+    /// The same clock, to keep (the ledger stamps its change log with it).
+    fn shared(&self) -> std::sync::Arc<dyn Clock>;
     fn today(&self) -> NaiveDate {
         self.now().date()
     }
@@ -78,6 +80,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> NaiveDateTime {
         Local::now().naive_local()
+    }
+
+    fn shared(&self) -> std::sync::Arc<dyn Clock> {
+        std::sync::Arc::new(*self)
     }
 }
 
@@ -95,6 +101,10 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> NaiveDateTime {
         self.0
+    }
+
+    fn shared(&self) -> std::sync::Arc<dyn Clock> {
+        std::sync::Arc::new(*self)
     }
 }
 

@@ -6,6 +6,7 @@
 #[macro_use]
 pub mod model;
 pub mod batch;
+pub mod changelog;
 pub mod date;
 pub mod demo;
 pub mod forms;

@@ -300,6 +300,7 @@ impl Ledger {
         clock: &dyn Clock,
     ) -> Result<Entry> {
         let created_at = datetime_text(clock.now());
+        self.check_open_date(entry.date)?;
         let id = self.write(|tx| {
             validate_entry(tx, entry, clock.today())?;
             insert_checked(tx, entry, extras, None, None, &created_at)
@@ -330,6 +331,19 @@ impl Ledger {
         }
         let created_at = datetime_text(clock.now());
         let today = clock.today();
+        if let Ok(original) = self.entry(entry_id)
+            && let Some(closed) = self.closed_period_of(original.date)?
+        {
+            return Err(StoreError::PeriodClosed {
+                detail: format!(
+                    "{} 的日期 {} 在已结账的{}内",
+                    original.voucher_no(),
+                    original.date.format("%Y-%m-%d"),
+                    closed.period.label()
+                ),
+            });
+        }
+        self.check_open_date(date)?;
         // The checks run inside the writing transaction, so two windows reversing the
         // same entry at once get the clear message, not a constraint error.
         let id = self.write(|tx| {

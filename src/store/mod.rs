@@ -2,6 +2,7 @@
 //! operation that writes is one transaction.
 
 mod batches;
+mod changelog;
 mod chart;
 mod codec;
 mod demo;
@@ -10,23 +11,26 @@ mod forms;
 mod insurance;
 mod ledger_query;
 mod members;
+mod periods;
 mod policy;
 mod reminders;
 pub mod schema;
 mod visits;
 
 pub use batches::BatchRecipient;
+pub use changelog::LogFilter;
 pub use chart::CategoryEdit;
 pub use demo::DemoSummary;
 pub use insurance::{ClaimFilter, EnrolSpec, EnrolSummary};
 pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;
+pub use periods::ClosedPeriod;
 pub use policy::{PresetSummary, RecordedBreach};
 pub use visits::VisitFilter;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use thiserror::Error;
 
 use crate::core::date::Clock;
@@ -59,6 +63,12 @@ pub enum StoreError {
     },
     #[error("找不到{what}")]
     NotFound { what: String },
+    #[error("台账以只读方式打开（审计查阅），不能修改。")]
+    ReadOnly,
+    #[error(
+        "{detail}，不能再记账、冲销或修改；更正请在未结账的期间记调整凭证（需要时先反结账并说明原因）。"
+    )]
+    PeriodClosed { detail: String },
     // The underlying errors are part of the message, not a `source`, so printing the
     // whole chain (the command line does) does not repeat them.
     #[error("数据库错误：{0}")]
@@ -78,6 +88,21 @@ fn breach_text(findings: &[crate::core::policy::Finding]) -> String {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
+        // The closed-period triggers stop any path that got past the checks above
+        // them; say so in the clerk's words.
+        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &error
+            && message.starts_with("closed period")
+        {
+            return Self::PeriodClosed {
+                detail: if message.contains("reverse") {
+                    "要冲销的凭证所在期间已结账".to_string()
+                } else if message.contains("visit") {
+                    "该走访所在期间已结账".to_string()
+                } else {
+                    "凭证日期所在期间已结账".to_string()
+                },
+            };
+        }
         Self::Sql(error)
     }
 }
@@ -108,6 +133,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Ledger {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Stamps the change log.
+    clock: std::sync::Arc<dyn Clock>,
+    /// Who makes the changes, as the change log records it.
+    clerk: String,
+    /// Opened for the audit committee: nothing can be written.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -152,6 +183,9 @@ impl Ledger {
         let mut ledger = Self {
             conn,
             path: Some(path.to_path_buf()),
+            clock: clock.shared(),
+            clerk: String::new(),
+            read_only: false,
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
@@ -180,10 +214,55 @@ impl Ledger {
         Self::open(path, clock)
     }
 
+    /// Opens an existing ledger so that nothing can change it (for the audit
+    /// committee): SQLite itself is read-only, and every write is refused with
+    /// [`StoreError::ReadOnly`] before it reaches SQLite. The file must already be at
+    /// this program's schema version.
+    pub fn open_read_only(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        if !path.exists() {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: "文件不存在".to_string(),
+            });
+        }
+        check_existing_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|error| StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(3))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version < schema::LATEST_VERSION {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "文件版本 {version} 需要先以可写方式打开一次完成升级（升级前会自动备份），才能只读查阅"
+                ),
+            });
+        }
+        Ok(Self {
+            conn,
+            path: Some(path.to_path_buf()),
+            clock: clock.shared(),
+            clerk: String::new(),
+            read_only: true,
+        })
+    }
+
     /// A fresh ledger in memory, with the default chart: for tests and dry runs.
     pub fn open_in_memory(clock: &dyn Clock) -> Result<Self> {
         let conn = Connection::open_in_memory()?;
-        let mut ledger = Self { conn, path: None };
+        let mut ledger = Self {
+            conn,
+            path: None,
+            clock: clock.shared(),
+            clerk: String::new(),
+            read_only: false,
+        };
         ledger.prepare(clock)?;
         Ok(ledger)
     }
@@ -226,6 +305,7 @@ impl Ledger {
                 .pragma_update(None, "mmap_size", 1_073_741_824_i64)?;
         }
         schema::migrations().to_latest(&mut self.conn)?;
+        changelog::install_capture(&self.conn)?;
         self.write(|tx| {
             let seeded: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')",
@@ -241,16 +321,69 @@ impl Ledger {
 
     /// Runs `operation` in one transaction: committed when it returns `Ok`, rolled back
     /// when it returns `Err`, so nothing half-written is ever left behind.
+    ///
+    /// The same transaction appends the change-log row describing the write (see
+    /// `changelog`): temporary triggers on every table record the before and after of
+    /// each row the operation touched, so no write can forget to log.
     pub(crate) fn write<T>(
         &mut self,
         operation: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.write_as(None, operation)
+    }
+
+    /// Like [`Ledger::write`], naming the action in the log ("结账").
+    pub(crate) fn write_as<T>(
+        &mut self,
+        action: Option<&str>,
+        operation: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let entries_before: i64 =
+            tx.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |row| {
+                row.get(0)
+            })?;
         let value = operation(&tx)?;
+        let clerk = if self.clerk.trim().is_empty() {
+            tx.query_row(
+                "SELECT value FROM settings WHERE key = 'handler'",
+                [],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?
+            .unwrap_or_default()
+        } else {
+            self.clerk.clone()
+        };
+        changelog::append(&tx, &clerk, self.clock.now(), entries_before, action)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// The clerk the change log records: the one named for this session, else the
+    /// 经办人 in the settings.
+    pub fn clerk_name(&self) -> String {
+        if self.clerk.trim().is_empty() {
+            self.setting("handler").ok().flatten().unwrap_or_default()
+        } else {
+            self.clerk.clone()
+        }
+    }
+
+    /// Names the clerk the change log records for this session's changes (otherwise
+    /// the 经办人 in the settings).
+    pub fn set_clerk(&mut self, clerk: &str) {
+        self.clerk = clerk.trim().to_string();
+    }
+
+    /// Whether the ledger was opened read-only (for the audit committee).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The connection, for read-only queries inside the store.

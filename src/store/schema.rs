@@ -426,9 +426,77 @@ WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')
 "#;
 
 /// Every migration, oldest first. Never edit one that has shipped.
+/// Version 5, books that cannot be quietly changed: the hash-chained change log with
+/// each entry's own hash, and closed periods. Entries dated inside a closed period
+/// cannot be inserted, and such entries cannot be reversed, by any path: the triggers
+/// refuse it below the application.
+const V5: &str = r#"
+CREATE TABLE change_log (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT NOT NULL,
+    clerk          TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    detail         TEXT NOT NULL,
+    first_entry_id INTEGER,
+    last_entry_id  INTEGER,
+    entries_digest TEXT NOT NULL DEFAULT '',
+    prev_hash      TEXT NOT NULL,
+    hash           TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+
+-- Each entry's content hash as written, covered in turn by its change-log row.
+CREATE TABLE entry_hashes (
+    entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+    hash     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE closed_periods (
+    id            INTEGER PRIMARY KEY,
+    start         TEXT NOT NULL,
+    end           TEXT NOT NULL,
+    closed_at     TEXT NOT NULL,
+    clerk         TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    reopened_at   TEXT,
+    reopen_reason TEXT NOT NULL DEFAULT '',
+    CHECK (start <= end)
+) STRICT;
+
+CREATE TRIGGER entries_closed_period BEFORE INSERT ON entries
+WHEN EXISTS (SELECT 1 FROM closed_periods p
+             WHERE p.reopened_at IS NULL AND NEW.date BETWEEN p.start AND p.end)
+BEGIN
+    SELECT RAISE(ABORT, 'closed period: the entry is dated inside a closed period');
+END;
+CREATE TRIGGER entries_reverse_closed BEFORE INSERT ON entries
+WHEN NEW.reverses_entry_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM closed_periods p JOIN entries o ON o.id = NEW.reverses_entry_id
+    WHERE p.reopened_at IS NULL AND o.date BETWEEN p.start AND p.end)
+BEGIN
+    SELECT RAISE(ABORT, 'closed period: the entry to reverse is dated inside a closed period');
+END;
+CREATE TRIGGER visits_closed_period BEFORE UPDATE ON visits
+WHEN EXISTS (SELECT 1 FROM closed_periods p
+             WHERE p.reopened_at IS NULL
+               AND (OLD.date BETWEEN p.start AND p.end
+                    OR NEW.closed_on BETWEEN p.start AND p.end))
+BEGIN
+    SELECT RAISE(ABORT, 'closed period: the visit is dated inside a closed period');
+END;
+CREATE TRIGGER closed_periods_no_delete BEFORE DELETE ON closed_periods BEGIN
+    SELECT RAISE(ABORT, 'a closed period is reopened with a reason, never deleted');
+END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = 4;
+pub const LATEST_VERSION: i64 = 5;

@@ -1,0 +1,211 @@
+//! `verify`, `log` and `period`: the change log's chain checked, read, and periods
+//! closed and reopened.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::bail;
+use clap::{Args, Subcommand};
+
+use super::{OutputFormat, parse_period_option, write_json};
+use crate::core::date::{Clock, parse_date};
+use crate::store::LogFilter;
+
+/// `verify`: recomputes the chain and every entry's hash.
+pub fn verify(
+    format: OutputFormat,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let ledger = super::open_ledger(path, clock)?;
+    let report = ledger.verify()?;
+    match format {
+        OutputFormat::Json => write_json(out, &report)?,
+        OutputFormat::Text => {
+            if report.is_intact() {
+                writeln!(out, "{}", report.summary())?;
+                writeln!(out, "链头（请审计时记下）：{}", report.head)?;
+            }
+        }
+    }
+    if let Some(problem) = report.broken {
+        bail!("变更日志校验失败：{problem}");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// 只列出动作、经办人或内容中含有此文字的日志
+    #[arg(long)]
+    pub text: Option<String>,
+    /// 起始日期
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 截止日期
+    #[arg(long)]
+    pub to: Option<String>,
+    /// 最多列出几条（默认 50，最新的在前）
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    /// 显示每条日志改动前后的内容
+    #[arg(long)]
+    pub detail: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+/// `log`: the change log, newest first.
+pub fn log(
+    args: &LogArgs,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let ledger = super::open_ledger(path, clock)?;
+    let date = |option: &str, text: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
+        match text {
+            Some(text) => parse_date(text)
+                .map(Some)
+                .map_err(|error| anyhow::anyhow!("{option}：{error}")),
+            None => Ok(None),
+        }
+    };
+    let filter = LogFilter {
+        text: args.text.clone().unwrap_or_default(),
+        from: date("--from", &args.from)?,
+        to: date("--to", &args.to)?,
+        limit: args.limit,
+    };
+    let rows = ledger.change_log(&filter)?;
+    if args.format == OutputFormat::Json {
+        return write_json(out, &rows);
+    }
+    if rows.is_empty() {
+        writeln!(out, "没有符合条件的日志。")?;
+        return Ok(());
+    }
+    for row in &rows {
+        let clerk = if row.clerk.is_empty() {
+            "（未设经办人）"
+        } else {
+            row.clerk.as_str()
+        };
+        writeln!(
+            out,
+            "#{:<5} {}  {}  {}",
+            row.id,
+            row.at.format("%Y-%m-%d %H:%M"),
+            clerk,
+            row.action
+        )?;
+        if args.detail && row.detail != "[]" {
+            writeln!(out, "       {}", row.detail)?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeriodCommand {
+    /// 结账：季度（2026Q1）或整年（2026）；整年结账把各项资金期末余额结转为下年年初余额
+    Close {
+        #[arg(long)]
+        period: String,
+        /// 备注
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 反结账：必须写明原因
+    Reopen {
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 列出结账记录
+    List,
+}
+
+pub fn period(
+    command: PeriodCommand,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = super::open_ledger(path, clock)?;
+    match command {
+        PeriodCommand::Close { period, note } => {
+            let period = parse_period_option("--period", &period)?;
+            let closed = ledger.close_period(period, &note)?;
+            writeln!(
+                out,
+                "已结账：{}（{} 至 {}）",
+                closed.period.label(),
+                closed.period.start,
+                closed.period.end
+            )?;
+            if closed.period.start.format("%m-%d").to_string() == "01-01"
+                && closed.period.end.format("%m-%d").to_string() == "12-31"
+            {
+                writeln!(
+                    out,
+                    "各项资金的期末余额已结转为 {} 年年初余额。",
+                    closed
+                        .period
+                        .end
+                        .format("%Y")
+                        .to_string()
+                        .parse::<i32>()
+                        .unwrap_or(0)
+                        + 1
+                )?;
+            }
+        }
+        PeriodCommand::Reopen { period, reason } => {
+            let period = parse_period_option("--period", &period)?;
+            let Some(closed) = ledger
+                .closed_periods()?
+                .into_iter()
+                .find(|c| c.is_closed() && c.period == period)
+            else {
+                bail!("--period：{}没有结账", period.label());
+            };
+            let reopened = ledger.reopen_period(closed.id, &reason)?;
+            writeln!(
+                out,
+                "已反结账：{}，原因：{}",
+                reopened.period.label(),
+                reopened.reopen_reason
+            )?;
+        }
+        PeriodCommand::List => {
+            let periods = ledger.closed_periods()?;
+            if periods.is_empty() {
+                writeln!(out, "还没有结账。")?;
+            }
+            for closed in periods {
+                let state = match closed.reopened_at {
+                    None => "已结账".to_string(),
+                    Some(at) => {
+                        format!("{} 反结账：{}", at.format("%Y-%m-%d"), closed.reopen_reason)
+                    }
+                };
+                writeln!(
+                    out,
+                    "{}  {} 结账（{}）  {}",
+                    closed.period.label(),
+                    closed.closed_at.format("%Y-%m-%d"),
+                    if closed.clerk.is_empty() {
+                        "—"
+                    } else {
+                        closed.clerk.as_str()
+                    },
+                    state
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! The change log's hash chain, as pure functions: how a log row and an entry are
+//! hashed, and how a chain is checked. Every write appends one row whose SHA-256
+//! covers the previous row's hash and its own content; the entries a write creates
+//! are covered by a digest of their own hashes. A row changed, removed or inserted
+//! outside the program, or an entry edited, breaks the chain at that point.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The hash the first row links to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One row of the change log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogRow {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    /// The clerk who made the change.
+    pub clerk: String,
+    /// What happened, in a short Chinese phrase ("会员：新增 1").
+    pub action: String,
+    /// Before and after of every changed row, as JSON.
+    pub detail: String,
+    /// The entries this change wrote, if any (ids are consecutive within one change).
+    pub first_entry_id: Option<i64>,
+    pub last_entry_id: Option<i64>,
+    /// SHA-256 over those entries' hashes, in id order.
+    pub entries_digest: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of text, as 64 hex digits.
+pub fn sha256_hex(text: &[u8]) -> String {
+    hex(&Sha256::digest(text))
+}
+
+/// The hash of a log row from its content and the previous row's hash. Fields are
+/// separated by a unit separator so no two different rows hash the same text.
+pub fn row_hash(prev_hash: &str, row: &LogRow) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        prev_hash.to_string(),
+        row.id.to_string(),
+        row.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        row.clerk.clone(),
+        row.action.clone(),
+        row.detail.clone(),
+        row.first_entry_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        row.last_entry_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        row.entries_digest.clone(),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    hex(&hasher.finalize())
+}
+
+/// The hash of an entry from its stored columns (every column but the running total,
+/// which moves when an earlier-dated entry is added), given as text in schema order.
+pub fn entry_hash(columns: &[String]) -> String {
+    let mut hasher = Sha256::new();
+    for column in columns {
+        hasher.update(column.as_bytes());
+        hasher.update([0x1f]);
+    }
+    hex(&hasher.finalize())
+}
+
+/// The digest over the hashes of the entries one change wrote.
+pub fn entries_digest<'a>(hashes: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    for hash in hashes {
+        hasher.update(hash.as_bytes());
+        hasher.update(b"\n");
+    }
+    hex(&hasher.finalize())
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    pub log_rows: i64,
+    pub entries: i64,
+    /// The last row's hash: noted down by the audit committee, it also shows a chain
+    /// cut short at its end.
+    pub head: String,
+    /// The first problem, in Chinese, naming the row or the entry; none when intact.
+    pub broken: Option<String>,
+}
+
+impl ChainReport {
+    pub fn is_intact(&self) -> bool {
+        self.broken.is_none()
+    }
+
+    /// One line for 首页 and the command line.
+    pub fn summary(&self) -> String {
+        match &self.broken {
+            None => format!(
+                "变更日志完整：{} 条日志，{} 笔凭证均与记录一致；链头 {}",
+                self.log_rows,
+                self.entries,
+                &self.head[..self.head.len().min(16)]
+            ),
+            Some(problem) => format!("变更日志校验失败：{problem}"),
+        }
+    }
+}
+
+/// Checks the rows' links and hashes in order; the first row whose link or hash does
+/// not match is named.
+pub fn check_rows(rows: &[LogRow]) -> Result<(), String> {
+    let mut previous = GENESIS.to_string();
+    let mut previous_id = 0i64;
+    for row in rows {
+        if row.id != previous_id + 1 {
+            return Err(format!(
+                "第 {} 条日志之后缺少第 {} 条（日志被删除）",
+                previous_id,
+                previous_id + 1
+            ));
+        }
+        if row.prev_hash != previous {
+            return Err(format!(
+                "第 {} 条日志与上一条不衔接（日志被改动、删除或插入）",
+                row.id
+            ));
+        }
+        if row_hash(&previous, row) != row.hash {
+            return Err(format!("第 {} 条日志的内容被改动", row.id));
+        }
+        previous = row.hash.clone();
+        previous_id = row.id;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<LogRow> {
+        let mut rows = Vec::new();
+        let mut prev = GENESIS.to_string();
+        for id in 1..=n {
+            let mut row = LogRow {
+                id,
+                at: chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+                    .unwrap()
+                    .and_hms_opt(9, 0, 0)
+                    .unwrap(),
+                clerk: "李会计".into(),
+                action: format!("会员：新增 {id}"),
+                detail: "[]".into(),
+                first_entry_id: None,
+                last_entry_id: None,
+                entries_digest: String::new(),
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            row.hash = row_hash(&prev, &row);
+            prev = row.hash.clone();
+            rows.push(row);
+        }
+        rows
+    }
+
+    #[test]
+    fn an_intact_chain_checks() {
+        assert_eq!(check_rows(&chain(5)), Ok(()));
+    }
+
+    #[test]
+    fn a_changed_removed_or_inserted_row_is_named() {
+        let mut rows = chain(5);
+        rows[2].action = "会员：新增 99".into();
+        assert_eq!(check_rows(&rows), Err("第 3 条日志的内容被改动".into()));
+
+        let mut rows = chain(5);
+        rows.remove(2);
+        assert_eq!(
+            check_rows(&rows),
+            Err("第 2 条日志之后缺少第 3 条（日志被删除）".into())
+        );
+
+        // A row rewritten with a fresh hash still breaks the next row's link.
+        let mut rows = chain(5);
+        rows[1].action = "伪造".into();
+        rows[1].hash = row_hash(&rows[1].prev_hash.clone(), &rows[1]);
+        assert_eq!(
+            check_rows(&rows),
+            Err("第 3 条日志与上一条不衔接（日志被改动、删除或插入）".into())
+        );
+    }
+}

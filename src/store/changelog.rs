@@ -1,0 +1,459 @@
+//! The change log: every write appends one hash-chained row in its own transaction,
+//! describing what changed (before and after of each row, read from SQLite's session
+//! extension, so no write path can forget to log) and covering the entries it wrote
+//! by their hashes. `verify` recomputes all of it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{Map, Value, json};
+
+use super::codec::{datetime_text, parse_datetime};
+use super::{Ledger, Result};
+use crate::core::changelog::{
+    ChainReport, GENESIS, LogRow, check_rows, entries_digest, entry_hash, row_hash,
+};
+
+/// Tables whose changes are not logged row by row: entries (covered by their hashes),
+/// the totals kept by trigger from them, and the log itself.
+pub(super) const UNLOGGED_TABLES: &[&str] = &[
+    "entries",
+    "entry_hashes",
+    "fund_year_totals",
+    "spending_day_totals",
+    "entry_day_counts",
+    "change_log",
+];
+
+/// The entry columns an entry's hash covers, in this order.
+const HASHED_ENTRY_COLUMNS: &str =
+    "id, kind, date, year, fund_id, category_id, source_id, member_id,
+    amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note, created_at,
+    reverses_entry_id, reversal_reason, approval_id, batch_id, visit_id, event, override_reason";
+
+fn label(table: &str) -> &str {
+    match table {
+        "settings" => "设置",
+        "funds" => "资金",
+        "fund_openings" => "年初余额",
+        "categories" => "类别",
+        "income_sources" => "收入来源",
+        "members" => "会员",
+        "rules" => "发放规则",
+        "approvals" => "审批决议",
+        "visit_reasons" => "走访事由",
+        "visits" => "走访",
+        "batches" => "批量发放",
+        "entry_breaches" => "超标记录",
+        "plans" => "互助保障计划",
+        "enrolments" => "参保",
+        "claims" => "理赔",
+        "claim_documents" => "理赔材料",
+        "claim_files" => "理赔扫描件",
+        "closed_periods" => "结账",
+        other => other,
+    }
+}
+
+/// Creates, for this connection only, the temporary triggers that copy every row a
+/// write inserts, updates or deletes into `temp.change_buffer` as JSON. They are made
+/// from the tables as they are when the ledger opens, so a later migration's new
+/// columns are logged without anyone remembering to; entries and the totals derived
+/// from them are left out (entries are covered by their hashes).
+pub(super) fn install_capture(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS change_buffer (
+             id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL,
+             before TEXT, after TEXT)",
+    )?;
+    let tables: Vec<String> = {
+        let mut statement = conn.prepare(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             ORDER BY name",
+        )?;
+        statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let mut sql = String::new();
+    for table in tables {
+        if UNLOGGED_TABLES.contains(&table.as_str()) {
+            continue;
+        }
+        let columns = column_names(conn, &table)?;
+        let object = |row: &str| {
+            let pairs: Vec<String> = columns
+                .iter()
+                .map(|column| {
+                    format!(
+                        "'{column}', CASE typeof({row}.\"{column}\") WHEN 'blob' THEN '<' || length({row}.\"{column}\") || ' 字节>' ELSE {row}.\"{column}\" END"
+                    )
+                })
+                .collect();
+            format!("json_object({})", pairs.join(", "))
+        };
+        for (op, event, before, after) in [
+            ("insert", "INSERT", "NULL".to_string(), object("NEW")),
+            ("update", "UPDATE", object("OLD"), object("NEW")),
+            ("delete", "DELETE", object("OLD"), "NULL".to_string()),
+        ] {
+            sql.push_str(&format!(
+                "CREATE TEMP TRIGGER IF NOT EXISTS log_{table}_{op} AFTER {event} ON main.\"{table}\"
+                 BEGIN INSERT INTO temp.change_buffer (tbl, op, before, after)
+                 VALUES ('{table}', '{op}', {before}, {after}); END;\n"
+            ));
+        }
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+fn column_names(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut statement =
+        conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let names = statement
+        .query_map([table], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names)
+}
+
+/// The rows the write changed, taken out of the buffer, as JSON (table, operation,
+/// before and after; an update keeps only the id and the columns that changed), and a
+/// short summary per table ("会员：新增 1，修改 2").
+fn take_changes(conn: &Connection) -> Result<(Vec<Value>, String)> {
+    let buffered: Vec<(String, String, Option<String>, Option<String>)> = {
+        let mut statement = conn
+            .prepare_cached("SELECT tbl, op, before, after FROM temp.change_buffer ORDER BY id")?;
+        statement
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    conn.execute("DELETE FROM temp.change_buffer", [])?;
+    let parse = |text: &Option<String>| -> Map<String, Value> {
+        text.as_deref()
+            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let mut counts: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (table, op, before, after) in &buffered {
+        let mut before = parse(before);
+        let mut after = parse(after);
+        if op == "update" {
+            let changed: Vec<String> = after
+                .iter()
+                .filter(|(key, value)| before.get(*key) != Some(*value))
+                .map(|(key, _)| key.clone())
+                .collect();
+            if changed.is_empty() {
+                continue;
+            }
+            before.retain(|key, _| key == "id" || changed.contains(key));
+            after.retain(|key, _| key == "id" || changed.contains(key));
+        }
+        let slot = match op.as_str() {
+            "insert" => 0,
+            "update" => 1,
+            _ => 2,
+        };
+        counts.entry(table.clone()).or_default()[slot] += 1;
+        let mut row = Map::new();
+        row.insert("table".into(), json!(table));
+        row.insert("op".into(), json!(op));
+        if !before.is_empty() {
+            row.insert("before".into(), Value::Object(before));
+        }
+        if !after.is_empty() {
+            row.insert("after".into(), Value::Object(after));
+        }
+        rows.push(Value::Object(row));
+    }
+    let summary = counts
+        .iter()
+        .map(|(table, [added, changed, removed])| {
+            let mut parts = Vec::new();
+            if *added > 0 {
+                parts.push(format!("新增 {added}"));
+            }
+            if *changed > 0 {
+                parts.push(format!("修改 {changed}"));
+            }
+            if *removed > 0 {
+                parts.push(format!("删除 {removed}"));
+            }
+            format!("{}：{}", label(table), parts.join("，"))
+        })
+        .collect::<Vec<_>>()
+        .join("；");
+    Ok((rows, summary))
+}
+
+/// The hashes of entries with ids in `first..=last`, recomputed from their columns.
+fn recompute_entry_hashes(conn: &Connection, first: i64, last: i64) -> Result<Vec<(i64, String)>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {HASHED_ENTRY_COLUMNS} FROM entries WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
+    ))?;
+    let mut rows = statement.query((first, last))?;
+    let mut hashes = Vec::new();
+    while let Some(row) = rows.next()? {
+        let count = row.as_ref().column_count();
+        let mut columns = Vec::with_capacity(count);
+        for index in 0..count {
+            columns.push(match row.get_ref(index)? {
+                ValueRef::Null => "\u{0}".to_string(),
+                ValueRef::Integer(n) => n.to_string(),
+                ValueRef::Real(x) => x.to_string(),
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+                    String::from_utf8_lossy(bytes).into_owned()
+                }
+            });
+        }
+        hashes.push((row.get::<_, i64>(0)?, entry_hash(&columns)));
+    }
+    Ok(hashes)
+}
+
+fn last_hash(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .query_row(
+            "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+/// The entries a write covers: those created in it (ids above `entries_before`), or,
+/// for the first row of a ledger's log, every entry it already had.
+pub(super) fn append(
+    conn: &Connection,
+    clerk: &str,
+    at: NaiveDateTime,
+    entries_before: i64,
+    action: Option<&str>,
+) -> Result<()> {
+    let (prev_id, prev_hash) = last_hash(conn)?;
+    let first_uncovered = if prev_id == 0 { 1 } else { entries_before + 1 };
+    let last_entry: i64 = conn.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |row| {
+        row.get(0)
+    })?;
+    let (rows, mut summary) = take_changes(conn)?;
+    let covered = if last_entry >= first_uncovered {
+        let hashes = recompute_entry_hashes(conn, first_uncovered, last_entry)?;
+        let mut insert =
+            conn.prepare_cached("INSERT INTO entry_hashes (entry_id, hash) VALUES (?1, ?2)")?;
+        for (id, hash) in &hashes {
+            insert.execute((id, hash))?;
+        }
+        let count = hashes.len();
+        let digest = entries_digest(hashes.iter().map(|(_, hash)| hash.as_str()));
+        let text = format!("凭证：新增 {count}");
+        summary = if summary.is_empty() {
+            text
+        } else {
+            format!("{text}；{summary}")
+        };
+        Some((first_uncovered, last_entry, digest))
+    } else {
+        None
+    };
+    if rows.is_empty() && covered.is_none() {
+        return Ok(());
+    }
+    if prev_id == 0 && covered.is_some() && entries_before > 0 {
+        summary = format!("建立变更日志，接管已有记录；{summary}");
+    }
+    let action = match action {
+        Some(action) if !summary.is_empty() => format!("{action}（{summary}）"),
+        Some(action) => action.to_string(),
+        None => summary,
+    };
+    let mut row = LogRow {
+        id: prev_id + 1,
+        at,
+        clerk: clerk.to_string(),
+        action,
+        detail: Value::Array(rows).to_string(),
+        first_entry_id: covered.as_ref().map(|c| c.0),
+        last_entry_id: covered.as_ref().map(|c| c.1),
+        entries_digest: covered.map(|c| c.2).unwrap_or_default(),
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = row_hash(&prev_hash, &row);
+    conn.execute(
+        "INSERT INTO change_log (id, at, clerk, action, detail, first_entry_id, last_entry_id,
+                                 entries_digest, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        (
+            row.id,
+            datetime_text(row.at),
+            &row.clerk,
+            &row.action,
+            &row.detail,
+            row.first_entry_id,
+            row.last_entry_id,
+            &row.entries_digest,
+            &row.prev_hash,
+            &row.hash,
+        ),
+    )?;
+    Ok(())
+}
+
+fn log_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
+    Ok(LogRow {
+        id: row.get(0)?,
+        at: parse_datetime(1, &row.get::<_, String>(1)?)?,
+        clerk: row.get(2)?,
+        action: row.get(3)?,
+        detail: row.get(4)?,
+        first_entry_id: row.get(5)?,
+        last_entry_id: row.get(6)?,
+        entries_digest: row.get(7)?,
+        prev_hash: row.get(8)?,
+        hash: row.get(9)?,
+    })
+}
+
+const LOG_COLUMNS: &str = "id, at, clerk, action, detail, first_entry_id, last_entry_id,
+    entries_digest, prev_hash, hash";
+
+/// Which log rows to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Text in the action, the clerk or the detail.
+    pub text: String,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub limit: i64,
+}
+
+impl Ledger {
+    /// Recomputes the whole chain and every entry's hash; names the first problem.
+    pub fn verify(&self) -> Result<ChainReport> {
+        let conn = self.conn();
+        let mut statement =
+            conn.prepare(&format!("SELECT {LOG_COLUMNS} FROM change_log ORDER BY id"))?;
+        let rows = statement
+            .query_map([], log_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let entries: i64 = conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+        let max_entry: i64 =
+            conn.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |r| r.get(0))?;
+        let head = rows
+            .last()
+            .map_or(GENESIS.to_string(), |row| row.hash.clone());
+        let report = |broken: Option<String>| ChainReport {
+            log_rows: rows.len() as i64,
+            entries,
+            head: head.clone(),
+            broken,
+        };
+        if let Err(problem) = check_rows(&rows) {
+            return Ok(report(Some(problem)));
+        }
+        // The entries: each log row's range, in order, must continue where the last
+        // one ended, and hash to what was recorded.
+        let mut next_entry = 1i64;
+        for row in &rows {
+            let (Some(first), Some(last)) = (row.first_entry_id, row.last_entry_id) else {
+                continue;
+            };
+            if first != next_entry {
+                return Ok(report(Some(format!(
+                    "凭证编号 {next_entry} 起没有日志记录（凭证在程序之外被插入或删除）"
+                ))));
+            }
+            let stored: Vec<(i64, String)> = {
+                let mut statement = conn.prepare_cached(
+                    "SELECT entry_id, hash FROM entry_hashes WHERE entry_id BETWEEN ?1 AND ?2 ORDER BY entry_id",
+                )?;
+                statement
+                    .query_map((first, last), |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let digest = entries_digest(stored.iter().map(|(_, hash)| hash.as_str()));
+            if digest != row.entries_digest || stored.len() as i64 != last - first + 1 {
+                return Ok(report(Some(format!(
+                    "第 {} 条日志所记凭证的哈希被改动",
+                    row.id
+                ))));
+            }
+            let current = recompute_entry_hashes(conn, first, last)?;
+            for (expected_id, expected_hash) in &stored {
+                match current.iter().find(|(id, _)| id == expected_id) {
+                    None => {
+                        return Ok(report(Some(format!(
+                            "凭证编号 {expected_id} 已被删除（日志第 {} 条记有它）",
+                            row.id
+                        ))));
+                    }
+                    Some((_, hash)) if hash != expected_hash => {
+                        let voucher: String = conn
+                            .query_row(
+                                "SELECT printf('%d-%06d', voucher_year, voucher_seq) FROM entries WHERE id = ?1",
+                                [expected_id],
+                                |r| r.get(0),
+                            )
+                            .unwrap_or_else(|_| expected_id.to_string());
+                        return Ok(report(Some(format!(
+                            "凭证 {voucher}（编号 {expected_id}）的内容在程序之外被改动（日志第 {} 条）",
+                            row.id
+                        ))));
+                    }
+                    Some(_) => {}
+                }
+            }
+            next_entry = last + 1;
+        }
+        if next_entry <= max_entry {
+            return Ok(report(Some(format!(
+                "凭证编号 {next_entry} 至 {max_entry} 没有日志记录（凭证在程序之外被插入）"
+            ))));
+        }
+        Ok(report(None))
+    }
+
+    /// Log rows, newest first, filtered.
+    pub fn change_log(&self, filter: &LogFilter) -> Result<Vec<LogRow>> {
+        let mut conditions = vec!["1".to_string()];
+        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        if !filter.text.trim().is_empty() {
+            conditions.push("(action LIKE ? OR clerk LIKE ? OR detail LIKE ?)".into());
+            let pattern = format!("%{}%", filter.text.trim());
+            for _ in 0..3 {
+                params.push(pattern.clone().into());
+            }
+        }
+        if let Some(from) = filter.from {
+            conditions.push("at >= ?".into());
+            params.push(from.format("%Y-%m-%d").to_string().into());
+        }
+        if let Some(to) = filter.to {
+            conditions.push("at < ?".into());
+            params.push(
+                (to + chrono::Duration::days(1))
+                    .format("%Y-%m-%d")
+                    .to_string()
+                    .into(),
+            );
+        }
+        let limit = if filter.limit > 0 { filter.limit } else { 200 };
+        params.push(limit.into());
+        let mut statement = self.conn().prepare(&format!(
+            "SELECT {LOG_COLUMNS} FROM change_log WHERE {} ORDER BY id DESC LIMIT ?",
+            conditions.join(" AND ")
+        ))?;
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(params), log_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
