@@ -336,7 +336,7 @@ impl Ledger {
         {
             return Err(StoreError::PeriodClosed {
                 detail: format!(
-                    "{} 的日期 {} 在已结账的{}内",
+                    "{} 的日期 {} 在{}内，该期间已结账",
                     original.voucher_no(),
                     original.date.format("%Y-%m-%d"),
                     closed.period.label()

@@ -81,7 +81,7 @@ impl Ledger {
         match self.closed_period_of(date)? {
             Some(closed) => Err(StoreError::PeriodClosed {
                 detail: format!(
-                    "{} 所在的{}已于 {} 结账",
+                    "{} 所在的{}已结账（{} 结账）",
                     date.format("%Y-%m-%d"),
                     closed.period.label(),
                     closed.closed_at.format("%Y-%m-%d")

@@ -1,0 +1,346 @@
+//! Books that cannot be quietly changed: the change log's chain catches a row edited,
+//! removed or inserted with another tool; a closed quarter refuses changes from every
+//! path; closing a year carries the balances forward; a read-only ledger stays
+//! byte-for-byte the same.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use union_ledger::core::batch::{BatchGroup, BatchSpec};
+use union_ledger::core::date::{FixedClock, Period};
+use union_ledger::core::insurance::NewClaim;
+use union_ledger::core::model::{Approval, EntryKind, MemberDraft, NewEntry, PaymentForm};
+use union_ledger::core::visit::{NewVisit, VisitMoney};
+use union_ledger::store::{Ledger, LogFilter, StoreError};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn clock() -> FixedClock {
+    FixedClock::at_date(d(2026, 11, 22))
+}
+
+/// A demo ledger in a temporary file: two years of a 60-member union.
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let mut ledger = Ledger::open(&path, &clock()).unwrap();
+    ledger.set_setting("handler", "李会计").unwrap();
+    ledger.fill_demo(60, 2, 5, &clock()).unwrap();
+    (dir, path)
+}
+
+/// Changes the file the way someone with the sqlite3 tool would.
+fn tamper(path: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn broken(path: &Path) -> String {
+    let ledger = Ledger::open_existing(path, &clock()).unwrap();
+    let report = ledger.verify().unwrap();
+    let summary = report.summary();
+    report
+        .broken
+        .unwrap_or_else(|| panic!("not caught: {summary}"))
+}
+
+#[test]
+fn every_write_is_logged_and_the_chain_verifies() {
+    let (_dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    let report = ledger.verify().unwrap();
+    assert!(report.is_intact(), "{}", report.summary());
+    assert_eq!(report.entries, ledger.entry_count().unwrap());
+    // A member edited: the log names the clerk and keeps only what changed.
+    let member = ledger.members().unwrap()[0].clone();
+    let mut draft = member.draft.clone();
+    draft.phone = "13900000000".into();
+    ledger.set_clerk("王干事");
+    ledger.update_member(member.id, &draft, &clock()).unwrap();
+    let last = &ledger.change_log(&LogFilter::default()).unwrap()[0];
+    assert_eq!(last.clerk, "王干事");
+    assert_eq!(last.action, "会员：修改 1");
+    let detail: serde_json::Value = serde_json::from_str(&last.detail).unwrap();
+    assert_eq!(detail[0]["after"]["phone"], "13900000000");
+    assert_eq!(detail[0]["before"]["phone"], member.phone.as_str());
+    assert!(detail[0]["after"].get("name").is_none(), "{detail}");
+    assert!(ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn an_entry_edited_with_another_tool_is_named_by_verify() {
+    let (_dir, path) = demo();
+    tamper(
+        &path,
+        "DROP TRIGGER entries_no_update;
+         UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 40;",
+    );
+    let problem = broken(&path);
+    assert!(
+        problem.contains("（编号 40）的内容在程序之外被改动"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn a_log_row_changed_removed_or_inserted_breaks_the_chain() {
+    let (_dir, path) = demo();
+    let copy = |name: &str| {
+        let target = path.with_file_name(name);
+        std::fs::copy(&path, &target).unwrap();
+        target
+    };
+    let changed = copy("changed.db");
+    tamper(
+        &changed,
+        "DROP TRIGGER change_log_no_update; UPDATE change_log SET clerk = '别人' WHERE id = 3;",
+    );
+    assert_eq!(broken(&changed), "第 3 条日志的内容被改动");
+
+    let removed = copy("removed.db");
+    tamper(
+        &removed,
+        "DROP TRIGGER change_log_no_delete; DELETE FROM change_log WHERE id = 4;",
+    );
+    assert_eq!(broken(&removed), "第 3 条日志之后缺少第 4 条（日志被删除）");
+
+    let inserted = copy("inserted.db");
+    tamper(
+        &inserted,
+        "INSERT INTO entries SELECT 100000, kind, date, year, fund_id, category_id, source_id,
+             member_id, amount_fen, delta_fen, payment_form, voucher_year, 999999, handler, note,
+             created_at, NULL, reversal_reason, fund_cumulative_fen, approval_id, batch_id,
+             visit_id, event, override_reason FROM entries WHERE id = 7;",
+    );
+    assert!(broken(&inserted).contains("没有日志记录（凭证在程序之外被插入）"));
+}
+
+fn entry(ledger: &Ledger, date: NaiveDate) -> NewEntry {
+    let category = ledger
+        .categories()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "生病住院")
+        .unwrap();
+    NewEntry {
+        kind: EntryKind::Disbursement,
+        date,
+        fund_id: category.default_fund_id.unwrap(),
+        category_id: Some(category.id),
+        source_id: None,
+        member_id: Some(ledger.members().unwrap()[5].id),
+        amount_fen: 30_000,
+        payment_form: PaymentForm::Cash,
+        handler: "李会计".into(),
+        note: String::new(),
+    }
+}
+
+fn approval() -> Approval {
+    Approval {
+        decided_on: d(2026, 1, 5),
+        minutes_no: "2026-01".into(),
+        approver: "王主席".into(),
+    }
+}
+
+fn assert_closed<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
+    match result {
+        Err(error @ StoreError::PeriodClosed { .. }) => {
+            assert!(error.to_string().contains("已结账"), "{what}: {error}")
+        }
+        other => panic!("{what}: expected a closed-period refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_closed_quarter_refuses_changes_from_every_path() {
+    let (_dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    ledger.apply_preset("empty").unwrap();
+    // A quarter that has not ended cannot be closed.
+    assert!(ledger.close_period(Period::quarter(2026, 4), "").is_err());
+    let q1 = Period::quarter(2026, 1);
+    ledger.close_period(q1, "一季度账已核对").unwrap();
+    let entries = ledger.entry_count().unwrap();
+
+    assert_closed(
+        ledger.add_entry(&entry(&ledger, d(2026, 2, 10)), &clock()),
+        "entry",
+    );
+    let in_q1 = (1..=entries)
+        .map(|id| ledger.entry(id).unwrap())
+        .find(|e| q1.contains(e.date) && e.kind == EntryKind::Disbursement)
+        .unwrap();
+    assert_closed(
+        ledger.reverse_entry(in_q1.id, "错账", d(2026, 11, 20), "李会计", &clock()),
+        "reversal of a closed-period entry",
+    );
+    let holiday = ledger
+        .categories()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "春节")
+        .unwrap();
+    let batch = BatchSpec {
+        category_id: holiday.id,
+        fund_id: holiday.default_fund_id.unwrap(),
+        date: d(2026, 2, 1),
+        item: "年货".into(),
+        amount_fen: 10_000,
+        payment_form: PaymentForm::Goods,
+        approval: approval(),
+        group: BatchGroup::in_service(),
+        handler: "李会计".into(),
+        note: String::new(),
+    };
+    assert_closed(ledger.commit_batch(&batch, &clock()), "batch");
+    let reason = ledger.visit_reasons().unwrap()[0].id;
+    let visit = NewVisit {
+        member_id: ledger.members().unwrap()[2].id,
+        reason_id: reason,
+        relation: String::new(),
+        date: d(2026, 3, 5),
+        place: "家中".into(),
+        visitors: "王主席".into(),
+        detail: String::new(),
+        note: String::new(),
+        money: Some(VisitMoney {
+            amount_fen: 20_000,
+            payment_form: PaymentForm::Cash,
+        }),
+        goods: None,
+        fund_id: None,
+        stays_open: false,
+        handler: "李会计".into(),
+    };
+    assert_closed(
+        ledger.add_visit(&visit, &Default::default(), &clock()),
+        "visit",
+    );
+    // A claim approved now cannot be paid with a date inside the closed quarter.
+    let plan = ledger.plans().unwrap()[0].clone();
+    let enrolled = ledger.enrolments(plan.id).unwrap()[0].clone();
+    let claim = ledger
+        .add_claim(
+            &NewClaim {
+                plan_id: plan.id,
+                member_id: enrolled.member_id,
+                illness: "肺炎".into(),
+                hospital: "市一院".into(),
+                admission: d(2026, 10, 8),
+                discharge: Some(d(2026, 10, 15)),
+                total_cost_fen: 900_000,
+                eligible_cost_fen: 800_000,
+                social_insurance_fen: 0,
+                other_aid_fen: 0,
+                grade: String::new(),
+            },
+            &clock(),
+        )
+        .unwrap();
+    ledger
+        .submit_claim(claim.id, d(2026, 11, 20), &clock())
+        .unwrap();
+    ledger
+        .approve_claim(claim.id, 100_000, d(2026, 11, 20), &clock())
+        .unwrap();
+    assert_closed(
+        ledger.pay_claim(claim.id, d(2026, 3, 20), "李会计", &clock()),
+        "claim payment",
+    );
+    assert_eq!(
+        ledger.entry_count().unwrap(),
+        entries,
+        "nothing was written"
+    );
+    // The open quarter still takes entries; reopening needs a reason and is logged.
+    ledger
+        .add_entry(&entry(&ledger, d(2026, 11, 20)), &clock())
+        .unwrap();
+    let closed = ledger.closed_periods().unwrap()[0].clone();
+    assert!(ledger.reopen_period(closed.id, " ").is_err());
+    ledger
+        .reopen_period(closed.id, "补记漏登的住院慰问")
+        .unwrap();
+    ledger
+        .add_entry(&entry(&ledger, d(2026, 2, 10)), &clock())
+        .unwrap();
+    let log = ledger.change_log(&LogFilter::default()).unwrap();
+    assert!(
+        log.iter()
+            .any(|row| row.action.starts_with("反结账 2026年第1季度"))
+    );
+    assert!(
+        log.iter()
+            .any(|row| row.action.starts_with("结账 2026年第1季度"))
+    );
+    assert!(ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn the_triggers_refuse_a_closed_period_even_below_the_program() {
+    let (_dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    ledger.close_period(Period::quarter(2026, 1), "").unwrap();
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let error = conn
+        .execute(
+            "INSERT INTO entries SELECT 100000, kind, '2026-02-02', year, fund_id, category_id,
+                 source_id, member_id, amount_fen, delta_fen, payment_form, voucher_year, 999999,
+                 handler, note, created_at, NULL, reversal_reason, fund_cumulative_fen,
+                 approval_id, batch_id, visit_id, event, override_reason FROM entries WHERE id = 7",
+            [],
+        )
+        .unwrap_err();
+    assert!(error.to_string().contains("closed period"), "{error}");
+}
+
+#[test]
+fn closing_a_year_carries_each_funds_closing_balance_forward() {
+    let (_dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    let closing_2025 = ledger.fund_balances(2025).unwrap();
+    ledger.close_period(Period::year(2025), "年度结账").unwrap();
+    let openings = ledger.fund_openings().unwrap();
+    for balance in &closing_2025 {
+        let set = openings
+            .iter()
+            .find(|o| o.fund_id == balance.fund_id && o.year == 2026)
+            .unwrap();
+        assert_eq!(
+            set.opening_fen, balance.closing_fen,
+            "{}",
+            balance.fund_name
+        );
+    }
+    let balances_2026 = ledger.fund_balances(2026).unwrap();
+    for (balance, before) in balances_2026.iter().zip(&closing_2025) {
+        assert_eq!(balance.opening_fen, before.closing_fen);
+    }
+}
+
+#[test]
+fn a_read_only_ledger_refuses_every_write_and_stays_byte_for_byte_the_same() {
+    let (_dir, path) = demo();
+    // Close cleanly so the file alone holds everything.
+    drop(Ledger::open_existing(&path, &clock()).unwrap());
+    let before = std::fs::read(&path).unwrap();
+    let mut ledger = Ledger::open_read_only(&path, &clock()).unwrap();
+    assert!(ledger.is_read_only());
+    assert!(matches!(
+        ledger.add_member(&MemberDraft::new("Z1", "审计员"), &clock()),
+        Err(StoreError::ReadOnly)
+    ));
+    assert!(matches!(
+        ledger.set_union_name("改名"),
+        Err(StoreError::ReadOnly)
+    ));
+    assert!(ledger.verify().unwrap().is_intact());
+    assert!(!ledger.members().unwrap().is_empty());
+    drop(ledger);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
