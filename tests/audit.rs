@@ -333,14 +333,48 @@ fn a_read_only_ledger_refuses_every_write_and_stays_byte_for_byte_the_same() {
     assert!(ledger.is_read_only());
     assert!(matches!(
         ledger.add_member(&MemberDraft::new("Z1", "审计员"), &clock()),
-        Err(StoreError::ReadOnly)
+        Err(StoreError::ReadOnly { .. })
     ));
     assert!(matches!(
         ledger.set_union_name("改名"),
-        Err(StoreError::ReadOnly)
+        Err(StoreError::ReadOnly { .. })
     ));
     assert!(ledger.verify().unwrap().is_intact());
     assert!(!ledger.members().unwrap().is_empty());
     drop(ledger);
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_second_writer_gets_a_read_only_ledger_and_a_stale_lock_is_taken_over() {
+    let (_dir, path) = demo();
+    let lock = path.with_file_name("ledger.db.lock");
+    // Process 1 always runs: another program holds the ledger.
+    std::fs::write(&lock, "1\n2026-11-22 08:00\n").unwrap();
+    let mut ledger = Ledger::open(&path, &clock()).unwrap();
+    assert!(ledger.is_read_only());
+    let error = ledger.set_union_name("别的名字").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "台账正被另一个窗口或命令使用（进程 1，2026-11-22 08:00 起），本次以只读方式打开，不能修改。"
+    );
+    assert!(
+        !ledger.members().unwrap().is_empty(),
+        "it can still be read"
+    );
+    drop(ledger);
+    assert!(lock.exists(), "someone else's lock is left alone");
+    // A lock whose process is gone (a crash) is taken over, with a note.
+    std::fs::write(&lock, "4000000\n2026-11-21 17:30\n").unwrap();
+    let mut ledger = Ledger::open(&path, &clock()).unwrap();
+    assert!(!ledger.is_read_only());
+    assert!(
+        ledger
+            .stale_lock_note()
+            .unwrap()
+            .contains("进程 4000000，2026-11-21 17:30 起）没有正常关闭")
+    );
+    ledger.set_union_name("示例医院工会").unwrap();
+    drop(ledger);
+    assert!(!lock.exists(), "our lock goes when the ledger closes");
 }

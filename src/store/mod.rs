@@ -10,6 +10,7 @@ mod entries;
 mod forms;
 mod insurance;
 mod ledger_query;
+mod lock;
 mod members;
 mod periods;
 mod policy;
@@ -63,8 +64,8 @@ pub enum StoreError {
     },
     #[error("找不到{what}")]
     NotFound { what: String },
-    #[error("台账以只读方式打开（审计查阅），不能修改。")]
-    ReadOnly,
+    #[error("{reason}，不能修改。")]
+    ReadOnly { reason: String },
     #[error(
         "{detail}，不能再记账、冲销或修改；更正请在未结账的期间记调整凭证（需要时先反结账并说明原因）。"
     )]
@@ -139,6 +140,12 @@ pub struct Ledger {
     clerk: String,
     /// Opened for the audit committee: nothing can be written.
     read_only: bool,
+    /// Why it is read-only when the clerk did not ask for it (another process has it).
+    read_only_reason: Option<String>,
+    /// The one-writer lock this process holds on the file.
+    _lock: Option<lock::LockFile>,
+    /// Set when the lock was left by a process that no longer runs.
+    stale_lock: Option<String>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -170,6 +177,37 @@ impl Ledger {
                 detail: format!("无法创建目录“{}”：{error}", parent.display()),
             })?;
         }
+        // One writer at a time: another running window or command holding the file
+        // makes this open read-only, saying who has it.
+        let now = clock.now().format("%Y-%m-%d %H:%M").to_string();
+        let mut stale_lock = None;
+        let lock = match lock::take(path, &now) {
+            Ok(lock::Taken::Ours { lock, stale }) => {
+                stale_lock = stale.map(|holder| {
+                    format!(
+                        "上次打开（进程 {}，{} 起）没有正常关闭；台账已检查后接着使用",
+                        holder.pid, holder.since
+                    )
+                });
+                Some(lock)
+            }
+            Ok(lock::Taken::Held(holder)) if exists && !is_empty => {
+                let mut ledger = Self::open_read_only(path, clock)?;
+                ledger.read_only_reason = Some(format!(
+                    "台账正被另一个窗口或命令使用（进程 {}，{} 起），本次以只读方式打开",
+                    holder.pid, holder.since
+                ));
+                return Ok(ledger);
+            }
+            Ok(lock::Taken::Held(_)) => {
+                return Err(StoreError::Busy {
+                    path: path.to_path_buf(),
+                });
+            }
+            // A folder where no lock file can be made (read-only media): SQLite's own
+            // locking still protects the file.
+            Err(_) => None,
+        };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -186,6 +224,9 @@ impl Ledger {
             clock: clock.shared(),
             clerk: String::new(),
             read_only: false,
+            read_only_reason: None,
+            _lock: lock,
+            stale_lock,
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
@@ -250,6 +291,9 @@ impl Ledger {
             clock: clock.shared(),
             clerk: String::new(),
             read_only: true,
+            read_only_reason: None,
+            _lock: None,
+            stale_lock: None,
         })
     }
 
@@ -262,6 +306,9 @@ impl Ledger {
             clock: clock.shared(),
             clerk: String::new(),
             read_only: false,
+            read_only_reason: None,
+            _lock: None,
+            stale_lock: None,
         };
         ledger.prepare(clock)?;
         Ok(ledger)
@@ -339,7 +386,12 @@ impl Ledger {
         operation: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         if self.read_only {
-            return Err(StoreError::ReadOnly);
+            return Err(StoreError::ReadOnly {
+                reason: self
+                    .read_only_reason
+                    .clone()
+                    .unwrap_or_else(|| "台账以只读方式打开（审计查阅）".to_string()),
+            });
         }
         let tx = self
             .conn
@@ -384,6 +436,20 @@ impl Ledger {
     /// Whether the ledger was opened read-only (for the audit committee).
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// A note when the last session did not close properly (its lock was left).
+    pub fn stale_lock_note(&self) -> Option<&str> {
+        self.stale_lock.as_deref()
+    }
+
+    /// Why the ledger is read-only, in the clerk's words, when it is.
+    pub fn read_only_reason(&self) -> Option<String> {
+        self.read_only.then(|| {
+            self.read_only_reason
+                .clone()
+                .unwrap_or_else(|| "台账以只读方式打开（审计查阅）".to_string())
+        })
     }
 
     /// The connection, for read-only queries inside the store.
