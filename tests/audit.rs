@@ -378,3 +378,71 @@ fn a_second_writer_gets_a_read_only_ledger_and_a_stale_lock_is_taken_over() {
     drop(ledger);
     assert!(!lock.exists(), "our lock goes when the ledger closes");
 }
+
+#[test]
+fn backups_rotate_and_a_restore_checks_the_backup_and_keeps_the_replaced_file() {
+    let (dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    ledger.set_backups_kept(3).unwrap();
+    for minute in 0..5 {
+        let at = d(2026, 11, 22).and_hms_opt(10, minute, 0).unwrap();
+        ledger.automatic_backup("手动", at).unwrap();
+    }
+    let backups = union_ledger::store::automatic_backups(&path);
+    assert_eq!(backups.len(), 3, "{backups:?}");
+    assert!(
+        backups[0]
+            .to_string_lossy()
+            .ends_with("ledger-20261122-100400-手动.db")
+    );
+    // The ledger moves on after the backup.
+    let members_then = ledger.members().unwrap().len();
+    ledger
+        .add_member(&MemberDraft::new("N1", "新会员"), &clock())
+        .unwrap();
+    drop(ledger);
+    // A tampered backup is refused and nothing is replaced.
+    let tampered = dir.path().join("tampered.db");
+    std::fs::copy(&backups[0], &tampered).unwrap();
+    tamper(
+        &tampered,
+        "DROP TRIGGER entries_no_update; UPDATE entries SET note = 'x' WHERE id = 3;",
+    );
+    let before = std::fs::read(&path).unwrap();
+    let error = union_ledger::store::restore(&tampered, &path, &clock()).unwrap_err();
+    assert!(error.to_string().contains("变更日志校验失败"), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // A good backup is put in place; the replaced ledger is kept beside it.
+    let kept = union_ledger::store::restore(&backups[0], &path, &clock())
+        .unwrap()
+        .unwrap();
+    let restored = Ledger::open_existing(&path, &clock()).unwrap();
+    assert_eq!(restored.members().unwrap().len(), members_then);
+    assert!(restored.verify().unwrap().is_intact());
+    let replaced = Ledger::open_read_only(&kept, &clock()).unwrap();
+    assert_eq!(replaced.members().unwrap().len(), members_then + 1);
+}
+
+#[test]
+fn an_upgrade_is_preceded_by_a_backup_of_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger_v1.db"),
+        &path,
+    )
+    .unwrap();
+    let original = std::fs::read(&path).unwrap();
+    let ledger = Ledger::open(&path, &clock()).unwrap();
+    assert!(ledger.verify().unwrap().is_intact());
+    drop(ledger);
+    let backups = union_ledger::store::automatic_backups(&path);
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].to_string_lossy().ends_with("升级前v1.db"));
+    let conn = rusqlite::Connection::open(&backups[0]).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    assert!(original.len() > 0);
+}

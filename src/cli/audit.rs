@@ -209,3 +209,85 @@ pub fn period(
     }
     Ok(())
 }
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// 备份到此文件；不指定则放入台账旁的 backups 文件夹
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<std::path::PathBuf>,
+    /// 自动备份保留的份数（设置后记住）
+    #[arg(long)]
+    pub keep: Option<usize>,
+    /// 列出自动备份
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// `backup`: a manual backup, the automatic backups listed, or the number kept set.
+pub fn backup(
+    args: &BackupArgs,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if args.list {
+        let backups = crate::store::automatic_backups(path);
+        if backups.is_empty() {
+            writeln!(
+                out,
+                "还没有自动备份（{}）。",
+                crate::store::backups_dir(path).display()
+            )?;
+        }
+        for backup in backups {
+            let size = std::fs::metadata(&backup).map(|m| m.len()).unwrap_or(0);
+            writeln!(
+                out,
+                "{}  {:.1} MB",
+                backup.display(),
+                size as f64 / 1_048_576.0
+            )?;
+        }
+        return Ok(());
+    }
+    let mut ledger = super::open_ledger(path, clock)?;
+    if let Some(keep) = args.keep {
+        ledger.set_backups_kept(keep)?;
+        writeln!(out, "自动备份保留最近 {keep} 份。")?;
+    }
+    match &args.to {
+        Some(target) => {
+            ledger.backup_to(target)?;
+            writeln!(out, "已备份到：{}", target.display())?;
+        }
+        None if args.keep.is_none() => {
+            if let Some(target) = ledger.automatic_backup("手动", clock.now())? {
+                writeln!(out, "已备份到：{}", target.display())?;
+            }
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// `restore`: checks the backup, keeps the current file, and puts the backup in place.
+pub fn restore(
+    from: &Path,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let summary = crate::store::check_backup(from, clock)?;
+    writeln!(out, "备份检查通过：{summary}")?;
+    let kept = crate::store::restore(from, path, clock)?;
+    writeln!(
+        out,
+        "已用“{}”恢复台账“{}”。",
+        from.display(),
+        path.display()
+    )?;
+    if let Some(kept) = kept {
+        writeln!(out, "原台账保留为：{}", kept.display())?;
+    }
+    Ok(())
+}

@@ -104,6 +104,14 @@ pub enum Command {
     },
     /// 变更日志：谁在何时改了什么（the change log）
     Log(audit::LogArgs),
+    /// 备份台账（SQLite 备份接口，打开时也可进行）；--list 列出自动备份（back up）
+    Backup(audit::BackupArgs),
+    /// 从备份恢复：先检查备份的完整性和变更日志，原台账另存保留（restore）
+    Restore {
+        /// 备份文件
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// 结账与反结账（close and reopen a quarter or a year）
     #[command(subcommand)]
     Period(audit::PeriodCommand),
@@ -206,6 +214,8 @@ pub fn run(
         Command::Verify { format } => audit::verify(format, &path, clock, out),
         Command::Log(args) => audit::log(&args, &path, clock, out),
         Command::Period(command) => audit::period(command, &path, clock, out),
+        Command::Backup(args) => audit::backup(&args, &path, clock, out),
+        Command::Restore { from } => audit::restore(&from, &path, clock, out),
         Command::Reminders(args) => reminders::run(&args, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),

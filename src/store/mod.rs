@@ -1,6 +1,7 @@
 //! The only place with SQL. A [`Ledger`] is one open ledger file; every public
 //! operation that writes is one transaction.
 
+mod backup;
 mod batches;
 mod changelog;
 mod chart;
@@ -18,6 +19,7 @@ mod reminders;
 pub mod schema;
 mod visits;
 
+pub use backup::{automatic_backups, backups_dir, check_backup, restore};
 pub use batches::BatchRecipient;
 pub use changelog::LogFilter;
 pub use chart::CategoryEdit;
@@ -351,6 +353,10 @@ impl Ledger {
             self.conn
                 .pragma_update(None, "mmap_size", 1_073_741_824_i64)?;
         }
+        if version > 0 && version < schema::LATEST_VERSION {
+            // Before an upgrade, a copy of the ledger as it was.
+            self.automatic_backup(&format!("升级前v{version}"), clock.now())?;
+        }
         schema::migrations().to_latest(&mut self.conn)?;
         changelog::install_capture(&self.conn)?;
         self.write(|tx| {
@@ -576,6 +582,28 @@ fn check_existing_file(path: &Path) -> Result<()> {
             row.get::<_, Option<i64>>(0).map(|v| v.unwrap_or(0))
         });
     last_page_ok.map_err(corrupt)?;
+    // The whole file is checked on every open up to a real union's size; a stress
+    // ledger of hundreds of megabytes gets SQLite's quicker structural check.
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let pragma = if size <= 256 * 1024 * 1024 {
+        "PRAGMA integrity_check"
+    } else {
+        "PRAGMA quick_check"
+    };
+    let check: String = conn
+        .query_row(pragma, [], |row| row.get(0))
+        .map_err(corrupt)?;
+    if check != "ok" {
+        let newest = backup::automatic_backups(path)
+            .into_iter()
+            .next()
+            .map(|backup| format!("；最近的自动备份：{}", backup.display()))
+            .unwrap_or_default();
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("完整性检查未通过：{check}{newest}"),
+        });
+    }
     Ok(())
 }
 

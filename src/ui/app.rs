@@ -217,7 +217,19 @@ impl LedgerApp {
     /// Switches to the ledger at `path`; on failure the current one stays open.
     fn open(&mut self, path: PathBuf) {
         let result = Ledger::open(&path, self.clock.as_ref()).and_then(|ledger| {
-            LedgerData::load(&ledger, self.clock.today()).map(|data| Session { ledger, data })
+            let mut data = LedgerData::load(&ledger, self.clock.today())?;
+            // Checked once per opening: the whole chain and every entry's hash.
+            data.chain = ledger.verify().ok();
+            data.read_only = ledger.read_only_reason();
+            data.stale_lock = ledger.stale_lock_note().map(str::to_string);
+            if !ledger.is_read_only() {
+                data.opening_backup = match ledger.automatic_backup("打开", self.clock.now()) {
+                    Ok(Some(path)) => Some(format!("已自动备份：{}", path.display())),
+                    Ok(None) => None,
+                    Err(error) => Some(format!("自动备份失败：{error}")),
+                };
+            }
+            Ok(Session { ledger, data })
         });
         match result {
             Ok(session) => {
@@ -920,6 +932,13 @@ impl LedgerApp {
         }
         if let Err(error) = self.refresh(today) {
             self.notice = Some(Notice::Error(error.to_string()));
+        }
+        // A window left open overnight takes the day's backup.
+        if let Some(session) = &self.session
+            && !session.ledger.is_read_only()
+            && let Err(error) = session.ledger.daily_backup_if_due(self.clock.as_ref())
+        {
+            self.notice = Some(Notice::Error(format!("每日自动备份失败：{error}")));
         }
     }
 

@@ -51,6 +51,13 @@ pub struct LedgerData {
     pub reminders: Vec<Reminder>,
     /// The next Spring Festival's list of retired and hardship households.
     pub festival: Option<FestivalRoster>,
+    /// The change log's state as checked when the ledger opened, and why the ledger is
+    /// read-only or was not closed properly last time.
+    pub chain: Option<crate::core::changelog::ChainReport>,
+    pub read_only: Option<String>,
+    pub stale_lock: Option<String>,
+    /// The backup taken when the ledger opened.
+    pub opening_backup: Option<String>,
 }
 
 impl LedgerData {

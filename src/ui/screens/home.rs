@@ -19,6 +19,19 @@ pub struct HomeScreen {
 impl HomeScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         egui::ScrollArea::vertical().show(ui, |ui| {
+            if let Some(reason) = &data.read_only {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("只读：{reason}。"));
+            }
+            if let Some(note) = &data.stale_lock {
+                ui.colored_label(ui.visuals().warn_fg_color, note);
+            }
+            if let Some(chain) = &data.chain {
+                if chain.is_intact() {
+                    ui.label(format!("打开时校验：{}", chain.summary()));
+                } else {
+                    ui.colored_label(ui.visuals().error_fg_color, chain.summary());
+                }
+            }
             if data.entry_count == 0 && data.members.is_empty() {
                 empty_ledger_ui(ui, commands);
                 ui.add_space(16.0);

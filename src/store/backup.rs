@@ -1,0 +1,247 @@
+//! Backups with SQLite's backup API: consistent copies taken while the ledger is open.
+//! Automatic ones go to a `backups` folder beside the ledger (when the window opens
+//! it, before any schema upgrade, and once a day while it stays open), keeping the
+//! newest few; the clerk can also back up to a chosen file. Restoring checks the
+//! backup (`integrity_check` and the change log's chain) before anything is replaced,
+//! and keeps the replaced file beside it.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Ledger, Result, StoreError};
+use crate::core::date::Clock;
+
+/// How many automatic backups are kept unless the clerk sets another number.
+pub const DEFAULT_BACKUPS_KEPT: usize = 10;
+const BACKUPS_KEPT_KEY: &str = "backups_kept";
+
+/// The folder automatic backups of `ledger` go to.
+pub fn backups_dir(ledger: &Path) -> PathBuf {
+    ledger
+        .parent()
+        .map_or_else(|| PathBuf::from("backups"), |dir| dir.join("backups"))
+}
+
+fn stem(ledger: &Path) -> String {
+    ledger.file_stem().map_or_else(
+        || "ledger".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// The automatic backups of `ledger`, newest first.
+pub fn automatic_backups(ledger: &Path) -> Vec<PathBuf> {
+    let prefix = format!("{}-", stem(ledger));
+    let mut found: Vec<PathBuf> = std::fs::read_dir(backups_dir(ledger))
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| {
+                    path.extension().is_some_and(|e| e == "db")
+                        && path
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // Names carry the time as YYYYMMDD-HHMMSS, so name order is time order.
+    found.sort();
+    found.reverse();
+    found
+}
+
+/// Copies the open database into `target` (written beside it first, then renamed).
+fn copy_database(conn: &Connection, target: &Path) -> Result<()> {
+    let cannot = |detail: String| StoreError::CannotOpen {
+        path: target.to_path_buf(),
+        detail,
+    };
+    if let Some(parent) = target.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| cannot(e.to_string()))?;
+    }
+    let mut partial_name = target.file_name().unwrap_or_default().to_os_string();
+    partial_name.push(".part");
+    let partial = target.with_file_name(partial_name);
+    let _ = std::fs::remove_file(&partial);
+    let result = (|| {
+        let mut destination = Connection::open(&partial)?;
+        {
+            let backup = rusqlite::backup::Backup::new(conn, &mut destination)?;
+            backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        }
+        // A backup is one self-contained file, whatever the ledger's journal mode.
+        destination.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(destination);
+        Ok::<_, rusqlite::Error>(())
+    })();
+    if let Err(error) = result {
+        let _ = std::fs::remove_file(&partial);
+        return Err(cannot(format!("备份失败：{error}")));
+    }
+    std::fs::rename(&partial, target).map_err(|e| cannot(format!("备份失败：{e}")))
+}
+
+impl Ledger {
+    /// Backs the ledger up into a file the clerk chose.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        if self.path().is_some_and(|path| path == target) {
+            return Err(StoreError::invalid("备份文件", "不能覆盖台账本身"));
+        }
+        copy_database(self.conn(), target)
+    }
+
+    /// How many automatic backups to keep.
+    pub fn backups_kept(&self) -> Result<usize> {
+        Ok(self
+            .setting(BACKUPS_KEPT_KEY)?
+            .and_then(|v| v.parse().ok())
+            .filter(|n: &usize| *n > 0)
+            .unwrap_or(DEFAULT_BACKUPS_KEPT))
+    }
+
+    pub fn set_backups_kept(&mut self, kept: usize) -> Result<()> {
+        if kept == 0 {
+            return Err(StoreError::invalid("保留备份份数", "至少保留 1 份"));
+        }
+        self.set_setting(BACKUPS_KEPT_KEY, &kept.to_string())
+    }
+
+    /// Takes an automatic backup into the `backups` folder, named by time and reason
+    /// (`ledger-20261122-093000-打开.db`), and removes the oldest beyond the number
+    /// kept. A ledger in memory has none.
+    pub fn automatic_backup(&self, reason: &str, now: NaiveDateTime) -> Result<Option<PathBuf>> {
+        let Some(path) = self.path().map(Path::to_path_buf) else {
+            return Ok(None);
+        };
+        let target = backups_dir(&path).join(format!(
+            "{}-{}-{reason}.db",
+            stem(&path),
+            now.format("%Y%m%d-%H%M%S")
+        ));
+        copy_database(self.conn(), &target)?;
+        let kept = self.backups_kept().unwrap_or(DEFAULT_BACKUPS_KEPT);
+        for old in automatic_backups(&path).into_iter().skip(kept) {
+            let _ = std::fs::remove_file(old);
+        }
+        Ok(Some(target))
+    }
+
+    /// Takes the daily backup when the newest automatic one is from an earlier day.
+    pub fn daily_backup_if_due(&self, clock: &dyn Clock) -> Result<Option<PathBuf>> {
+        let Some(path) = self.path() else {
+            return Ok(None);
+        };
+        let today = clock.today().format("%Y%m%d").to_string();
+        let prefix = format!("{}-{today}", stem(path));
+        let done_today = automatic_backups(path).first().is_some_and(|newest| {
+            newest
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        });
+        if done_today {
+            return Ok(None);
+        }
+        self.automatic_backup("每日", clock.now())
+    }
+}
+
+/// Checks a file as a backup to restore: a ledger of this version or older, passing
+/// `integrity_check`, with an intact change log.
+pub fn check_backup(backup: &Path, clock: &dyn Clock) -> Result<String> {
+    let report = {
+        let conn = Connection::open_with_flags(
+            backup,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|error| StoreError::CannotOpen {
+            path: backup.to_path_buf(),
+            detail: error.to_string(),
+        })?;
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .map_err(|error| StoreError::Corrupt {
+                path: backup.to_path_buf(),
+                detail: error.to_string(),
+            })?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt {
+                path: backup.to_path_buf(),
+                detail: check,
+            });
+        }
+        drop(conn);
+        let ledger = Ledger::open_read_only(backup, clock)?;
+        ledger.verify()?
+    };
+    if let Some(problem) = report.broken {
+        return Err(StoreError::invalid(
+            "备份文件",
+            format!("“{}”的变更日志校验失败：{problem}", backup.display()),
+        ));
+    }
+    Ok(report.summary())
+}
+
+/// Replaces the ledger at `ledger` with `backup` after checking the backup; the
+/// replaced file is kept as `<ledger>.replaced-<time>` and its path returned.
+pub fn restore(backup: &Path, ledger: &Path, clock: &dyn Clock) -> Result<Option<PathBuf>> {
+    check_backup(backup, clock)?;
+    if backup == ledger {
+        return Err(StoreError::invalid("备份文件", "就是台账本身"));
+    }
+    // Nobody may have the ledger open while it is replaced.
+    let now = clock.now();
+    let lock =
+        super::lock::take(ledger, &now.format("%Y-%m-%d %H:%M").to_string()).map_err(|error| {
+            StoreError::CannotOpen {
+                path: ledger.to_path_buf(),
+                detail: error.to_string(),
+            }
+        })?;
+    let _lock = match lock {
+        super::lock::Taken::Ours { lock, .. } => lock,
+        super::lock::Taken::Held(_) => {
+            return Err(StoreError::Busy {
+                path: ledger.to_path_buf(),
+            });
+        }
+    };
+    let kept = if ledger.exists() {
+        let mut name = ledger.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".replaced-{}", now.format("%Y%m%d-%H%M%S")));
+        let kept = ledger.with_file_name(name);
+        // Fold the write-ahead log into the file first, so the kept copy is whole.
+        if let Ok(conn) = Connection::open(ledger) {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        std::fs::rename(ledger, &kept).map_err(|error| StoreError::CannotOpen {
+            path: ledger.to_path_buf(),
+            detail: format!("无法保留原台账：{error}"),
+        })?;
+        for suffix in ["-wal", "-shm"] {
+            let mut side = ledger.as_os_str().to_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(side));
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    let source = Connection::open_with_flags(
+        backup,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    if let Err(error) = copy_database(&source, ledger) {
+        // Put the original back: restoring must never lose the ledger.
+        if let Some(kept) = &kept {
+            let _ = std::fs::rename(kept, ledger);
+        }
+        return Err(error);
+    }
+    Ok(kept)
+}
