@@ -444,3 +444,222 @@ fn an_upgrade_is_preceded_by_a_backup_of_the_old_file() {
         .unwrap();
     assert_eq!(version, 1);
 }
+
+fn category_id(ledger: &Ledger, name: &str) -> i64 {
+    ledger
+        .categories()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == name && c.parent_id.is_some())
+        .unwrap()
+        .id
+}
+
+fn payout(ledger: &Ledger, category: &str, member_id: i64, date: NaiveDate, fen: i64) -> NewEntry {
+    let id = category_id(ledger, category);
+    let category = ledger.category(id).unwrap();
+    NewEntry {
+        kind: EntryKind::Disbursement,
+        date,
+        fund_id: category.default_fund_id.unwrap(),
+        category_id: Some(id),
+        source_id: None,
+        member_id: Some(member_id),
+        amount_fen: fen,
+        payment_form: PaymentForm::Cash,
+        handler: "李会计".into(),
+        note: String::new(),
+    }
+}
+
+fn overridden(reason: &str) -> union_ledger::core::model::EntryExtras {
+    union_ledger::core::model::EntryExtras {
+        event: String::new(),
+        approval: Some(approval()),
+        override_reason: reason.into(),
+    }
+}
+
+#[test]
+fn the_audit_lists_seeded_findings_of_every_kind_and_reconciles_every_fund() {
+    use union_ledger::core::audit::FindingKind;
+    use union_ledger::core::policy::{Rule, RuleCheck};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let mut ledger = Ledger::open(&path, &clock()).unwrap();
+    let mut add = |no: &str, name: &str, member: bool| {
+        let mut draft = MemberDraft::new(no, name);
+        draft.department = "内科".into();
+        draft.is_union_member = member;
+        ledger.add_member(&draft, &clock()).unwrap()
+    };
+    let (zhang, li, wang) = (
+        add("A1", "张三", true),
+        add("A2", "李四", true),
+        add("A3", "王五", false),
+    );
+    let rule = |name: &str, category: &str, check: RuleCheck| Rule {
+        id: 0,
+        name: name.into(),
+        category_ids: vec![category_id(&ledger, category)],
+        check,
+        is_active: true,
+    };
+    for rule in [
+        rule(
+            "住院每次500",
+            "生病住院",
+            RuleCheck::PerEventCap { cap_fen: 50_000 },
+        ),
+        rule(
+            "春节只发实物",
+            "春节",
+            RuleCheck::PaymentForms {
+                allowed: vec![PaymentForm::Goods],
+            },
+        ),
+        rule("生日只发会员", "生日", RuleCheck::UnionMembersOnly),
+    ] {
+        ledger.add_rule(&rule).unwrap();
+    }
+    // Over a standard, cash for a goods-only holiday, a non-member: saved with reasons.
+    let entry = payout(&ledger, "生病住院", zhang, d(2026, 3, 2), 80_000);
+    ledger
+        .add_entry_with(&entry, &overridden("大病，工会委员会同意"), &clock())
+        .unwrap();
+    let entry = payout(&ledger, "春节", li, d(2026, 2, 1), 30_000);
+    ledger
+        .add_entry_with(&entry, &overridden("实物未到，临时发现金"), &clock())
+        .unwrap();
+    let entry = payout(&ledger, "生日", wang, d(2026, 4, 1), 30_000);
+    ledger
+        .add_entry_with(&entry, &overridden("新入职，会员手续在办"), &clock())
+        .unwrap();
+    // A second hospital visit payout to the same member within the window.
+    let entry = payout(&ledger, "生病住院", zhang, d(2026, 3, 20), 30_000);
+    ledger.add_entry(&entry, &clock()).unwrap();
+    // The fifth voucher is deleted with another tool below.
+    let entry = payout(&ledger, "生育", li, d(2026, 3, 25), 20_000);
+    ledger.add_entry(&entry, &clock()).unwrap();
+    // Hardship aid without an approval and to a member without a hardship file.
+    let entry = payout(&ledger, "送温暖", li, d(2026, 5, 5), 250_000);
+    ledger.add_entry(&entry, &clock()).unwrap();
+    // A quarter closed, reopened, and an entry written into it afterwards.
+    let closed = ledger.close_period(Period::quarter(2026, 1), "").unwrap();
+    ledger.reopen_period(closed.id, "补记漏登").unwrap();
+    let entry = payout(&ledger, "结婚", li, d(2026, 1, 20), 50_000);
+    ledger.add_entry(&entry, &clock()).unwrap();
+    // A mutual-aid claim paid with its documents missing.
+    let plan = union_ledger::core::insurance::PlanDraft {
+        name: "2026 职工住院医疗互助保障".into(),
+        society: "市总工会职工互助保障会".into(),
+        fund_id: ledger
+            .funds()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.name == "互助保障金")
+            .unwrap()
+            .id,
+        starts_on: d(2026, 1, 1),
+        ends_on: d(2026, 12, 31),
+        premium_union_fen: 4_000,
+        premium_worker_fen: 0,
+        enrol_from: d(2025, 12, 1),
+        enrol_until: d(2026, 1, 31),
+        claim_days_after_end: 90,
+        eligibility: union_ledger::core::insurance::PlanEligibility::default(),
+        benefits: vec![union_ledger::core::insurance::BenefitRule::Ratio {
+            ratio_bp: 5_000,
+            deductible_fen: 100_000,
+            cap_per_claim_fen: None,
+            cap_per_period_fen: None,
+        }],
+    };
+    let plan_id = ledger.add_plan(&plan, &clock()).unwrap();
+    ledger
+        .enrol(
+            &union_ledger::store::EnrolSpec {
+                plan_id,
+                group: union_ledger::core::batch::BatchGroup::in_service(),
+                enrolled_on: d(2026, 1, 2),
+                approval: approval(),
+                handler: "李会计".into(),
+            },
+            &clock(),
+        )
+        .unwrap();
+    let claim = ledger
+        .add_claim(
+            &NewClaim {
+                plan_id,
+                member_id: zhang,
+                illness: "肺炎".into(),
+                hospital: "市一院".into(),
+                admission: d(2026, 6, 1),
+                discharge: Some(d(2026, 6, 8)),
+                total_cost_fen: 500_000,
+                eligible_cost_fen: 400_000,
+                social_insurance_fen: 0,
+                other_aid_fen: 0,
+                grade: String::new(),
+            },
+            &clock(),
+        )
+        .unwrap();
+    ledger
+        .submit_claim(claim.id, d(2026, 7, 1), &clock())
+        .unwrap();
+    ledger
+        .approve_claim(claim.id, 100_000, d(2026, 7, 2), &clock())
+        .unwrap();
+    ledger
+        .pay_claim(claim.id, d(2026, 7, 3), "李会计", &clock())
+        .unwrap();
+    drop(ledger);
+    // A voucher removed with another tool leaves a gap (and breaks the chain).
+    tamper(
+        &path,
+        "DROP TRIGGER entries_no_delete; DELETE FROM entry_hashes WHERE entry_id = 5;
+         DELETE FROM entries WHERE id = 5;",
+    );
+
+    let ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    let report = ledger.audit(2026, d(2026, 11, 22)).unwrap();
+    for kind in FindingKind::ALL {
+        assert!(
+            report.finding(kind).is_some_and(|f| !f.lines.is_empty()),
+            "no {kind:?} finding: {report:#?}"
+        );
+    }
+    let over = report.finding(FindingKind::OverStandard).unwrap();
+    assert!(over.lines[0].remark.contains("说明：大病，工会委员会同意"));
+    assert_eq!(
+        report.finding(FindingKind::VoucherGap).unwrap().lines[0].voucher_no,
+        "2026-000005"
+    );
+    assert!(!report.chain_intact);
+    // Recomputed from the entries, the welfare fund no longer matches the totals the
+    // ledger kept: the deleted voucher's 200 元 is the difference.
+    for fund in &report.funds {
+        if fund.fund_name == "慰问金" {
+            assert_eq!(fund.kept_spending_fen - fund.spending_fen, 20_000);
+        } else {
+            assert!(fund.agrees(), "{fund:?}");
+        }
+        assert_eq!(
+            fund.closing_fen,
+            fund.opening_fen + fund.income_fen - fund.spending_fen
+        );
+    }
+    // The report prints like every other form.
+    let form = ledger
+        .form(
+            &union_ledger::core::forms::FormRequest::Audit { year: 2026 },
+            d(2026, 11, 22),
+        )
+        .unwrap();
+    let text = union_ledger::print::render_text(&form);
+    assert!(text.contains("年度审计报告"));
+    assert!(text.contains("凭证号不连续（1 笔）"), "{text}");
+    assert!(text.contains("经费审查委员会主任："));
+}

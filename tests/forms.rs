@@ -94,6 +94,7 @@ fn every_form(ledger: &Ledger) -> Vec<FormRequest> {
         },
         FormRequest::Visits { period: year },
         FormRequest::Claims { period: year },
+        FormRequest::Audit { year: 2026 },
     ]
 }
 

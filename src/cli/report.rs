@@ -79,6 +79,14 @@ pub enum ReportCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// 年度审计报告：经费逐笔重算核对，超标准、方式、对象、重复、无审批、材料不全、无档案、缺号、结账后补记，及变更日志校验（year-end audit）
+    Audit {
+        /// 年份；默认为今年
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// 互助保障报销登记表：期间内入院的理赔（claims register）
     Claims {
         /// 期间：2026、2026Q1 或 2026-03；默认为今年
@@ -158,6 +166,12 @@ pub fn run(
                 output,
             )
         }
+        ReportCommand::Audit { year, output } => (
+            FormRequest::Audit {
+                year: year.unwrap_or(today.year()),
+            },
+            output,
+        ),
         ReportCommand::Annual { year, output } => (
             FormRequest::Annual {
                 year: year.unwrap_or(today.year()),

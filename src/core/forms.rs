@@ -24,6 +24,7 @@ labelled_enum!(
         Voucher => "voucher", "支出凭单", ["凭单"];
         Visits => "visits", "走访慰问登记表", ["走访"];
         Claims => "claims", "互助保障报销登记表", ["报销", "理赔"];
+        Audit => "audit", "年度审计报告", ["审计"];
     }
 );
 
@@ -38,6 +39,7 @@ pub enum FormRequest {
     Voucher { entry_id: i64 },
     Visits { period: Period },
     Claims { period: Period },
+    Audit { year: i32 },
 }
 
 impl FormRequest {
@@ -50,6 +52,7 @@ impl FormRequest {
             FormRequest::Voucher { .. } => FormKind::Voucher,
             FormRequest::Visits { .. } => FormKind::Visits,
             FormRequest::Claims { .. } => FormKind::Claims,
+            FormRequest::Audit { .. } => FormKind::Audit,
         }
     }
 }

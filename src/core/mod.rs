@@ -5,6 +5,7 @@
 // The model first: its `labelled_enum!` macro is used by the modules after it.
 #[macro_use]
 pub mod model;
+pub mod audit;
 pub mod batch;
 pub mod changelog;
 pub mod date;

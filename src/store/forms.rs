@@ -33,6 +33,10 @@ impl Ledger {
             FormRequest::Voucher { entry_id } => self.voucher_form(&head, entry_id),
             FormRequest::Visits { period } => self.visits_form(&head, period),
             FormRequest::Claims { period } => self.claims_form(&head, period, today),
+            FormRequest::Audit { year } => Ok(crate::core::audit::audit_form(
+                &head,
+                &self.audit(year, today)?,
+            )),
         }
     }
 

@@ -137,8 +137,8 @@ impl Ledger {
         let action = format!("结账 {}", period.label());
         let id = self.write_as(Some(&action), |tx| {
             tx.execute(
-                "INSERT INTO closed_periods (start, end, closed_at, clerk, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO closed_periods (start, end, closed_at, clerk, note, last_entry_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, (SELECT ifnull(max(id), 0) FROM entries))",
                 (
                     date_text(period.start),
                     date_text(period.end),

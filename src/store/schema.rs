@@ -463,6 +463,9 @@ CREATE TABLE closed_periods (
     closed_at     TEXT NOT NULL,
     clerk         TEXT NOT NULL,
     note          TEXT NOT NULL DEFAULT '',
+    -- The newest entry when the period was closed: any entry above it dated inside
+    -- the period was written after the close (during a reopening).
+    last_entry_id INTEGER NOT NULL DEFAULT 0,
     reopened_at   TEXT,
     reopen_reason TEXT NOT NULL DEFAULT '',
     CHECK (start <= end)

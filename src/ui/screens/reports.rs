@@ -130,6 +130,7 @@ impl ReportsScreen {
             }
             FormKind::Visits => FormRequest::Visits { period },
             FormKind::Claims => FormRequest::Claims { period },
+            FormKind::Audit => FormRequest::Audit { year },
         };
         Ok(ReportCommand::Preview(request))
     }
@@ -160,7 +161,8 @@ impl ReportsScreen {
                 | FormKind::Annual
                 | FormKind::Member
                 | FormKind::Visits
-                | FormKind::Claims => {
+                | FormKind::Claims
+                | FormKind::Audit => {
                     ui.label("年份");
                     let year = self.year.get_or_insert(today.year());
                     ui.add(egui::DragValue::new(year).range(2000..=2100))
