@@ -1542,3 +1542,82 @@ fn a_voucher_number_that_is_income_is_refused_on_the_reports_screen() {
     ));
     assert!(harness.state().reports.preview.is_none());
 }
+
+#[test]
+fn close_a_quarter_from_the_audit_screen_and_read_the_change_log() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(40, 1, 3, &clock).unwrap();
+        ledger.set_setting("handler", "李会计").unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "审计");
+    harness.get_by_label_contains("变更日志完整");
+    harness.state_mut().audit.year = Some(2026);
+    harness
+        .get_by_role_and_label(Role::ComboBox, "结账期间")
+        .click();
+    harness.run();
+    harness.get_by_label("第1季度").click();
+    harness.run();
+    harness.get_by_label("执行结账").click();
+    harness.run();
+    assert!(
+        notice(&harness).starts_with("已结账：2026年第1季度"),
+        "{}",
+        notice(&harness)
+    );
+    // Nothing can be entered into the closed quarter any more.
+    let data = &harness.state().session.as_ref().unwrap().data;
+    let category = data
+        .categories
+        .iter()
+        .find(|c| c.name == "生病住院")
+        .unwrap()
+        .clone();
+    let member_id = data.members[0].id;
+    let count = entry_count(&harness);
+    harness.state_mut().push_command(Command::AddEntry(
+        NewEntry {
+            kind: EntryKind::Disbursement,
+            date: NaiveDate::from_ymd_opt(2026, 2, 3).unwrap(),
+            fund_id: category.default_fund_id.unwrap(),
+            category_id: Some(category.id),
+            source_id: None,
+            member_id: Some(member_id),
+            amount_fen: 30_000,
+            payment_form: PaymentForm::Cash,
+            handler: "李会计".into(),
+            note: String::new(),
+        },
+        Default::default(),
+    ));
+    harness.run();
+    assert!(notice(&harness).contains("已结账"), "{}", notice(&harness));
+    assert_eq!(entry_count(&harness), count);
+    harness.get_by_label("知道了").click();
+    harness.run();
+    // Reopening needs a reason.
+    harness.get_by_label("反结账 2026年第1季度").click();
+    harness.run();
+    assert!(
+        notice(&harness).contains("必须写明原因"),
+        "{}",
+        notice(&harness)
+    );
+    harness.get_by_label("知道了").click();
+    harness.run();
+    type_into(&mut harness, "反结账必须写明原因", "补记漏登的慰问");
+    harness.get_by_label("反结账 2026年第1季度").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已反结账：2026年第1季度");
+    // The change log shows both, with the clerk.
+    harness.get_by_label("查询日志").click();
+    harness.run();
+    harness.get_by_label_contains("反结账 2026年第1季度");
+    harness.get_by_label_contains("结账 2026年第1季度（结账：新增 1");
+    mask_path(&mut harness);
+    harness.snapshot("audit");
+}

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
+use super::screens::audit::{AuditCommand, AuditScreen, period_text};
 use super::screens::batches::{BatchCommand, BatchesScreen};
 use super::screens::insurance::{InsuranceCommand, InsuranceScreen};
 use super::screens::reports::{RenderJob, ReportCommand, ReportsScreen};
@@ -32,11 +33,12 @@ pub enum Screen {
     Insurance,
     Ledger,
     Reports,
+    Audit,
     Settings,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 9] = [
+    pub const ALL: [Screen; 10] = [
         Screen::Home,
         Screen::Members,
         Screen::Entry,
@@ -45,6 +47,7 @@ impl Screen {
         Screen::Insurance,
         Screen::Ledger,
         Screen::Reports,
+        Screen::Audit,
         Screen::Settings,
     ];
 
@@ -58,6 +61,7 @@ impl Screen {
             Screen::Insurance => "互助保障",
             Screen::Ledger => "台账",
             Screen::Reports => "报表",
+            Screen::Audit => "审计",
             Screen::Settings => "设置",
         }
     }
@@ -87,6 +91,8 @@ pub enum Command {
     Batch(BatchCommand),
     /// 报表: preview, save and print the forms.
     Report(ReportCommand),
+    /// 审计: verify, close and reopen periods, back up, read the change log.
+    Audit(AuditCommand),
     /// 互助保障: plans, enrolment and claims.
     Insurance(InsuranceCommand),
     Policy(PolicyCommand),
@@ -174,6 +180,7 @@ pub struct LedgerApp {
     pub insurance: InsuranceScreen,
     pub ledger_view: LedgerScreen,
     pub reports: ReportsScreen,
+    pub audit: AuditScreen,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
     /// An error the clerk must acknowledge.
@@ -202,6 +209,7 @@ impl LedgerApp {
             insurance: InsuranceScreen::default(),
             ledger_view: LedgerScreen::default(),
             reports: ReportsScreen::default(),
+            audit: AuditScreen::default(),
             settings: SettingsScreen::default(),
             notice: None,
             error_dialog: None,
@@ -224,7 +232,11 @@ impl LedgerApp {
             data.stale_lock = ledger.stale_lock_note().map(str::to_string);
             if !ledger.is_read_only() {
                 data.opening_backup = match ledger.automatic_backup("打开", self.clock.now()) {
-                    Ok(Some(path)) => Some(format!("已自动备份：{}", path.display())),
+                    Ok(Some(path)) => Some(format!(
+                        "打开时已自动备份：backups 文件夹中的 {}",
+                        path.file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                    )),
                     Ok(None) => None,
                     Err(error) => Some(format!("自动备份失败：{error}")),
                 };
@@ -241,6 +253,7 @@ impl LedgerApp {
                 self.batches = BatchesScreen::default();
                 self.insurance = InsuranceScreen::default();
                 self.reports = ReportsScreen::default();
+                self.audit = AuditScreen::default();
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
@@ -280,6 +293,7 @@ impl LedgerApp {
                     Screen::Insurance => self.insurance.ui(ui, data, today, &mut commands),
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
                     Screen::Reports => self.reports.ui(ui, data, today, &mut commands),
+                    Screen::Audit => self.audit.ui(ui, data, today, &mut commands),
                     Screen::Settings => self.settings.ui(ui, data, &mut commands),
                 }
             }
@@ -889,6 +903,50 @@ impl LedgerApp {
             | Command::PickRoster
             | Command::PreviewRoster(_)
             | Command::Report(_) => return,
+            Command::Audit(command) => match command {
+                AuditCommand::Verify => match session.ledger.verify() {
+                    Ok(report) => {
+                        let message = report.summary();
+                        self.audit.chain = Some(report);
+                        Ok(message)
+                    }
+                    Err(error) => Err(error),
+                },
+                AuditCommand::LoadLog(text) => {
+                    let filter = crate::store::LogFilter {
+                        text,
+                        limit: 500,
+                        ..Default::default()
+                    };
+                    match session.ledger.change_log(&filter) {
+                        Ok(rows) => {
+                            self.audit.message =
+                                Some(format!("共 {} 条（最新的在前）", rows.len()));
+                            self.audit.log = Some(rows);
+                            return;
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+                AuditCommand::Close { period, note } => session
+                    .ledger
+                    .close_period(period, &note)
+                    .map(|closed| format!("已结账：{}", period_text(closed.period))),
+                AuditCommand::Reopen { id, reason } => {
+                    session.ledger.reopen_period(id, &reason).map(|opened| {
+                        self.audit.reopen_reason.clear();
+                        format!("已反结账：{}", opened.period.label())
+                    })
+                }
+                AuditCommand::BackupNow => session
+                    .ledger
+                    .automatic_backup("手动", clock.now())
+                    .map(|path| match path {
+                        Some(path) => format!("已备份到：{}", path.display()),
+                        None => "内存中的台账无需备份".to_string(),
+                    }),
+            }
+            .map_err(|e| e.to_string()),
         };
         match result {
             Ok(message) => {

@@ -58,6 +58,8 @@ pub struct LedgerData {
     pub stale_lock: Option<String>,
     /// The backup taken when the ledger opened.
     pub opening_backup: Option<String>,
+    /// Every close, newest first.
+    pub closed_periods: Vec<crate::store::ClosedPeriod>,
 }
 
 impl LedgerData {
@@ -80,6 +82,7 @@ impl LedgerData {
         self.approvals = ledger.approvals()?;
         self.visit_reasons = ledger.visit_reasons()?;
         self.batches = ledger.batches()?;
+        self.closed_periods = ledger.closed_periods()?;
         Ok(())
     }
 

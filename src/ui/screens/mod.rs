@@ -1,6 +1,7 @@
 //! One file per screen (and per larger section of the settings screen); each has a
 //! `ui` method that draws from view values and emits commands.
 
+pub mod audit;
 pub mod batches;
 pub mod entry;
 pub mod home;
