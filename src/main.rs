@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = if cli.command.is_none() {
         match cli.db.clone().map_or_else(cli::default_db_path, Ok) {
-            Ok(path) => union_ledger::ui::run_window(path),
+            Ok(path) => union_ledger::ui::run_window(path, cli.read_only),
             Err(error) => Err(error),
         }
     } else {

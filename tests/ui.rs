@@ -1621,3 +1621,43 @@ fn close_a_quarter_from_the_audit_screen_and_read_the_change_log() {
     mask_path(&mut harness);
     harness.snapshot("audit");
 }
+
+#[test]
+fn a_read_only_window_says_so_and_refuses_changes() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(20, 1, 3, &clock).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let read_only_path = path.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            LedgerApp::new_with(
+                read_only_path,
+                Arc::new(FixedClock::at_date(today())),
+                Box::new(ScriptedDialogs::default()),
+                true,
+            )
+        });
+    harness.run();
+    harness.get_by_label("只读：台账以只读方式打开（审计查阅）。");
+    harness
+        .state_mut()
+        .push_command(Command::SetUnionName("别的工会".into()));
+    harness.run();
+    // In the error dialog and the status bar.
+    assert_eq!(
+        harness
+            .get_all_by_label("台账以只读方式打开（审计查阅），不能修改。")
+            .count(),
+        2
+    );
+    harness.get_by_label("知道了").click();
+    harness.run();
+    drop(harness);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

@@ -131,6 +131,8 @@ pub enum Command {
     PickLedger,
     /// Open (or create) the ledger at this path; the current one stays open on failure.
     OpenLedger(PathBuf),
+    /// Open an existing ledger read-only, for the audit committee.
+    OpenLedgerReadOnly(PathBuf),
     /// Check a visit against the rules for the 走访 form (before saving).
     CheckVisit(NewVisit),
     AddVisit {
@@ -196,6 +198,16 @@ impl LedgerApp {
     /// Opens the ledger at `db_path` (creating it if missing). A file that cannot be
     /// opened is reported in the window; it is never replaced.
     pub fn new(db_path: PathBuf, clock: Arc<dyn Clock>, dialogs: Box<dyn FileDialogs>) -> Self {
+        Self::new_with(db_path, clock, dialogs, false)
+    }
+
+    /// Like [`LedgerApp::new`]; `read_only` opens the ledger for the audit committee.
+    pub fn new_with(
+        db_path: PathBuf,
+        clock: Arc<dyn Clock>,
+        dialogs: Box<dyn FileDialogs>,
+        read_only: bool,
+    ) -> Self {
         let mut app = Self {
             db_path: db_path.clone(),
             session: None,
@@ -218,13 +230,23 @@ impl LedgerApp {
             clock,
             dialogs,
         };
-        app.open(db_path);
+        app.open_as(db_path, read_only);
         app
     }
 
     /// Switches to the ledger at `path`; on failure the current one stays open.
     fn open(&mut self, path: PathBuf) {
-        let result = Ledger::open(&path, self.clock.as_ref()).and_then(|ledger| {
+        self.open_as(path, false);
+    }
+
+    /// Opens for writing, or read-only for the audit committee.
+    fn open_as(&mut self, path: PathBuf, read_only: bool) {
+        let opened = if read_only {
+            Ledger::open_read_only(&path, self.clock.as_ref())
+        } else {
+            Ledger::open(&path, self.clock.as_ref())
+        };
+        let result = opened.and_then(|ledger| {
             let mut data = LedgerData::load(&ledger, self.clock.today())?;
             // Checked once per opening: the whole chain and every entry's hash.
             data.chain = ledger.verify().ok();
@@ -414,6 +436,10 @@ impl LedgerApp {
             ui.horizontal(|ui| {
                 if ui.button("打开").clicked() && !path.trim().is_empty() {
                     commands.push(Command::OpenLedger(PathBuf::from(path.trim())));
+                }
+                if ui.button("只读打开（审计查阅）").clicked() && !path.trim().is_empty()
+                {
+                    commands.push(Command::OpenLedgerReadOnly(PathBuf::from(path.trim())));
                 }
                 if ui.button("浏览…").clicked() {
                     commands.push(Command::PickLedger);
@@ -619,6 +645,10 @@ impl LedgerApp {
             }
             Command::OpenLedger(path) => {
                 self.open(path);
+                return;
+            }
+            Command::OpenLedgerReadOnly(path) => {
+                self.open_as(path, true);
                 return;
             }
             Command::OpenBatch { category_id, date } => {
@@ -898,6 +928,7 @@ impl LedgerApp {
             Command::GoTo(_)
             | Command::ShowOpenDialog
             | Command::OpenLedger(_)
+            | Command::OpenLedgerReadOnly(_)
             | Command::OpenBatch { .. }
             | Command::PickLedger
             | Command::PickRoster

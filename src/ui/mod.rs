@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::core::date::SystemClock;
 
 /// Opens the window on the ledger at `db_path`.
-pub fn run_window(db_path: PathBuf) -> anyhow::Result<()> {
+pub fn run_window(db_path: PathBuf, read_only: bool) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("工会慰问台账")
@@ -28,10 +28,11 @@ pub fn run_window(db_path: PathBuf) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             fonts::install_fonts(&cc.egui_ctx);
-            Ok(Box::new(app::LedgerApp::new(
+            Ok(Box::new(app::LedgerApp::new_with(
                 db_path,
                 Arc::new(SystemClock),
                 Box::new(dialogs::NativeDialogs),
+                read_only,
             )))
         }),
     )
