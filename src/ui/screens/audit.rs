@@ -48,10 +48,13 @@ impl AuditScreen {
                     ui.colored_label(ui.visuals().warn_fg_color, format!("只读：{reason}。"));
                 }
                 ui.heading("变更日志校验");
-                let chain = self.chain.as_ref().or(data.chain.as_ref());
+                let (chain, when) = match &self.chain {
+                    Some(chain) => (Some(chain), "刚才校验"),
+                    None => (data.chain.as_ref(), "打开时校验"),
+                };
                 if let Some(chain) = chain {
                     if chain.is_intact() {
-                        ui.label(chain.summary());
+                        ui.label(format!("{when}：{}", chain.summary()));
                         ui.label(format!("链头：{}", chain.head));
                     } else {
                         ui.colored_label(ui.visuals().error_fg_color, chain.summary());
