@@ -260,7 +260,12 @@ fn a_closed_quarter_refuses_changes_from_every_path() {
     ledger
         .add_entry(&entry(&ledger, d(2026, 11, 20)), &clock())
         .unwrap();
-    let closed = ledger.closed_periods().unwrap()[0].clone();
+    let closed = ledger
+        .closed_periods()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.is_closed() && c.period == q1)
+        .unwrap();
     assert!(ledger.reopen_period(closed.id, " ").is_err());
     ledger
         .reopen_period(closed.id, "补记漏登的住院慰问")

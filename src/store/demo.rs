@@ -96,6 +96,7 @@ impl Ledger {
         }
         summary.visits = self.add_demo_visits(clock)?;
         summary.claims = self.add_demo_insurance(clock)?;
+        self.add_demo_audit_examples(clock)?;
         summary.entries = usize::try_from(self.entry_count()?).unwrap_or(summary.entries);
         Ok(summary)
     }
@@ -231,6 +232,135 @@ impl Ledger {
     /// hospital-cost plan for every in-service member and a women's special-illness
     /// plan, both enrolled in January, and a handful of claims: most paid, one waiting
     /// for the society, one rejected. Returns how many claims were registered.
+    /// What a year-end audit should find, made through the ordinary paths so the 年度审计
+    /// 报告 has something of every kind to show: payouts over a standard, in cash where
+    /// goods are the rule and to someone the rules exclude (each saved with a written
+    /// reason and an approval), a possible duplicate, a claim paid with its documents
+    /// missing, and an entry added to the last quarter after it was closed and reopened.
+    /// (Hardship aid without a file or an approval is already in the demo's history; a
+    /// gap in the voucher numbers cannot be made by the program at all.)
+    fn add_demo_audit_examples(&mut self, clock: &dyn Clock) -> Result<()> {
+        use crate::core::date::Period;
+        let today = clock.today();
+        let this_quarter = Period::quarter_of(today);
+        let last_quarter = match this_quarter.start.pred_opt() {
+            Some(day) => Period::quarter_of(day),
+            None => return Ok(()),
+        };
+        let day = |offset: i64| last_quarter.start + Duration::days(offset);
+        let members = self.members()?;
+        let in_service = |gender: Gender| {
+            members.iter().find(|m| {
+                m.status == MemberStatus::InService
+                    && m.is_union_member
+                    && m.dues_paid
+                    && m.gender == Some(gender)
+            })
+        };
+        let (Some(man), Some(woman)) = (in_service(Gender::Male), in_service(Gender::Female))
+        else {
+            return Ok(());
+        };
+        let (man, woman) = (man.id, woman.id);
+        let categories = self.categories()?;
+        let payout = |name: &str, member: i64, date: NaiveDate, yuan: i64, form: PaymentForm| {
+            categories
+                .iter()
+                .find(|c| c.name == name && c.parent_id.is_some())
+                .and_then(|c| {
+                    Some(crate::core::model::NewEntry {
+                        kind: crate::core::model::EntryKind::Disbursement,
+                        date,
+                        fund_id: c.default_fund_id?,
+                        category_id: Some(c.id),
+                        source_id: None,
+                        member_id: Some(member),
+                        amount_fen: yuan * 100,
+                        payment_form: form,
+                        handler: "王干事".to_string(),
+                        note: String::new(),
+                    })
+                })
+        };
+        let with_reason = |date: NaiveDate, reason: &str| EntryExtras {
+            event: String::new(),
+            approval: Some(Approval {
+                decided_on: date - Duration::days(2),
+                minutes_no: format!("{}-审计示例", date.format("%Y%m")),
+                approver: "工会主席".to_string(),
+            }),
+            override_reason: reason.to_string(),
+        };
+        let examples = [
+            (
+                payout("生病住院", woman, day(10), 1_500, PaymentForm::Cash),
+                Some("病情危重，工会委员会研究同意提高标准"),
+            ),
+            (
+                payout("生日", man, day(15), 300, PaymentForm::Cash),
+                Some("蛋糕券未到货，临时发放现金"),
+            ),
+            (
+                payout("三八妇女节", man, day(20), 200, PaymentForm::Goods),
+                Some("误列入名单，已通知本人退回"),
+            ),
+            (
+                payout("直系亲属去世", woman, day(25), 1_000, PaymentForm::Cash),
+                None,
+            ),
+            (
+                payout("直系亲属去世", woman, day(37), 1_000, PaymentForm::Cash),
+                None,
+            ),
+        ];
+        for (entry, reason) in examples {
+            let Some(entry) = entry else { continue };
+            let extras = match reason {
+                Some(reason) => with_reason(entry.date, reason),
+                None => EntryExtras::default(),
+            };
+            self.add_entry_with(&entry, &extras, clock)?;
+        }
+        // A claim paid before its documents were all in.
+        if let Some(plan) = self.plans()?.into_iter().next()
+            && let Some(enrolled) = self.enrolments(plan.id)?.into_iter().next()
+        {
+            let claim = self.add_claim(
+                &NewClaim {
+                    plan_id: plan.id,
+                    member_id: enrolled.member_id,
+                    illness: "急性阑尾炎".to_string(),
+                    hospital: "市第二人民医院".to_string(),
+                    admission: day(30).max(enrolled.enrolled_on),
+                    discharge: Some(day(35).max(enrolled.enrolled_on)),
+                    total_cost_fen: 900_000,
+                    eligible_cost_fen: 800_000,
+                    social_insurance_fen: 0,
+                    other_aid_fen: 0,
+                    grade: String::new(),
+                },
+                clock,
+            )?;
+            self.set_claim_document(claim.id, DocumentKind::ApplicationForm, true)?;
+            let paid_on = day(50).max(enrolled.enrolled_on).min(last_quarter.end);
+            self.submit_claim(claim.id, paid_on, clock)?;
+            self.approve_claim(
+                claim.id,
+                claim.computed.amount_fen.max(50_000),
+                paid_on,
+                clock,
+            )?;
+            self.pay_claim(claim.id, paid_on, "王干事", clock)?;
+        }
+        // The last quarter closed, reopened with a reason, and a late entry added.
+        let closed = self.close_period(last_quarter, "季度账已核对")?;
+        self.reopen_period(closed.id, "补登漏记的生育慰问")?;
+        if let Some(entry) = payout("生育", man, day(40), 500, PaymentForm::Cash) {
+            self.add_entry(&entry, clock)?;
+        }
+        Ok(())
+    }
+
     fn add_demo_insurance(&mut self, clock: &dyn Clock) -> Result<usize> {
         let today = clock.today();
         let year = today.year();
