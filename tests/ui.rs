@@ -1657,6 +1657,15 @@ fn a_read_only_window_says_so_and_refuses_changes() {
         });
     harness.run();
     harness.get_by_label("只读：台账以只读方式打开（审计查阅）。");
+    // The screens that only change the ledger have every control disabled.
+    nav(&mut harness, "会员");
+    assert!(
+        harness
+            .get_by_label("新增会员")
+            .accesskit_node()
+            .is_disabled()
+    );
+    nav(&mut harness, "首页");
     harness
         .state_mut()
         .push_command(Command::SetUnionName("别的工会".into()));

@@ -306,17 +306,42 @@ impl LedgerApp {
             Some(session) => {
                 let data = &session.data;
                 let today = self.clock.today();
+                // Read-only (the audit committee, or another program has the file): the
+                // screens that only change the ledger are shown with every control
+                // disabled; 首页, 台账, 报表 and 审计 stay usable for reading (a change
+                // from them is refused with the reason).
+                let editable = data.read_only.is_none();
                 match self.screen {
                     Screen::Home => self.home.ui(ui, data, &mut commands),
-                    Screen::Members => self.members.ui(ui, data, &mut commands),
-                    Screen::Entry => self.entry.ui(ui, data, today, &mut commands),
-                    Screen::Visits => self.visits.ui(ui, data, today, &mut commands),
-                    Screen::Batches => self.batches.ui(ui, data, today, &mut commands),
-                    Screen::Insurance => self.insurance.ui(ui, data, today, &mut commands),
+                    Screen::Members => {
+                        ui.add_enabled_ui(editable, |ui| self.members.ui(ui, data, &mut commands));
+                    }
+                    Screen::Entry => {
+                        ui.add_enabled_ui(editable, |ui| {
+                            self.entry.ui(ui, data, today, &mut commands)
+                        });
+                    }
+                    Screen::Visits => {
+                        ui.add_enabled_ui(editable, |ui| {
+                            self.visits.ui(ui, data, today, &mut commands)
+                        });
+                    }
+                    Screen::Batches => {
+                        ui.add_enabled_ui(editable, |ui| {
+                            self.batches.ui(ui, data, today, &mut commands)
+                        });
+                    }
+                    Screen::Insurance => {
+                        ui.add_enabled_ui(editable, |ui| {
+                            self.insurance.ui(ui, data, today, &mut commands)
+                        });
+                    }
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
                     Screen::Reports => self.reports.ui(ui, data, today, &mut commands),
                     Screen::Audit => self.audit.ui(ui, data, today, &mut commands),
-                    Screen::Settings => self.settings.ui(ui, data, &mut commands),
+                    Screen::Settings => {
+                        ui.add_enabled_ui(editable, |ui| self.settings.ui(ui, data, &mut commands));
+                    }
                 }
             }
         });

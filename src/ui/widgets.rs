@@ -77,8 +77,9 @@ impl MemberPicker {
         ui.vertical(|ui| {
             let response = self.ui(ui, data, id_salt);
             // Keep asking until the field has it: the click that opened the screen may
-            // hand focus to the navigation button in the same frame.
-            if *focus_first {
+            // hand focus to the navigation button in the same frame. A disabled form
+            // (a read-only ledger) never takes focus, so it is not asked.
+            if *focus_first && ui.is_enabled() {
                 if response.has_focus() {
                     *focus_first = false;
                 } else {
