@@ -1682,3 +1682,29 @@ fn a_read_only_window_says_so_and_refuses_changes() {
     drop(harness);
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn the_clerk_is_asked_once_and_named_in_the_change_log() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label_contains("请填写经办人姓名");
+    type_into(&mut harness, "经办人姓名", "李会计");
+    harness.get_by_label("记住经办人").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已保存经办人");
+    assert!(
+        harness
+            .query_by_label_contains("请填写经办人姓名")
+            .is_none()
+    );
+    harness
+        .state_mut()
+        .push_command(Command::SetUnionName("示例医院工会".into()));
+    harness.run();
+    let ledger = &harness.state().session.as_ref().unwrap().ledger;
+    let last = &ledger
+        .change_log(&union_ledger::store::LogFilter::default())
+        .unwrap()[0];
+    assert_eq!(last.clerk, "李会计");
+    assert_eq!(last.action, "设置：修改 1");
+}

@@ -14,6 +14,8 @@ const REMINDERS_SHOWN: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct HomeScreen {
     pub all_reminders: bool,
+    /// The clerk's name being typed, when none is set yet.
+    pub clerk: String,
 }
 
 impl HomeScreen {
@@ -21,6 +23,24 @@ impl HomeScreen {
         egui::ScrollArea::vertical().show(ui, |ui| {
             if let Some(reason) = &data.read_only {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("只读：{reason}。"));
+            }
+            if data.read_only.is_none() && data.handler.trim().is_empty() {
+                // Every change is logged with who made it: ask once, then remember.
+                ui.horizontal(|ui| {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "请填写经办人姓名，每一笔改动都会以此记入变更日志：",
+                    );
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.clerk)
+                            .id_salt("home_clerk")
+                            .hint_text("经办人姓名")
+                            .desired_width(120.0),
+                    );
+                    if ui.button("记住经办人").clicked() && !self.clerk.trim().is_empty() {
+                        commands.push(Command::SetHandler(self.clerk.trim().to_string()));
+                    }
+                });
             }
             if let Some(note) = &data.stale_lock {
                 ui.colored_label(ui.visuals().warn_fg_color, note);
