@@ -2092,3 +2092,52 @@ fn printed_form_errors_name_the_option_and_what_was_expected() {
     assert!(errors[8].contains("无法写入"), "{}", errors[8]);
     session.check("forms_errors");
 }
+
+#[test]
+fn a_closed_quarter_refuses_the_command_line_and_verify_reads_the_chain() {
+    let mut session = forms_session();
+    session.run(&[
+        "--clerk",
+        "王干事",
+        "period",
+        "close",
+        "--period",
+        "2026Q1",
+        "--note",
+        "一季度已核对",
+    ]);
+    let refused = session.error(&[
+        "entry",
+        "add",
+        "--kind",
+        "收入",
+        "--source",
+        "会费",
+        "--amount",
+        "100",
+        "--date",
+        "2026-02-01",
+    ]);
+    assert_eq!(
+        refused,
+        "错误：2026-02-01 所在的2026年第1季度已结账（2026-12-20 结账），不能再记账、冲销或修改；更正请在未结账的期间记调整凭证（需要时先反结账并说明原因）。"
+    );
+    let refused = session.error(&["entry", "reverse", "2026-000001", "--reason", "错账"]);
+    assert!(refused.contains("该期间已结账"), "{refused}");
+    session
+        .run(&["period", "list"])
+        .run(&["period", "reopen", "--period", "2026Q1", "--reason", " "])
+        .run(&[
+            "period",
+            "reopen",
+            "--period",
+            "2026Q1",
+            "--reason",
+            "补记漏登的会费",
+        ])
+        .run(&["period", "close", "--period", "2026Q4"])
+        .run(&["log", "--limit", "3"])
+        .run(&["verify"])
+        .run(&["--read-only", "period", "close", "--period", "2026Q2"]);
+    session.check("audit_cli");
+}
