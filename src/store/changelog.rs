@@ -386,29 +386,36 @@ impl Ledger {
                     row.id
                 ))));
             }
+            // Both lists are in id order: walk them side by side.
             let current = recompute_entry_hashes(conn, first, last)?;
+            let mut now = current.iter().peekable();
             for (expected_id, expected_hash) in &stored {
-                match current.iter().find(|(id, _)| id == expected_id) {
-                    None => {
+                while now.peek().is_some_and(|(id, _)| id < expected_id) {
+                    now.next();
+                }
+                match now.peek() {
+                    Some((id, hash)) if id == expected_id => {
+                        if hash != expected_hash {
+                            let voucher: String = conn
+                                .query_row(
+                                    "SELECT printf('%d-%06d', voucher_year, voucher_seq) FROM entries WHERE id = ?1",
+                                    [expected_id],
+                                    |r| r.get(0),
+                                )
+                                .unwrap_or_else(|_| expected_id.to_string());
+                            return Ok(report(Some(format!(
+                                "凭证 {voucher}（编号 {expected_id}）的内容在程序之外被改动（日志第 {} 条）",
+                                row.id
+                            ))));
+                        }
+                        now.next();
+                    }
+                    _ => {
                         return Ok(report(Some(format!(
                             "凭证编号 {expected_id} 已被删除（日志第 {} 条记有它）",
                             row.id
                         ))));
                     }
-                    Some((_, hash)) if hash != expected_hash => {
-                        let voucher: String = conn
-                            .query_row(
-                                "SELECT printf('%d-%06d', voucher_year, voucher_seq) FROM entries WHERE id = ?1",
-                                [expected_id],
-                                |r| r.get(0),
-                            )
-                            .unwrap_or_else(|_| expected_id.to_string());
-                        return Ok(report(Some(format!(
-                            "凭证 {voucher}（编号 {expected_id}）的内容在程序之外被改动（日志第 {} 条）",
-                            row.id
-                        ))));
-                    }
-                    Some(_) => {}
                 }
             }
             next_entry = last + 1;
