@@ -148,8 +148,12 @@ impl ReportsScreen {
                 if ui
                     .selectable_label(kind == *choice, choice.label())
                     .clicked()
+                    && kind != *choice
                 {
+                    // A form of another kind must never be saved under this one's name.
                     self.kind = Some(*choice);
+                    self.preview = None;
+                    self.problem = None;
                 }
             }
         });
@@ -283,6 +287,20 @@ impl ReportsScreen {
                 ui.label(format!("正在生成 {}…", job.label));
             }
         });
+        if let Some((shown, _)) = &self.preview {
+            let asked = self.command(kind, today);
+            let stale = match asked {
+                Ok(ReportCommand::Preview(request)) => request != *shown,
+                Ok(_) => false,
+                Err(_) => true,
+            };
+            if stale {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "条件已更改：下面仍是上次生成的报表，保存和打印的也是它。点“生成预览”更新。",
+                );
+            }
+        }
         ui.separator();
         match &self.preview {
             None => {
