@@ -49,8 +49,27 @@ fn harness_on(
                 Box::new(dialogs),
             )
         });
-    harness.run();
+    wait_for_chain_check(&mut harness);
     harness
+}
+
+/// Steps the window until the change-log check started at opening has reported (it
+/// runs on a worker thread), so that what 首页 and 审计 show is settled.
+fn wait_for_chain_check(harness: &mut Harness<'_, LedgerApp>) {
+    for _ in 0..600 {
+        harness.step();
+        let checking = harness
+            .state()
+            .session
+            .as_ref()
+            .is_some_and(|session| session.chain_check.is_some());
+        if !checking {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the opening change-log check did not finish within half a minute");
 }
 
 fn placeholder(text: &'static str) -> impl Fn(&AccessKitNode<'_>) -> bool {
@@ -1515,6 +1534,47 @@ fn reports_preview_a_sign_off_sheet_then_save_and_print_it() {
 }
 
 #[test]
+fn switching_the_form_clears_the_preview_and_changed_conditions_are_flagged() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(30, 1, 3, &clock).unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "报表");
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.run();
+    let (_, form) = harness.state().reports.preview.clone().unwrap();
+    assert_eq!(form.title, "季度汇总表");
+    let stale = "条件已更改：下面仍是上次生成的报表，保存和打印的也是它。点“生成预览”更新。";
+    assert!(harness.query_by_label(stale).is_none());
+    // Another quarter: the old tally stays on screen, marked as not what is asked for.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "季度")
+        .click();
+    harness.run();
+    harness.get_by_label("第1季度").click();
+    harness.run();
+    harness.get_by_label(stale);
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.run();
+    assert!(harness.query_by_label(stale).is_none());
+    // Another form: nothing left to save under the new form's name.
+    harness.get_by_label("收入支出表").click();
+    harness.run();
+    assert!(harness.state().reports.preview.is_none());
+    assert!(
+        harness
+            .get_by_label("保存 PDF…")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
+
+#[test]
 fn a_voucher_number_that_is_income_is_refused_on_the_reports_screen() {
     let (_dir, path) = temp_ledger();
     let first_income = {
@@ -1655,7 +1715,7 @@ fn a_read_only_window_says_so_and_refuses_changes() {
                 true,
             )
         });
-    harness.run();
+    wait_for_chain_check(&mut harness);
     harness.get_by_label("只读：台账以只读方式打开（审计查阅）。");
     // The screens that only change the ledger have every control disabled.
     nav(&mut harness, "会员");
@@ -1681,6 +1741,32 @@ fn a_read_only_window_says_so_and_refuses_changes() {
     harness.run();
     drop(harness);
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn an_entry_changed_outside_the_program_is_flagged_on_home_after_the_background_check() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(30, 1, 3, &clock).unwrap();
+    }
+    // Intact: the check made at opening is reported once the worker is done.
+    let harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label_contains("打开时校验：变更日志完整");
+    drop(harness);
+    // Someone with the sqlite3 tool raises an amount.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entries_no_update;
+         UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 7;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label_contains("（编号 7）的内容在程序之外被改动");
+    nav(&mut harness, "审计");
+    harness.get_by_label_contains("变更日志校验失败");
 }
 
 #[test]

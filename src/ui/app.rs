@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -17,6 +18,7 @@ use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
     settings::SettingsScreen, visit_form::saved_text, visits::VisitList, visits::VisitsScreen,
 };
+use crate::core::changelog::ChainReport;
 use crate::core::date::{Clock, Period};
 use crate::core::model::{EntryExtras, MemberDraft, NewEntry};
 use crate::core::visit::NewVisit;
@@ -165,6 +167,10 @@ pub enum Notice {
 pub struct Session {
     pub ledger: Ledger,
     pub data: LedgerData,
+    /// The change-log check started when the ledger opened, running on a worker thread
+    /// with a read-only connection of its own: on a large ledger it takes seconds, and
+    /// the window is usable meanwhile.
+    pub chain_check: Option<Receiver<Result<ChainReport, String>>>,
 }
 
 /// The whole window.
@@ -249,7 +255,23 @@ impl LedgerApp {
         let result = opened.and_then(|ledger| {
             let mut data = LedgerData::load(&ledger, self.clock.today())?;
             // Checked once per opening: the whole chain and every entry's hash.
-            data.chain = ledger.verify().ok();
+            let chain_check = match ledger.path() {
+                Some(file) => {
+                    let file = file.to_path_buf();
+                    let (sender, receiver) = std::sync::mpsc::channel();
+                    std::thread::spawn(move || {
+                        let outcome = Ledger::verify_file(&file).map_err(|e| e.to_string());
+                        // The window may have moved on to another ledger: nobody to tell.
+                        let _ = sender.send(outcome);
+                    });
+                    data.chain_checking = true;
+                    Some(receiver)
+                }
+                None => {
+                    data.chain = ledger.verify().ok();
+                    None
+                }
+            };
             data.read_only = ledger.read_only_reason();
             data.stale_lock = ledger.stale_lock_note().map(str::to_string);
             if !ledger.is_read_only() {
@@ -263,7 +285,11 @@ impl LedgerApp {
                     Err(error) => Some(format!("自动备份失败：{error}")),
                 };
             }
-            Ok(Session { ledger, data })
+            Ok(Session {
+                ledger,
+                data,
+                chain_check,
+            })
         });
         match result {
             Ok(session) => {
@@ -365,10 +391,33 @@ impl LedgerApp {
         if had_commands || fetched || self.ledger_view.needs_repaint() {
             ui.ctx().request_repaint();
         }
-        if self.poll_render_job() {
+        if self.poll_render_job() | self.poll_chain_check() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
+    }
+
+    /// Takes the opening change-log check's result when it is ready; true while it is
+    /// still running.
+    pub fn poll_chain_check(&mut self) -> bool {
+        let Some(session) = self.session.as_mut() else {
+            return false;
+        };
+        let Some(receiver) = &session.chain_check else {
+            return false;
+        };
+        let outcome = match receiver.try_recv() {
+            Ok(outcome) => outcome,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err("校验任务意外中止".to_string()),
+        };
+        session.chain_check = None;
+        session.data.chain_checking = false;
+        match outcome {
+            Ok(report) => session.data.chain = Some(report),
+            Err(error) => session.data.chain_failed = Some(error),
+        }
+        false
     }
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

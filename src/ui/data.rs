@@ -54,6 +54,10 @@ pub struct LedgerData {
     /// The change log's state as checked when the ledger opened, and why the ledger is
     /// read-only or was not closed properly last time.
     pub chain: Option<crate::core::changelog::ChainReport>,
+    /// The opening check still running on its worker thread.
+    pub chain_checking: bool,
+    /// The opening check could not run (the file could not be read).
+    pub chain_failed: Option<String>,
     pub read_only: Option<String>,
     pub stale_lock: Option<String>,
     /// The backup taken when the ledger opened.

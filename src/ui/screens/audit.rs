@@ -52,6 +52,9 @@ impl AuditScreen {
                     Some(chain) => (Some(chain), "刚才校验"),
                     None => (data.chain.as_ref(), "打开时校验"),
                 };
+                if chain.is_none() && data.chain_checking {
+                    ui.label("打开时的校验正在后台进行…");
+                }
                 if let Some(chain) = chain {
                     if chain.is_intact() {
                         ui.label(format!("{when}：{}", chain.summary()));

@@ -45,12 +45,19 @@ impl HomeScreen {
             if let Some(note) = &data.stale_lock {
                 ui.colored_label(ui.visuals().warn_fg_color, note);
             }
-            if let Some(chain) = &data.chain {
+            if data.chain_checking {
+                ui.label("正在后台校验变更日志和每笔凭证的哈希，可照常使用…");
+            } else if let Some(chain) = &data.chain {
                 if chain.is_intact() {
                     ui.label(format!("打开时校验：{}", chain.summary()));
                 } else {
                     ui.colored_label(ui.visuals().error_fg_color, chain.summary());
                 }
+            } else if let Some(error) = &data.chain_failed {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("打开时未能校验变更日志：{error}"),
+                );
             }
             if data.entry_count == 0 && data.members.is_empty() {
                 empty_ledger_ui(ui, commands);
