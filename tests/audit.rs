@@ -34,6 +34,8 @@ fn demo() -> (tempfile::TempDir, PathBuf) {
 /// Changes the file the way someone with the sqlite3 tool would.
 fn tamper(path: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();
+    // The sqlite3 tool does not enforce foreign keys unless asked to.
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
     conn.execute_batch(sql).unwrap();
 }
 
@@ -115,6 +117,70 @@ fn a_log_row_changed_removed_or_inserted_breaks_the_chain() {
              visit_id, event, override_reason FROM entries WHERE id = 7;",
     );
     assert!(broken(&inserted).contains("没有日志记录（凭证在程序之外被插入）"));
+}
+
+#[test]
+fn entries_deep_inside_one_large_log_row_are_checked_one_by_one() {
+    let (_dir, path) = demo();
+    // The log row that wrote the most entries at once (a holiday batch).
+    let (row, first, last): (i64, i64, i64) = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT id, first_entry_id, last_entry_id FROM change_log
+             WHERE first_entry_id IS NOT NULL
+             ORDER BY last_entry_id - first_entry_id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(
+        last - first >= 50,
+        "the demo's largest write is {first}..={last}"
+    );
+    let middle = (first + last) / 2;
+    let copy = |name: &str| {
+        let target = path.with_file_name(name);
+        std::fs::copy(&path, &target).unwrap();
+        target
+    };
+
+    let changed = copy("changed.db");
+    tamper(
+        &changed,
+        &format!(
+            "DROP TRIGGER entries_no_update; UPDATE entries SET note = '改' WHERE id = {last};"
+        ),
+    );
+    let problem = broken(&changed);
+    assert!(
+        problem.contains(&format!(
+            "（编号 {last}）的内容在程序之外被改动（日志第 {row} 条）"
+        )),
+        "{problem}"
+    );
+
+    let deleted = copy("deleted.db");
+    tamper(
+        &deleted,
+        &format!("DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE id = {middle};"),
+    );
+    assert_eq!(
+        broken(&deleted),
+        format!("凭证编号 {middle} 已被删除（日志第 {row} 条记有它）")
+    );
+
+    let both = copy("both.db");
+    tamper(
+        &both,
+        &format!(
+            "DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE id = {middle};
+             DELETE FROM entry_hashes WHERE entry_id = {middle};"
+        ),
+    );
+    assert_eq!(
+        broken(&both),
+        format!("第 {row} 条日志所记凭证的哈希被改动")
+    );
 }
 
 fn entry(ledger: &Ledger, date: NaiveDate) -> NewEntry {
