@@ -290,6 +290,7 @@ pub fn read_delimited_text(file_name: &str, bytes: &[u8]) -> Result<Table, Impor
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut lines = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|error| ImportError::Malformed {
             file_name: file_name.to_string(),
@@ -297,7 +298,7 @@ pub fn read_delimited_text(file_name: &str, bytes: &[u8]) -> Result<Table, Impor
             detail: error.to_string(),
         })?;
         let row_number = record.position().map_or(rows.len() + 1, |position| {
-            line_number_at(&text, position.byte())
+            lines.line_at(&text, position.byte())
         });
         let cells = record
             .iter()
@@ -314,22 +315,36 @@ pub fn read_delimited_text(file_name: &str, bytes: &[u8]) -> Result<Table, Impor
     Ok(Table { rows })
 }
 
-/// The 1-based line of the first character at or after a byte offset that is not a line
-/// break. The csv reader skips blank lines but reports a record's position from before
-/// them, so the breaks are stepped over here.
-fn line_number_at(text: &str, byte_offset: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut offset = usize::try_from(byte_offset)
-        .unwrap_or(usize::MAX)
-        .min(bytes.len());
-    while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
-        offset += 1;
+/// Line numbers of records read in order: counts the line breaks between one record and
+/// the next only, so a 10,000-row file is not re-scanned from its start for every row.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    breaks: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the first character at or after a byte offset that is not a
+    /// line break. The csv reader skips blank lines but reports a record's position from
+    /// before them, so the breaks are stepped over here. Offsets must not go backwards.
+    fn line_at(&mut self, text: &str, byte_offset: u64) -> usize {
+        let bytes = text.as_bytes();
+        let mut offset = usize::try_from(byte_offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset < self.offset {
+            *self = Self::default();
+        }
+        self.breaks += bytes[self.offset..offset]
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count();
+        self.offset = offset;
+        self.breaks + 1
     }
-    bytes[..offset]
-        .iter()
-        .filter(|byte| **byte == b'\n')
-        .count()
-        + 1
 }
 
 const DELIMITERS: [u8; 3] = [b',', b'\t', b';'];

@@ -226,7 +226,12 @@ pub fn render_pdf_paged(form: &Form, options: &PrintOptions) -> Result<(Vec<u8>,
         ..typst_pdf::PdfOptions::default()
     };
     let pages = document.pages().len();
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+    let exported = typst_pdf::pdf(&document, &options);
+    // typst memoizes layout across compilations. Forms are laid out once each, so the
+    // cache would only hold memory in a long-running window (hundreds of MB after a
+    // few large sheets) and make a repeated render look faster than a real one.
+    typst::comemo::evict(0);
+    let bytes = exported.map_err(|errors| {
         PdfError::Export(
             errors
                 .iter()

@@ -100,33 +100,35 @@ pub(super) fn insert_entry(
     let year = entry.date.year();
     let date = date_text(entry.date);
     let (year_start, year_end) = year_bounds(entry.date);
-    let seq: i64 = tx.query_row(
-        "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
-        [year],
-        |row| row.get(0),
-    )?;
+    // Every statement here is cached: an import runs them once per row, and those that
+    // write entries fire the ledger's triggers, which are costly to compile each time.
+    let seq: i64 = tx
+        .prepare_cached(
+            "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
+        )?
+        .query_row([year], |row| row.get(0))?;
     let previous: i64 = tx
-        .query_row(
+        .prepare_cached(
             "SELECT fund_cumulative_fen FROM entries
              WHERE fund_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1",
-            (entry.fund_id, &year_start, &date),
-            |row| row.get(0),
-        )
+        )?
+        .query_row((entry.fund_id, &year_start, &date), |row| row.get(0))
         .optional()?
         .unwrap_or(0);
     // An entry dated before others of its fund and year shifts their running totals.
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE entries SET fund_cumulative_fen = fund_cumulative_fen + ?1
          WHERE fund_id = ?2 AND date > ?3 AND date <= ?4",
-        (delta, entry.fund_id, &date, &year_end),
-    )?;
-    tx.execute(
+    )?
+    .execute((delta, entry.fund_id, &date, &year_end))?;
+    tx.prepare_cached(
         "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
             payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
             fund_cumulative_fen, approval_id, batch_id, visit_id, event, override_reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                  ?18, ?19, ?20, ?21, ?22)",
-        rusqlite::params![
+    )?
+    .execute(rusqlite::params![
             entry.kind.code(),
             date,
             year,
@@ -149,8 +151,7 @@ pub(super) fn insert_entry(
             links.visit_id,
             links.event.trim(),
             links.override_reason.trim(),
-        ],
-    )?;
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 

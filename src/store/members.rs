@@ -109,13 +109,15 @@ fn insert_member(tx: &Transaction<'_>, draft: &MemberDraft, now: &str) -> Result
     let values = draft_params(draft);
     let mut params: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
     params.push(&now);
-    tx.execute(
+    // Cached: a statement that fires the change-log triggers is costly to compile,
+    // and a roster import runs it thousands of times.
+    tx.prepare_cached(
         "INSERT INTO members (employee_no, name, gender, department, status, birth_date, join_date,
             retirement_date, phone, bank_card, is_union_member, dues_paid, hardship_level, hardship_reason,
             hardship_reviewed_on, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
-        params.as_slice(),
-    )?;
+    )?
+    .execute(params.as_slice())?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -124,24 +126,21 @@ fn update_member(tx: &Transaction<'_>, id: i64, draft: &MemberDraft, now: &str) 
     let mut params: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
     params.push(&now);
     params.push(&id);
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE members SET employee_no = ?1, name = ?2, gender = ?3, department = ?4, status = ?5,
             birth_date = ?6, join_date = ?7, retirement_date = ?8, phone = ?9, bank_card = ?10,
             is_union_member = ?11, dues_paid = ?12, hardship_level = ?13, hardship_reason = ?14,
             hardship_reviewed_on = ?15, updated_at = ?16
          WHERE id = ?17",
-        params.as_slice(),
-    )?;
+    )?
+    .execute(params.as_slice())?;
     Ok(())
 }
 
 fn id_for_employee_no(tx: &rusqlite::Connection, employee_no: &str) -> Result<Option<i64>> {
     Ok(tx
-        .query_row(
-            "SELECT id FROM members WHERE employee_no = ?1",
-            [employee_no.trim()],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT id FROM members WHERE employee_no = ?1")?
+        .query_row([employee_no.trim()], |row| row.get(0))
         .optional()?)
 }
 
@@ -248,11 +247,11 @@ pub(super) fn upsert_in(
     for draft in drafts {
         match id_for_employee_no(tx, &draft.employee_no)? {
             Some(id) => {
-                let current = tx.query_row(
-                    &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"),
-                    [id],
-                    member_from_row,
-                )?;
+                let current = tx
+                    .prepare_cached(&format!(
+                        "SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"
+                    ))?
+                    .query_row([id], member_from_row)?;
                 if normalized(&current.draft) == normalized(draft) {
                     summary.unchanged += 1;
                 } else {
