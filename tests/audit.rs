@@ -3,11 +3,13 @@
 //! path; closing a year carries the balances forward; a read-only ledger stays
 //! byte-for-byte the same.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use union_ledger::core::batch::{BatchGroup, BatchSpec};
-use union_ledger::core::date::{FixedClock, Period};
+use union_ledger::core::date::{Clock, FixedClock, Period};
 use union_ledger::core::insurance::NewClaim;
 use union_ledger::core::model::{Approval, EntryKind, MemberDraft, NewEntry, PaymentForm};
 use union_ledger::core::visit::{NewVisit, VisitMoney};
@@ -181,6 +183,199 @@ fn entries_deep_inside_one_large_log_row_are_checked_one_by_one() {
         broken(&both),
         format!("第 {row} 条日志所记凭证的哈希被改动")
     );
+}
+
+/// Makes an index disagree with its table, the kind of damage only the full
+/// `integrity_check` finds (the quick check on open reads page structure only).
+fn damage_an_index(path: &Path) {
+    tamper(
+        path,
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_master SET sql = 'CREATE INDEX members_department ON members (name)'
+         WHERE name = 'members_department';",
+    );
+}
+
+#[test]
+fn a_damaged_index_is_found_by_verify_and_a_damaged_backup_is_not_restored() {
+    let (dir, path) = demo();
+    let good = dir.path().join("good-copy.db");
+    Ledger::open_existing(&path, &clock())
+        .unwrap()
+        .backup_to(&good)
+        .unwrap();
+    damage_an_index(&path);
+    let ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    let report = ledger.verify().unwrap();
+    assert!(!report.is_intact());
+    let damage = report.damaged.clone().expect("the damage is named");
+    assert!(
+        damage.contains("missing from index members_department"),
+        "{damage}"
+    );
+    assert!(
+        report
+            .summary()
+            .starts_with("数据库文件已损坏（完整性检查："),
+        "{}",
+        report.summary()
+    );
+    drop(ledger);
+    // The damaged file is refused as a backup to restore, and the good copy is taken.
+    let target = dir.path().join("restored.db");
+    std::fs::copy(&good, &target).unwrap();
+    let error = union_ledger::store::restore(&path, &target, &clock()).unwrap_err();
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    assert!(
+        Ledger::open_existing(&target, &clock())
+            .unwrap()
+            .verify()
+            .unwrap()
+            .is_intact()
+    );
+}
+
+#[test]
+fn a_page_overwritten_is_not_read_at_opening_but_verify_and_backup_find_it() {
+    let (dir, path) = demo();
+    let good = {
+        let ledger = Ledger::open_existing(&path, &clock()).unwrap();
+        ledger
+            .automatic_backup("手动", clock().now())
+            .unwrap()
+            .unwrap()
+    };
+    common::overwrite_index_page(&path, "enrolments_entry");
+    // Opening reads the header and the root pages of the main tables only.
+    let ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    let report = ledger.verify().unwrap();
+    let damage = report.damaged.clone().expect("the damage is named");
+    // SQLite's own words: a page it cannot read, or one that disagrees.
+    assert!(
+        damage.contains("malformed") || damage.contains("age"),
+        "{damage}"
+    );
+    assert!(!report.is_intact());
+    drop(ledger);
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_union-ledger"))
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // `verify` says the file is damaged and which backup to restore.
+    let output = run(&["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("数据库文件已损坏（完整性检查："),
+        "{stderr}"
+    );
+    let good_name = good.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(stderr.contains(&good_name), "{stderr}");
+    // `backup` refuses to copy a damaged file, so the good backup stays the newest.
+    let output = run(&["backup"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("完整性检查未通过"), "{stderr}");
+    assert!(stderr.contains(&good_name), "{stderr}");
+    assert_eq!(
+        union_ledger::store::automatic_backups(&path),
+        vec![good.clone()]
+    );
+    // The good backup restores.
+    union_ledger::store::restore(&good, &path, &clock()).unwrap();
+    assert!(
+        Ledger::open_existing(&path, &clock())
+            .unwrap()
+            .verify()
+            .unwrap()
+            .is_intact()
+    );
+    drop(dir);
+}
+
+#[test]
+fn after_a_session_that_did_not_close_the_next_command_checks_the_whole_file() {
+    let run = |path: &Path, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_union-ledger"))
+            .arg("--db")
+            .arg(path)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // A lock left by a process that no longer runs: the last session crashed.
+    let leave_lock = |path: &Path| {
+        std::fs::write(
+            path.with_file_name("ledger.db.lock"),
+            "4194000\n2026-11-22 09:00\n",
+        )
+        .unwrap();
+    };
+    let (_dir, path) = demo();
+    leave_lock(&path);
+    let output = run(&path, &["balance"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    assert!(
+        ledger.last_full_check().unwrap().is_some(),
+        "the full check ran and was recorded"
+    );
+    drop(ledger);
+
+    let (_dir, damaged) = demo();
+    common::overwrite_index_page(&damaged, "enrolments_entry");
+    // After a clean close the command does not read the whole file...
+    assert_eq!(run(&damaged, &["balance"]).status.code(), Some(0));
+    // ...after a crash it does, and refuses the damaged file.
+    leave_lock(&damaged);
+    let output = run(&damaged, &["balance"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("完整性检查未通过"), "{stderr}");
+    assert!(stderr.contains("backups 文件夹中没有自动备份"), "{stderr}");
+}
+
+#[test]
+fn the_last_full_check_is_kept_and_an_unchanged_ledger_is_backed_up_once() {
+    let (_dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    assert_eq!(ledger.last_full_check().unwrap(), None);
+    let report = ledger.verify().unwrap();
+    ledger.record_full_check(&report.head).unwrap();
+    let check = ledger.last_full_check().unwrap().unwrap();
+    assert_eq!(check.at, clock().now());
+    assert_eq!(check.head, report.head);
+    // Recording the check is not a change to the books: no log row.
+    assert_eq!(ledger.chain_head().unwrap(), report.head);
+
+    let first = ledger
+        .automatic_backup_if_changed("打开", clock().now())
+        .unwrap();
+    assert!(first.is_some());
+    let later = FixedClock(clock().now() + chrono::Duration::hours(1));
+    assert_eq!(
+        ledger
+            .automatic_backup_if_changed("打开", later.now())
+            .unwrap(),
+        None,
+        "nothing changed since the newest backup"
+    );
+    assert_eq!(ledger.daily_backup_if_due(&later).unwrap(), None);
+    ledger.set_union_name("示例市人民医院工会").unwrap();
+    let second = ledger
+        .automatic_backup_if_changed("打开", later.now())
+        .unwrap();
+    assert!(second.is_some(), "a change is backed up");
+    assert_eq!(union_ledger::store::automatic_backups(&path).len(), 2);
 }
 
 fn entry(ledger: &Ledger, date: NaiveDate) -> NewEntry {

@@ -1,7 +1,7 @@
 //! Crash safety: the real binary is killed with SIGKILL at random moments while it
 //! commits holiday batches or imports rosters, over and over, on one ledger file.
-//! After every kill the file must open (integrity_check runs on open), the change
-//! log's chain must verify, every batch must be wholly present or wholly absent, and
+//! After every kill the file must open, pass SQLite's full integrity check and the
+//! change log's chain (both in `verify`), every batch must be wholly present or wholly absent, and
 //! every roster wholly imported or not at all.
 //!
 //! `CRASH_RUNS` sets the number of kills (default 60 in the suite; the README records

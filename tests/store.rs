@@ -440,6 +440,8 @@ fn foreign_corrupt_and_newer_files_are_refused_untouched() {
     let before = file_bytes(&truncated);
     let error = Ledger::open(&truncated, &clock).unwrap_err();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    // Told by the header's page count against the file's length, in milliseconds.
+    assert!(error.to_string().contains("文件不完整：应有"), "{error}");
     assert_eq!(file_bytes(&truncated), before);
 }
 

@@ -2,6 +2,8 @@
 //! balance change, reverse it, import a roster. The harness panics on any character
 //! the bundled font cannot draw, and on any input without an accessible name.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,7 +12,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{AccessKitNode, NodeT, Queryable};
 use union_ledger::core::batch::BatchGroup;
-use union_ledger::core::date::FixedClock;
+use union_ledger::core::date::{Clock, FixedClock};
 use union_ledger::core::insurance::{
     BenefitRule, Claim, ClaimState, NewClaim, PlanDraft, PlanEligibility, Tier,
 };
@@ -1753,7 +1755,7 @@ fn an_entry_changed_outside_the_program_is_flagged_on_home_after_the_background_
     }
     // Intact: the check made at opening is reported once the worker is done.
     let harness = harness_for(&path, ScriptedDialogs::default());
-    harness.get_by_label_contains("打开时校验：变更日志完整");
+    harness.get_by_label_contains("打开时校验：文件完整，变更日志完整");
     drop(harness);
     // Someone with the sqlite3 tool raises an amount.
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -1767,6 +1769,85 @@ fn an_entry_changed_outside_the_program_is_flagged_on_home_after_the_background_
     harness.get_by_label_contains("（编号 7）的内容在程序之外被改动");
     nav(&mut harness, "审计");
     harness.get_by_label_contains("变更日志校验失败");
+}
+
+#[test]
+fn a_file_found_damaged_after_opening_stops_taking_writes_and_names_the_newest_backup() {
+    let (dir, path) = temp_ledger();
+    let clock = FixedClock::at_date(today());
+    let good = {
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(30, 1, 3, &clock).unwrap();
+        ledger
+            .automatic_backup("手动", clock.now() - chrono::Duration::hours(1))
+            .unwrap()
+            .unwrap()
+    };
+    // A page overwritten with garbage where opening does not look: the window opens
+    // at once, and the full check on the worker thread finds it.
+    common::overwrite_index_page(&path, "enrolments_entry");
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label_contains("数据库文件已损坏（完整性检查：");
+    let good_name = good.file_name().unwrap().to_string_lossy().into_owned();
+    harness.get_by_label_contains(&format!("最近的自动备份：{}", good.display()));
+    assert!(good_name.contains("手动"));
+    assert!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .unwrap()
+            .ledger
+            .is_read_only(),
+        "a damaged file must not be written to"
+    );
+    nav(&mut harness, "会员");
+    assert!(
+        harness
+            .get_by_label("新增会员")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // No opening backup of the damaged file pushes a good one out of the rotation.
+    assert_eq!(union_ledger::store::automatic_backups(&path), vec![good]);
+    drop(harness);
+    drop(dir);
+}
+
+#[test]
+fn an_unchanged_ledger_opened_twice_is_backed_up_once_and_the_check_time_shown() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(30, 1, 3, &clock).unwrap();
+    }
+    let harness = harness_for(&path, ScriptedDialogs::default());
+    // The full check passed and its time is kept and shown.
+    harness.get_by_label_contains("完整性检查最近一次通过：");
+    drop(harness);
+    assert_eq!(union_ledger::store::automatic_backups(&path).len(), 1);
+    // Opened again the next day, unchanged: no second copy.
+    let harness = harness_on(
+        &path,
+        ScriptedDialogs::default(),
+        today() + chrono::Duration::days(1),
+    );
+    drop(harness);
+    assert_eq!(union_ledger::store::automatic_backups(&path).len(), 1);
+    // Changed, then opened: backed up again.
+    {
+        let clock = FixedClock::at_date(today() + chrono::Duration::days(1));
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.set_union_name("示例市人民医院工会").unwrap();
+    }
+    let harness = harness_on(
+        &path,
+        ScriptedDialogs::default(),
+        today() + chrono::Duration::days(2),
+    );
+    drop(harness);
+    assert_eq!(union_ledger::store::automatic_backups(&path).len(), 2);
 }
 
 #[test]

@@ -60,6 +60,27 @@ fn a_first_version_ledger_upgrades_with_its_data() {
             .unwrap()
             .closing_fen
     );
+    // Version 6 sums each day's entries per fund: the fund flows read from those sums
+    // agree with the entries themselves.
+    let year = union_ledger::core::date::Period::year(2026);
+    let flows = ledger.fund_flows(year).unwrap();
+    assert!(!flows.is_empty());
+    let conn =
+        rusqlite::Connection::open_with_flags(&old, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    for flow in &flows {
+        let (income, spending): (i64, i64) = conn
+            .query_row(
+                "SELECT ifnull(sum(CASE WHEN kind = 'income' THEN delta_fen END), 0),
+                        ifnull(sum(CASE WHEN kind = 'disbursement' THEN -delta_fen END), 0)
+                 FROM entries WHERE fund_id = ?1 AND date BETWEEN '2026-01-01' AND '2026-12-31'",
+                [flow.fund_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((flow.income_fen, flow.spending_fen), (income, spending));
+        assert!(income > 0 || spending > 0);
+    }
     // Version 3 links each built-in visit reason to its 五必访 item and starts the
     // upgraded ledger with no rules, so nothing already saved is judged.
     let categories = ledger.categories().unwrap();

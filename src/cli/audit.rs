@@ -18,8 +18,12 @@ pub fn verify(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let ledger = super::open_ledger(path, clock)?;
+    let mut ledger = super::open_ledger(path, clock)?;
+    let previous = ledger.last_full_check()?;
     let report = ledger.verify()?;
+    if report.damaged.is_none() {
+        ledger.record_full_check(&report.head)?;
+    }
     match format {
         OutputFormat::Json => write_json(out, &report)?,
         OutputFormat::Text => {
@@ -27,10 +31,19 @@ pub fn verify(
                 writeln!(out, "{}", report.summary())?;
                 writeln!(out, "链头（请审计时记下）：{}", report.head)?;
             }
+            let previous = previous.map_or_else(|| "无记录".to_string(), |check| check.at_text());
+            writeln!(
+                out,
+                "完整性检查：本次 {}，上次通过 {previous}",
+                clock.now().format("%Y-%m-%d %H:%M")
+            )?;
         }
     }
-    if let Some(problem) = report.broken {
-        bail!("变更日志校验失败：{problem}");
+    if let Some(problem) = report.problem() {
+        if report.damaged.is_some() {
+            bail!("{problem}；{}", crate::store::newest_backup_note(path));
+        }
+        bail!("{problem}");
     }
     Ok(())
 }
@@ -251,6 +264,8 @@ pub fn backup(
         return Ok(());
     }
     let mut ledger = super::open_ledger(path, clock)?;
+    // A copy of a damaged file must not push a good backup out of the rotation.
+    ledger.check_integrity_or_refuse()?;
     if let Some(keep) = args.keep {
         ledger.set_backups_kept(keep)?;
         writeln!(out, "自动备份保留最近 {keep} 份。")?;

@@ -7,6 +7,7 @@ pub mod approval;
 pub mod audit;
 pub mod batches;
 pub mod bench;
+mod bench_process;
 pub mod chart;
 pub mod claims;
 pub mod demo;
@@ -146,6 +147,12 @@ pub(crate) fn open_ledger(path: &Path, clock: &dyn Clock) -> anyhow::Result<Ledg
     };
     if !options.clerk.trim().is_empty() {
         ledger.set_clerk(&options.clerk);
+    }
+    // The last session did not close cleanly (a crash, a power cut): the whole file is
+    // checked once before it is used again. Every other open reads only the header and
+    // the root pages (see `store::integrity`).
+    if ledger.stale_lock_note().is_some() {
+        ledger.check_integrity_or_refuse()?;
     }
     Ok(ledger)
 }

@@ -96,24 +96,37 @@ pub struct ChainReport {
     pub head: String,
     /// The first problem, in Chinese, naming the row or the entry; none when intact.
     pub broken: Option<String>,
+    /// What SQLite's full `integrity_check` reported when the file is damaged; none
+    /// when it passed.
+    pub damaged: Option<String>,
 }
 
 impl ChainReport {
     pub fn is_intact(&self) -> bool {
-        self.broken.is_none()
+        self.broken.is_none() && self.damaged.is_none()
+    }
+
+    /// The problem to report first: a damaged file, then a broken chain.
+    pub fn problem(&self) -> Option<String> {
+        match (&self.damaged, &self.broken) {
+            (Some(damage), _) => Some(format!(
+                "数据库文件已损坏（完整性检查：{damage}），请从备份恢复"
+            )),
+            (None, Some(problem)) => Some(format!("变更日志校验失败：{problem}")),
+            (None, None) => None,
+        }
     }
 
     /// One line for 首页 and the command line.
     pub fn summary(&self) -> String {
-        match &self.broken {
-            None => format!(
-                "变更日志完整：{} 条日志，{} 笔凭证均与记录一致；链头 {}",
+        self.problem().unwrap_or_else(|| {
+            format!(
+                "文件完整，变更日志完整：{} 条日志，{} 笔凭证均与记录一致；链头 {}",
                 self.log_rows,
                 self.entries,
                 &self.head[..self.head.len().min(16)]
-            ),
-            Some(problem) => format!("变更日志校验失败：{problem}"),
-        }
+            )
+        })
     }
 }
 

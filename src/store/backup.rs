@@ -131,7 +131,32 @@ impl Ledger {
         Ok(Some(target))
     }
 
-    /// Takes the daily backup when the newest automatic one is from an earlier day.
+    /// The newest automatic backup when it holds this ledger exactly as it is now: the
+    /// same schema version and the same change-log head. Every change to the books
+    /// appends a log row, so an equal head means nothing changed since that backup.
+    pub fn unchanged_since_backup(&self) -> Option<PathBuf> {
+        let path = self.path()?;
+        let newest = automatic_backups(path).into_iter().next()?;
+        let here = (self.schema_version().ok()?, self.chain_head().ok()?);
+        (backup_state(&newest)? == here).then_some(newest)
+    }
+
+    /// Takes an automatic backup unless the newest one already holds the ledger as it
+    /// is (see [`Ledger::unchanged_since_backup`]): opening an unchanged ledger ten
+    /// times leaves one backup, and does not push older ones out of the rotation.
+    pub fn automatic_backup_if_changed(
+        &self,
+        reason: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<PathBuf>> {
+        if self.unchanged_since_backup().is_some() {
+            return Ok(None);
+        }
+        self.automatic_backup(reason, now)
+    }
+
+    /// Takes the daily backup when the newest automatic one is from an earlier day and
+    /// the ledger changed since.
     pub fn daily_backup_if_due(&self, clock: &dyn Clock) -> Result<Option<PathBuf>> {
         let Some(path) = self.path() else {
             return Ok(None);
@@ -146,38 +171,37 @@ impl Ledger {
         if done_today {
             return Ok(None);
         }
-        self.automatic_backup("每日", clock.now())
+        self.automatic_backup_if_changed("每日", clock.now())
     }
 }
 
-/// Checks a file as a backup to restore: a ledger of this version or older, passing
+/// The schema version and change-log head a backup file holds; `None` when it cannot
+/// be read as a ledger with a change log (then it does not count as the same).
+fn backup_state(file: &Path) -> Option<(i64, String)> {
+    let conn = Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .ok()?;
+    let head = super::changelog::last_hash(&conn).ok()?.1;
+    Some((version, head))
+}
+
+/// Checks a file as a backup to restore: a ledger of this program's version, passing
 /// `integrity_check`, with an intact change log.
 pub fn check_backup(backup: &Path, clock: &dyn Clock) -> Result<String> {
-    let report = {
-        let conn = Connection::open_with_flags(
-            backup,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|error| StoreError::CannotOpen {
+    // Opening runs the quick structural check; verify runs the full integrity check
+    // and the chain.
+    let report = Ledger::open_read_only(backup, clock)?.verify()?;
+    if let Some(damage) = report.damaged {
+        return Err(StoreError::Corrupt {
             path: backup.to_path_buf(),
-            detail: error.to_string(),
-        })?;
-        let check: String = conn
-            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-            .map_err(|error| StoreError::Corrupt {
-                path: backup.to_path_buf(),
-                detail: error.to_string(),
-            })?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt {
-                path: backup.to_path_buf(),
-                detail: check,
-            });
-        }
-        drop(conn);
-        let ledger = Ledger::open_read_only(backup, clock)?;
-        ledger.verify()?
-    };
+            detail: damage,
+        });
+    }
     if let Some(problem) = report.broken {
         return Err(StoreError::invalid(
             "备份文件",

@@ -25,6 +25,7 @@ pub(super) const UNLOGGED_TABLES: &[&str] = &[
     "spending_day_totals",
     "entry_day_counts",
     "change_log",
+    "integrity_checks",
 ];
 
 /// The entry columns an entry's hash covers, in this order.
@@ -218,7 +219,8 @@ fn recompute_entry_hashes(conn: &Connection, first: i64, last: i64) -> Result<Ve
     Ok(hashes)
 }
 
-fn last_hash(conn: &Connection) -> Result<(i64, String)> {
+/// The change log's last row: its id and hash (0 and the genesis hash when empty).
+pub(super) fn last_hash(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
         .query_row(
             "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1",
@@ -336,33 +338,40 @@ pub struct LogFilter {
 }
 
 impl Ledger {
+    /// The change log's head: the hash of its last row.
+    pub fn chain_head(&self) -> Result<String> {
+        Ok(last_hash(self.conn())?.1)
+    }
+
     /// Recomputes the whole chain and every entry's hash; names the first problem.
+    ///
+    /// SQLite's full `integrity_check` comes first: opening a ledger reads only the
+    /// header and the root pages, so this is where a damaged page, record or index is
+    /// found. The
+    /// whole check reads one consistent snapshot (in WAL mode another connection may go
+    /// on writing meanwhile; what it writes is checked next time).
     pub fn verify(&self) -> Result<ChainReport> {
-        Self::verify_on(self.conn())
-    }
-
-    /// Like [`Ledger::verify`], on a connection of its own that only reads: for a
-    /// worker thread, so that checking a large ledger never holds up the window that
-    /// has it open. The check reads one consistent snapshot of the file (WAL lets the
-    /// window go on writing meanwhile; what it writes is checked next time).
-    pub fn verify_file(path: &std::path::Path) -> Result<ChainReport> {
-        let conn = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|error| super::StoreError::CannotOpen {
-            path: path.to_path_buf(),
-            detail: error.to_string(),
-        })?;
-        conn.busy_timeout(std::time::Duration::from_secs(3))?;
+        let conn = self.conn();
+        if !conn.is_autocommit() {
+            return Self::verify_on(conn);
+        }
         let snapshot = conn.unchecked_transaction()?;
-        let report = Self::verify_on(&snapshot)?;
+        let report = Self::verify_on(&snapshot);
         snapshot.finish()?;
-        Ok(report)
+        report
     }
 
-    /// The check behind [`Ledger::verify`] and [`Ledger::verify_file`].
+    /// The check behind [`Ledger::verify`].
     fn verify_on(conn: &Connection) -> Result<ChainReport> {
+        if let Some(damage) = super::integrity::integrity_problem(conn) {
+            return Ok(ChainReport {
+                log_rows: 0,
+                entries: 0,
+                head: String::new(),
+                broken: None,
+                damaged: Some(damage),
+            });
+        }
         let mut statement =
             conn.prepare(&format!("SELECT {LOG_COLUMNS} FROM change_log ORDER BY id"))?;
         let rows = statement
@@ -379,6 +388,7 @@ impl Ledger {
             entries,
             head: head.clone(),
             broken,
+            damaged: None,
         };
         if let Err(problem) = check_rows(&rows) {
             return Ok(report(Some(problem)));

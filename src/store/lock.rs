@@ -78,8 +78,11 @@ pub fn take(ledger: &Path, now: &str) -> std::io::Result<Taken> {
             .open(&path)
         {
             Ok(mut file) => {
+                // Not synced to disk: the lock only names the holder while it runs.
+                // After a power cut a lock that never reached the disk is simply
+                // absent, and one that did is recognised as stale. (A sync here cost
+                // every command several milliseconds.)
                 writeln!(file, "{}\n{now}", std::process::id())?;
-                file.sync_all()?;
                 return Ok(Taken::Ours {
                     lock: LockFile { path },
                     stale,

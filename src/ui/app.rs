@@ -2,8 +2,8 @@
 //! screens emit, applied after each frame.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -170,7 +170,94 @@ pub struct Session {
     /// The change-log check started when the ledger opened, running on a worker thread
     /// with a read-only connection of its own: on a large ledger it takes seconds, and
     /// the window is usable meanwhile.
-    pub chain_check: Option<Receiver<Result<ChainReport, String>>>,
+    pub chain_check: Option<Receiver<OpeningCheck>>,
+}
+
+impl Session {
+    /// Acts on a check of the whole file: a damaged file takes no more writes (the
+    /// reason names the newest backup); a sound one has the time of its check kept.
+    fn take_check(&mut self, report: &ChainReport) {
+        match &report.damaged {
+            Some(damage) => {
+                let reason = damaged_reason(damage, &self.ledger);
+                self.ledger.refuse_writes(reason);
+                self.data.read_only = self.ledger.read_only_reason();
+            }
+            None => self.data.record_full_check(&mut self.ledger, report),
+        }
+    }
+}
+
+/// What the worker started at opening reports, in this order.
+#[derive(Debug)]
+pub enum OpeningCheck {
+    Verified(Result<ChainReport, String>),
+    /// The automatic backup taken at opening (not taken when read-only or damaged).
+    BackedUp(Result<PathBuf, String>),
+}
+
+/// Why a damaged ledger takes no more writes, and what to do: the newest backup named.
+fn damaged_reason(damage: &str, ledger: &Ledger) -> String {
+    let note = ledger
+        .path()
+        .map(crate::store::newest_backup_note)
+        .unwrap_or_default();
+    format!("数据库文件已损坏（{damage}），已停止写入；{note}")
+}
+
+/// Verifies the ledger at `file` through a read-only connection of its own, then backs
+/// it up when `backup` is set and the file is sound.
+///
+/// Each result wakes the window at once (`repaint` holds its context once the first
+/// frame has run; a result before that is picked up by the first frame).
+fn start_opening_checks(
+    file: PathBuf,
+    clock: Arc<dyn Clock>,
+    backup: bool,
+    repaint: Arc<OnceLock<egui::Context>>,
+) -> Receiver<OpeningCheck> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let sender = Waking { sender, repaint };
+    std::thread::spawn(move || {
+        // The window may have moved on to another ledger: then nobody hears, and
+        // sending fails quietly.
+        let ledger = match Ledger::open_read_only(&file, clock.as_ref()) {
+            Ok(ledger) => ledger,
+            Err(error) => {
+                let _ = sender.send(OpeningCheck::Verified(Err(error.to_string())));
+                return;
+            }
+        };
+        let report = ledger.verify().map_err(|e| e.to_string());
+        let sound = report.as_ref().is_ok_and(|r| r.damaged.is_none());
+        if sender.send(OpeningCheck::Verified(report)).is_err() || !backup || !sound {
+            return;
+        }
+        // Only when the ledger changed since the newest backup.
+        let backed_up = match ledger.automatic_backup_if_changed("打开", clock.now()) {
+            Ok(Some(path)) => Ok(path),
+            Ok(None) => return,
+            Err(error) => Err(error.to_string()),
+        };
+        let _ = sender.send(OpeningCheck::BackedUp(backed_up));
+    });
+    receiver
+}
+
+/// A channel's sending end that repaints the window after each message.
+struct Waking {
+    sender: std::sync::mpsc::Sender<OpeningCheck>,
+    repaint: Arc<OnceLock<egui::Context>>,
+}
+
+impl Waking {
+    fn send(&self, message: OpeningCheck) -> Result<(), std::sync::mpsc::SendError<OpeningCheck>> {
+        let sent = self.sender.send(message);
+        if let Some(ctx) = self.repaint.get() {
+            ctx.request_repaint();
+        }
+        sent
+    }
 }
 
 /// The whole window.
@@ -198,6 +285,8 @@ pub struct LedgerApp {
     commands: Vec<Command>,
     clock: Arc<dyn Clock>,
     dialogs: Box<dyn FileDialogs>,
+    /// The window's context, for worker threads to wake it when their result is ready.
+    repaint: Arc<OnceLock<egui::Context>>,
 }
 
 impl LedgerApp {
@@ -235,6 +324,7 @@ impl LedgerApp {
             commands: Vec::new(),
             clock,
             dialogs,
+            repaint: Arc::new(OnceLock::new()),
         };
         app.open_as(db_path, read_only);
         app
@@ -254,37 +344,26 @@ impl LedgerApp {
         };
         let result = opened.and_then(|ledger| {
             let mut data = LedgerData::load(&ledger, self.clock.today())?;
-            // Checked once per opening: the whole chain and every entry's hash.
+            data.read_only = ledger.read_only_reason();
+            data.stale_lock = ledger.stale_lock_note().map(str::to_string);
+            // Checked once per opening, on a worker thread: the full integrity check,
+            // the whole chain and every entry's hash; then, when the file is sound and
+            // open for writing, the opening backup.
             let chain_check = match ledger.path() {
                 Some(file) => {
-                    let file = file.to_path_buf();
-                    let (sender, receiver) = std::sync::mpsc::channel();
-                    std::thread::spawn(move || {
-                        let outcome = Ledger::verify_file(&file).map_err(|e| e.to_string());
-                        // The window may have moved on to another ledger: nobody to tell.
-                        let _ = sender.send(outcome);
-                    });
                     data.chain_checking = true;
-                    Some(receiver)
+                    Some(start_opening_checks(
+                        file.to_path_buf(),
+                        self.clock.clone(),
+                        !ledger.is_read_only(),
+                        self.repaint.clone(),
+                    ))
                 }
                 None => {
                     data.chain = ledger.verify().ok();
                     None
                 }
             };
-            data.read_only = ledger.read_only_reason();
-            data.stale_lock = ledger.stale_lock_note().map(str::to_string);
-            if !ledger.is_read_only() {
-                data.opening_backup = match ledger.automatic_backup("打开", self.clock.now()) {
-                    Ok(Some(path)) => Some(format!(
-                        "打开时已自动备份：backups 文件夹中的 {}",
-                        path.file_name()
-                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                    )),
-                    Ok(None) => None,
-                    Err(error) => Some(format!("自动备份失败：{error}")),
-                };
-            }
             Ok(Session {
                 ledger,
                 data,
@@ -323,6 +402,7 @@ impl LedgerApp {
 
     /// Draws one frame, then applies what the clerk asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.repaint.get_or_init(|| ui.ctx().clone());
         self.follow_the_date();
         let mut commands = std::mem::take(&mut self.commands);
         self.top_bar_ui(ui, &mut commands);
@@ -397,27 +477,50 @@ impl LedgerApp {
         }
     }
 
-    /// Takes the opening change-log check's result when it is ready; true while it is
-    /// still running.
+    /// Takes what the opening checks reported; true while they are still running.
     pub fn poll_chain_check(&mut self) -> bool {
         let Some(session) = self.session.as_mut() else {
             return false;
         };
-        let Some(receiver) = &session.chain_check else {
+        // Taken out while its messages are acted on, and put back while it runs.
+        let Some(receiver) = session.chain_check.take() else {
             return false;
         };
-        let outcome = match receiver.try_recv() {
-            Ok(outcome) => outcome,
-            Err(std::sync::mpsc::TryRecvError::Empty) => return true,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err("校验任务意外中止".to_string()),
-        };
-        session.chain_check = None;
-        session.data.chain_checking = false;
-        match outcome {
-            Ok(report) => session.data.chain = Some(report),
-            Err(error) => session.data.chain_failed = Some(error),
+        loop {
+            match receiver.try_recv() {
+                Ok(OpeningCheck::Verified(outcome)) => {
+                    session.data.chain_checking = false;
+                    match outcome {
+                        Ok(report) => {
+                            session.take_check(&report);
+                            session.data.chain = Some(report);
+                        }
+                        Err(error) => session.data.chain_failed = Some(error),
+                    }
+                }
+                Ok(OpeningCheck::BackedUp(outcome)) => {
+                    session.data.opening_backup = Some(match outcome {
+                        Ok(path) => format!(
+                            "打开时已自动备份：backups 文件夹中的 {}",
+                            path.file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                        ),
+                        Err(error) => format!("自动备份失败：{error}"),
+                    });
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    session.chain_check = Some(receiver);
+                    return true;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    if session.data.chain_checking {
+                        session.data.chain_checking = false;
+                        session.data.chain_failed = Some("校验任务意外中止".to_string());
+                    }
+                    return false;
+                }
+            }
         }
-        false
     }
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -1012,6 +1115,7 @@ impl LedgerApp {
                 AuditCommand::Verify => match session.ledger.verify() {
                     Ok(report) => {
                         let message = report.summary();
+                        session.take_check(&report);
                         self.audit.chain = Some(report);
                         Ok(message)
                     }

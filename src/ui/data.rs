@@ -62,6 +62,8 @@ pub struct LedgerData {
     pub stale_lock: Option<String>,
     /// The backup taken when the ledger opened.
     pub opening_backup: Option<String>,
+    /// When SQLite's full integrity check last passed on this ledger.
+    pub last_full_check: Option<crate::store::FullCheck>,
     /// Every close, newest first.
     pub closed_periods: Vec<crate::store::ClosedPeriod>,
 }
@@ -74,7 +76,29 @@ impl LedgerData {
         data.reload_chart(ledger)?;
         data.reload_figures(ledger, today)?;
         data.reload_policy(ledger)?;
+        data.last_full_check = ledger.last_full_check()?;
         Ok(data)
+    }
+
+    /// Keeps the time of a full check that passed (in the ledger, unless it is open
+    /// read-only) and shows it.
+    pub fn record_full_check(
+        &mut self,
+        ledger: &mut Ledger,
+        report: &crate::core::changelog::ChainReport,
+    ) {
+        // Recording is bookkeeping about the check, not part of the books: when the
+        // file is busy the time is shown for this session and recorded next time.
+        let _ = ledger.record_full_check(&report.head);
+        self.last_full_check = ledger
+            .last_full_check()
+            .ok()
+            .flatten()
+            .filter(|check| check.head == report.head)
+            .or(Some(crate::store::FullCheck {
+                at: ledger.clock_now(),
+                head: report.head.clone(),
+            }));
     }
 
     /// The rule set, approvals, visit reasons and batches: small lists any write may

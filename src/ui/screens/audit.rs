@@ -59,6 +59,7 @@ impl AuditScreen {
                     if chain.is_intact() {
                         ui.label(format!("{when}：{}", chain.summary()));
                         ui.label(format!("链头：{}", chain.head));
+                        ui.label(super::home::last_full_check_text(data));
                     } else {
                         ui.colored_label(ui.visuals().error_fg_color, chain.summary());
                     }
@@ -169,7 +170,7 @@ impl AuditScreen {
                 if ui.button("立即备份").clicked() {
                     commands.push(Command::Audit(AuditCommand::BackupNow));
                 }
-                ui.label("自动备份放在台账文件旁的 backups 文件夹：打开台账时、升级前、每天一次，保留最近 10 份。恢复请用命令 union-ledger restore --from 备份文件。");
+                ui.label("自动备份放在台账文件旁的 backups 文件夹：打开台账时和每天一次（只在台账有改动时）、升级前，保留最近 10 份。恢复请用命令 union-ledger restore --from 备份文件。");
                 ui.add_space(12.0);
 
                 ui.heading("变更日志");

@@ -18,6 +18,14 @@ pub struct HomeScreen {
     pub clerk: String,
 }
 
+/// When SQLite's full integrity check last passed, for 首页 and 审计.
+pub fn last_full_check_text(data: &LedgerData) -> String {
+    match &data.last_full_check {
+        Some(check) => format!("完整性检查最近一次通过：{}", check.at_text()),
+        None => "尚无完整性检查记录".to_string(),
+    }
+}
+
 impl HomeScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -46,10 +54,17 @@ impl HomeScreen {
                 ui.colored_label(ui.visuals().warn_fg_color, note);
             }
             if data.chain_checking {
-                ui.label("正在后台校验变更日志和每笔凭证的哈希，可照常使用…");
+                ui.label(format!(
+                    "正在后台检查文件、变更日志和每笔凭证的哈希，可照常使用…（{}）",
+                    last_full_check_text(data)
+                ));
             } else if let Some(chain) = &data.chain {
                 if chain.is_intact() {
-                    ui.label(format!("打开时校验：{}", chain.summary()));
+                    ui.label(format!(
+                        "打开时校验：{}（{}）",
+                        chain.summary(),
+                        last_full_check_text(data)
+                    ));
                 } else {
                     ui.colored_label(ui.visuals().error_fg_color, chain.summary());
                 }

@@ -1,0 +1,301 @@
+//! Whole-process figures for `bench`: the real binary started, run and ended, as a
+//! script or a clerk at the terminal meets it, and the window's open-to-first-frame.
+//! When `hledger` is on PATH, the same entries exported as a journal and `hledger bal`
+//! timed for the same quarter beside `report quarterly`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use super::bench::{BenchReport, BenchRow};
+use crate::core::date::{Clock, Period};
+use crate::core::model::EntryKind;
+use crate::store::{Ledger, LedgerFilter, LedgerOrder};
+
+/// The longest acceptable whole-process time for a command on a real union's ledger.
+pub const COMMAND_TARGET_MS: f64 = 30.0;
+/// The longest acceptable time from opening a ledger to the window's first frame.
+pub const FIRST_FRAME_TARGET_MS: f64 = 100.0;
+/// How many times `report quarterly` must beat `hledger bal` on the same quarter.
+pub const HLEDGER_RATIO_TARGET: f64 = 100.0;
+/// How often each process is run (`verify` on the stress ledger fewer times: seconds).
+const PROCESS_RUNS: usize = 7;
+
+/// Times the binary's `balance`, `report quarterly --format json`, `entry add` and
+/// `verify` on the ledger at `path`, each as a whole process. `entry add` runs on a
+/// copy, so the bench ledger stays as it was. `target_ms` applies to all but
+/// `verify`, which reads every page and every entry.
+pub fn command_rows(
+    path: &Path,
+    size: &str,
+    dir: &Path,
+    clock: &dyn Clock,
+    target_ms: Option<f64>,
+    verify_runs: usize,
+) -> anyhow::Result<Vec<BenchRow>> {
+    let quarter = Period::quarter_of(clock.today());
+    let quarter_text = quarter_label(quarter);
+    let mut rows = Vec::new();
+    let read_only: [(&str, Vec<String>); 2] = [
+        ("balance", vec!["balance".into()]),
+        (
+            "report quarterly --format json",
+            vec![
+                "report".into(),
+                "quarterly".into(),
+                "--period".into(),
+                quarter_text.clone(),
+                "--format".into(),
+                "json".into(),
+            ],
+        ),
+    ];
+    for (name, args) in read_only {
+        rows.push(BenchRow::measure(
+            format!("整个进程：{name}（{size}）"),
+            target_ms,
+            PROCESS_RUNS,
+            |_| run_binary(path, &args),
+        )?);
+    }
+    let copy = dir.join(format!("bench-process-{}.db", std::process::id()));
+    copy_to_disk(path, &copy)?;
+    let date = crate::core::date::format_date(clock.today());
+    let entry_add = BenchRow::measure(
+        format!("整个进程：entry add（{size}）"),
+        target_ms,
+        PROCESS_RUNS,
+        |run| {
+            run_binary(
+                &copy,
+                &[
+                    "entry".into(),
+                    "add".into(),
+                    "--kind".into(),
+                    "收入".into(),
+                    "--source".into(),
+                    "会费".into(),
+                    "--amount".into(),
+                    format!("{}", 100 + run),
+                    "--date".into(),
+                    date.clone(),
+                ],
+            )
+        },
+    );
+    remove_ledger_files(&copy);
+    rows.push(entry_add?);
+    rows.push(BenchRow::measure(
+        format!("整个进程：verify，完整性检查与变更日志（{size}）"),
+        None,
+        verify_runs,
+        |_| run_binary(path, &["verify".into()]),
+    )?);
+    Ok(rows)
+}
+
+/// The window's time from opening the ledger to its first frame drawn (首页), against
+/// the target, and its two parts as figures to watch.
+pub fn first_frame_rows(
+    path: &Path,
+    size: &str,
+    clock: &dyn Clock,
+) -> anyhow::Result<Vec<BenchRow>> {
+    let clock: std::sync::Arc<dyn Clock> =
+        std::sync::Arc::new(crate::core::date::FixedClock(clock.now()));
+    let times = crate::ui::bench::open_to_first_frame(path, clock, 5);
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    Ok(vec![
+        BenchRow {
+            name: format!("窗口打开台账到第一帧（{size}）"),
+            samples_ms: times.iter().map(|(a, b)| ms(*a + *b)).collect(),
+            target_ms: Some(FIRST_FRAME_TARGET_MS),
+        },
+        BenchRow {
+            name: "　其中：打开台账并读取首页数据".to_string(),
+            samples_ms: times.iter().map(|(a, _)| ms(*a)).collect(),
+            target_ms: None,
+        },
+        BenchRow {
+            name: "　其中：第一帧（布局、字形、细分）".to_string(),
+            samples_ms: times.iter().map(|(_, b)| ms(*b)).collect(),
+            target_ms: None,
+        },
+    ])
+}
+
+/// `report quarterly` beside `hledger bal` for the same quarter over the same
+/// entries, when `hledger` is on PATH: both rows and the ratio of their medians.
+pub fn hledger_rows(
+    path: &Path,
+    size: &str,
+    dir: &Path,
+    clock: &dyn Clock,
+    report: &mut BenchReport,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let found = Command::new("hledger")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !found.is_ok_and(|status| status.success()) {
+        writeln!(out, "未找到 hledger，跳过与 hledger 的对比。")?;
+        return Ok(());
+    }
+    let quarter = Period::quarter_of(clock.today());
+    let journal = dir.join(format!("bench-{}.journal", std::process::id()));
+    let exported = export_journal(path, &journal)?;
+    writeln!(
+        out,
+        "已导出 {exported} 笔凭证到 hledger 日记账：{}",
+        journal.display()
+    )?;
+    let quarter_text = quarter_label(quarter);
+    let ours = BenchRow::measure(
+        format!("整个进程：report quarterly --format json（{size}，与 hledger 对比）"),
+        None,
+        PROCESS_RUNS,
+        |_| {
+            run_binary(
+                path,
+                &[
+                    "report".into(),
+                    "quarterly".into(),
+                    "--period".into(),
+                    quarter_text.clone(),
+                    "--format".into(),
+                    "json".into(),
+                ],
+            )
+        },
+    )?;
+    let theirs = BenchRow::measure(
+        format!("整个进程：hledger bal -p {quarter_text}（同一批凭证）"),
+        None,
+        3,
+        |_| {
+            let status = Command::new("hledger")
+                .arg("-f")
+                .arg(&journal)
+                .args(["bal", "-p", &quarter_text])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .context("无法运行 hledger")?;
+            if !status.success() {
+                bail!("hledger 退出码 {status}");
+            }
+            Ok(())
+        },
+    );
+    let _ = std::fs::remove_file(&journal);
+    let theirs = theirs?;
+    let ratio = theirs.median_ms() / ours.median_ms().max(0.001);
+    writeln!(
+        out,
+        "report quarterly 比 hledger bal 快 {ratio:.0} 倍（中位数 {:.1} ms 对 {:.0} ms；目标至少 {HLEDGER_RATIO_TARGET:.0} 倍）{}",
+        ours.median_ms(),
+        theirs.median_ms(),
+        if ratio >= HLEDGER_RATIO_TARGET {
+            "✓"
+        } else {
+            "✗"
+        }
+    )?;
+    report.push(ours);
+    report.push(theirs);
+    report.hledger_ratio = Some(ratio);
+    Ok(())
+}
+
+/// Writes every entry of the ledger at `path` as an hledger journal: the fund's
+/// account against the category or income source, in 元. Returns how many entries.
+fn export_journal(path: &Path, journal: &Path) -> anyhow::Result<i64> {
+    let clock = crate::core::date::SystemClock;
+    let ledger = Ledger::open_read_only(path, &clock)?;
+    let index = ledger.ledger_index(&LedgerFilter::default())?;
+    let file = std::fs::File::create(journal)
+        .with_context(|| format!("无法写入“{}”", journal.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    const PAGE: i64 = 10_000;
+    let mut offset = 0;
+    while offset < index.count {
+        for row in ledger.ledger_page(&index, LedgerOrder::OldestFirst, offset, PAGE)? {
+            let counter = match row.entry.kind {
+                EntryKind::Income => "收入",
+                _ => "支出",
+            };
+            let item = if row.item_name.is_empty() {
+                "未分类".to_string()
+            } else {
+                row.item_name.replace(" / ", ":")
+            };
+            writeln!(
+                writer,
+                "{} {}\n    资金:{}  {}\n    {counter}:{item}\n",
+                row.entry.date.format("%Y-%m-%d"),
+                row.voucher_no,
+                row.fund_name,
+                crate::core::money::format_fen_plain(row.delta_fen),
+            )?;
+        }
+        offset += PAGE;
+    }
+    writer.flush()?;
+    Ok(index.count)
+}
+
+/// `2026Q4`.
+fn quarter_label(quarter: Period) -> String {
+    use chrono::Datelike;
+    format!(
+        "{}Q{}",
+        quarter.start.year(),
+        crate::core::date::quarter_number(quarter.start)
+    )
+}
+
+/// Runs this program on `ledger` with `args`; fails with what it printed when it
+/// does not succeed.
+fn run_binary(ledger: &Path, args: &[String]) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("找不到本程序的路径")?;
+    let output = Command::new(exe)
+        .arg("--db")
+        .arg(ledger)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .context("无法启动本程序")?;
+    if !output.status.success() {
+        bail!(
+            "{} 失败：{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Copies a bench ledger and waits until the copy is on disk: otherwise the first
+/// write's sync (SQLite's checkpoint when the process ends) also waits for the
+/// hundreds of megabytes the copy left in the page cache, which no real ledger has.
+pub fn copy_to_disk(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::copy(from, to).with_context(|| format!("无法复制测试台账到“{}”", to.display()))?;
+    std::fs::File::open(to)
+        .and_then(|file| file.sync_all())
+        .with_context(|| format!("无法写入“{}”", to.display()))
+}
+
+/// Removes a scratch ledger with its WAL, shared-memory, lock and backups.
+fn remove_ledger_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", ".lock"] {
+        let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", path.display())));
+    }
+    for backup in crate::store::automatic_backups(path) {
+        let _ = std::fs::remove_file(backup);
+    }
+}
