@@ -494,7 +494,16 @@ fn a_holiday_batch_excludes_the_over_cap_member_and_reverses_whole() {
     assert_eq!(batch.approval, approval());
     let recipients = ledger.batch_recipients(batch.id).unwrap();
     assert_eq!(recipients.len(), 27);
-    assert_eq!(recipients[0].department, "内科");
+    // Departments in pinyin order, as the sign-off sheet prints them: 后勤 (hou)
+    // before 内科 (nei), whatever their character codes; vouchers follow that order.
+    assert_eq!(recipients[0].department, "后勤");
+    assert!(recipients.iter().any(|r| r.department == "内科"));
+    assert!(
+        recipients
+            .windows(2)
+            .all(|w| w[0].voucher_no < w[1].voucher_no),
+        "vouchers run in the printed order"
+    );
     let spent = |ledger: &Ledger| {
         ledger
             .fund_balances(2026)

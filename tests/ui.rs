@@ -726,6 +726,98 @@ fn holiday_batch_excludes_by_the_rules_commits_and_reverses_as_a_whole() {
 }
 
 #[test]
+fn a_batch_to_members_paid_the_same_holiday_two_days_ago_says_so_before_it_is_committed() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.set_setting("handler", "李会计").unwrap();
+        let dragon_boat = ledger
+            .categories()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == "端午")
+            .unwrap();
+        for (employee_no, name, paid_already) in [
+            ("A001", "张三", true),
+            ("A004", "赵六", true),
+            ("A006", "孙八", false),
+        ] {
+            let mut draft = MemberDraft::new(employee_no, name);
+            draft.department = "内科".to_string();
+            let id = ledger.add_member(&draft, &clock).unwrap();
+            if paid_already {
+                // Paid one by one two days before the batch.
+                ledger
+                    .add_entry(
+                        &NewEntry {
+                            kind: EntryKind::Disbursement,
+                            date: today() - chrono::Duration::days(2),
+                            fund_id: dragon_boat.default_fund_id.unwrap(),
+                            category_id: Some(dragon_boat.id),
+                            source_id: None,
+                            member_id: Some(id),
+                            amount_fen: 20_000,
+                            payment_form: PaymentForm::Goods,
+                            handler: "李会计".to_string(),
+                            note: "端午慰问".to_string(),
+                        },
+                        &clock,
+                    )
+                    .unwrap();
+            }
+        }
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "节日慰问");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "节日类别")
+        .click();
+    harness.run();
+    harness.get_by_label("节日慰问 / 端午").click();
+    harness.run();
+    type_into(&mut harness, "如 月饼一盒（发钱可不填）", "粽子一盒");
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-06");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-10");
+    harness.get_by_label("预览名单").click();
+    harness.run();
+
+    // The header says how many were paid already and what they would get again.
+    harness.get_by_label("发放 3 人，排除 0 人，合计 600.00 元");
+    let warning = "其中 2 人在 30 天内已领过同一类别，本批再发合计 400.00 元，可能重复发放：请逐一核对，或排除这些人";
+    harness.get_by_label(warning);
+    // So does the confirmation.
+    harness.get_by_label("提交…").click();
+    harness.run();
+    assert_eq!(harness.get_all_by_label(warning).count(), 2);
+    harness.get_by_label("预览名单：发放 3 人，排除 0 人（其中手动排除 0 人）");
+    harness.get_by_label("取消").click();
+    harness.run();
+
+    // One click excludes them; the rest are paid.
+    harness.get_by_label("排除这 2 人").click();
+    harness.run();
+    harness.get_by_label("发放 1 人，排除 2 人，合计 200.00 元");
+    assert!(harness.query_by_label(warning).is_none());
+    harness.get_by_label("提交…").click();
+    harness.run();
+    harness.get_by_label("预览名单：发放 1 人，排除 2 人（其中手动排除 2 人）");
+    harness.get_by_label("确认提交").click();
+    harness.run();
+    assert!(
+        notice(&harness).starts_with("已提交批次 P2026-0001：发放 1 人，合计 200.00 元"),
+        "{}",
+        notice(&harness)
+    );
+    // The form starts blank: the same batch is not two clicks away.
+    let batches = &harness.state().batches;
+    assert_eq!(batches.category_id, None);
+    assert!(batches.item.is_empty() && batches.amount.is_empty());
+    assert!(batches.approval.minutes_no.is_empty());
+    assert!(batches.preview.is_none());
+}
+
+#[test]
 fn a_reminder_opens_a_batch_prefilled_with_its_holiday() {
     let (_dir, path) = temp_ledger();
     strict_ledger(&path);

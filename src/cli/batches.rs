@@ -444,6 +444,11 @@ fn preview_or_commit(
             writeln!(err, "提醒：--exclude {label} 不在发放对象中")?;
         }
     }
+    // Recipients already paid this category within the duplicate window: said on
+    // stderr for a preview and a commit alike (a script reading stdout is unchanged).
+    if let Some(warning) = preview.duplicate_warning(ledger.duplicate_window_days()?) {
+        writeln!(err, "提醒：{warning}（--exclude 工号 排除）")?;
+    }
     if !commit {
         return write_preview(out, args.format, &spec, &preview, &chart);
     }

@@ -75,7 +75,7 @@ impl BatchGroup {
             }
         }
         if !self.excluded.is_empty() {
-            parts.push(format!("排除 {} 人", self.excluded.len()));
+            parts.push(format!("手动排除 {} 人", self.excluded.len()));
         }
         parts.join("；")
     }
@@ -132,7 +132,7 @@ impl PreviewRow {
     }
 }
 
-/// Every member the group selects, in department and 工号 order.
+/// Every member the group selects, in department (pinyin) and 工号 order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchPreview {
     pub rows: Vec<PreviewRow>,
@@ -154,6 +154,29 @@ impl BatchPreview {
 
     pub fn total_fen(&self) -> i64 {
         self.recipient_count() as i64 * self.amount_fen
+    }
+
+    /// Recipients who already received this category within the duplicate window
+    /// (the duplicate guard's warning on their row): paying them again may be a
+    /// double payout.
+    pub fn possible_duplicates(&self) -> impl Iterator<Item = &PreviewRow> {
+        self.recipients().filter(|row| {
+            row.findings.iter().any(|finding| {
+                finding.rule_name == crate::core::policy::DUPLICATE_GUARD && !finding.is_breach()
+            })
+        })
+    }
+
+    /// The warning above a preview and in the confirmation when some recipients were
+    /// paid this category within `window_days`: how many and what they would get again.
+    pub fn duplicate_warning(&self, window_days: i64) -> Option<String> {
+        let count = self.possible_duplicates().count();
+        (count > 0).then(|| {
+            format!(
+                "其中 {count} 人在 {window_days} 天内已领过同一类别，本批再发合计 {} 元，可能重复发放：请逐一核对，或排除这些人",
+                crate::core::money::format_fen(count as i64 * self.amount_fen)
+            )
+        })
     }
 }
 
@@ -211,12 +234,14 @@ pub fn preview_batch(
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (&a.department, &a.employee_no, a.member_id).cmp(&(
-            &b.department,
-            &b.employee_no,
-            b.member_id,
-        ))
+    // Departments in pinyin order (儿科, 放射科, 内科 …), as the sign-off sheet prints
+    // them, so the screen, the vouchers and the paper follow one order.
+    rows.sort_by_cached_key(|row| {
+        (
+            crate::core::search::pinyin_sort_key(&row.department),
+            row.employee_no.clone(),
+            row.member_id,
+        )
     });
     BatchPreview {
         rows,
@@ -346,6 +371,6 @@ mod tests {
         );
         assert!(preview.rows[2].reasons_text().contains("将超出 100.00 元"));
         assert_eq!(preview.rows[3].reasons_text(), "手动排除");
-        assert_eq!(group.describe(), "在职；排除 1 人");
+        assert_eq!(group.describe(), "在职；手动排除 1 人");
     }
 }

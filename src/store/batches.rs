@@ -412,7 +412,8 @@ impl Ledger {
             .collect()
     }
 
-    /// A batch's recipients by department and 工号, for its list and sign-off sheet.
+    /// A batch's recipients by department (in pinyin order, as the sign-off sheet
+    /// prints them) and 工号, for its list and sign-off sheet.
     pub fn batch_recipients(&self, id: i64) -> Result<Vec<BatchRecipient>> {
         let mut statement = self.conn().prepare_cached(
             "SELECT e.id, e.voucher_year, e.voucher_seq, m.id, m.employee_no, m.name, m.department, e.amount_fen,
@@ -433,6 +434,9 @@ impl Ledger {
                 is_reversed: row.get(8)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut recipients = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // Stable: within a department the SQL order (工号, entry) stays.
+        recipients.sort_by_cached_key(|r| crate::core::search::pinyin_sort_key(&r.department));
+        Ok(recipients)
     }
 }

@@ -158,11 +158,13 @@ impl BatchesScreen {
                 self.confirm = false;
                 match ledger.commit_batch(&spec, clock) {
                     Ok(batch) => {
-                        self.preview = None;
-                        self.excluded.clear();
-                        self.error = None;
-                        self.tab = BatchTab::List;
-                        self.recipients = None;
+                        // The form starts blank again, so the same batch is not
+                        // committed twice by two more clicks; the date stays.
+                        *self = Self {
+                            tab: BatchTab::List,
+                            date: std::mem::take(&mut self.date),
+                            ..Self::default()
+                        };
                         Ok(Some(format!(
                             "已提交批次 {}：发放 {} 人，合计 {} 元，凭证 {} 至 {}",
                             batch.number(),
@@ -502,6 +504,36 @@ impl BatchesScreen {
         let Some(state) = &self.preview else {
             return;
         };
+        if let Some(warning) = state.preview.duplicate_warning(data.duplicate_window_days) {
+            let duplicates: Vec<i64> = state
+                .preview
+                .possible_duplicates()
+                .map(|row| row.member_id)
+                .collect();
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(ui.visuals().warn_fg_color, warning);
+                if ui
+                    .add_enabled(
+                        fresh,
+                        egui::Button::new(format!("排除这 {} 人", duplicates.len())),
+                    )
+                    .clicked()
+                {
+                    for id in duplicates {
+                        if !self.excluded.contains(&id) {
+                            self.excluded.push(id);
+                        }
+                    }
+                    match self.spec(data) {
+                        Ok(spec) => commands.push(Command::Batch(BatchCommand::Preview(spec))),
+                        Err(message) => self.error = Some(message),
+                    }
+                }
+            });
+        }
+        let Some(state) = &self.preview else {
+            return;
+        };
         if !fresh {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
@@ -628,6 +660,14 @@ impl BatchesScreen {
                     }
                 });
             ui.add_space(6.0);
+            ui.label(format!(
+                "预览名单：发放 {count} 人，排除 {} 人（其中手动排除 {} 人）",
+                state.preview.excluded_count(),
+                spec.group.excluded.len()
+            ));
+            if let Some(warning) = state.preview.duplicate_warning(data.duplicate_window_days) {
+                ui.colored_label(ui.visuals().warn_fg_color, warning);
+            }
             ui.strong(format!(
                 "将向 {count} 人发放，合计 {} 元，写入 {count} 笔凭证。",
                 format_fen(state.preview.total_fen())
