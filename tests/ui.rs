@@ -818,6 +818,54 @@ fn a_batch_to_members_paid_the_same_holiday_two_days_ago_says_so_before_it_is_co
 }
 
 #[test]
+fn a_closed_quarter_is_named_as_the_date_is_typed_and_refused_at_preview_and_reversal() {
+    let (_dir, path) = temp_ledger();
+    strict_ledger(&path);
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger
+            .close_period(union_ledger::core::date::Period::quarter(2026, 1), "")
+            .unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    let named = "所在的2026年第1季度已结账（2026-06-30 结账）";
+
+    // 台账: an entry in the closed quarter cannot be reversed, and the button says so
+    // before any reason is typed.
+    nav(&mut harness, "台账");
+    harness.get_by_label("春节慰问").click();
+    harness.run();
+    assert!(harness.get_by_label("冲销…").accesskit_node().is_disabled());
+    harness.get_by_label_contains(&format!("2026-02-16 {named}，不能冲销"));
+
+    // 节日慰问: the date is checked as it is typed, and the preview is refused with
+    // the period named.
+    nav(&mut harness, "节日慰问");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "节日类别")
+        .click();
+    harness.run();
+    harness.get_by_label("节日慰问 / 端午").click();
+    harness.run();
+    retype(&mut harness, "发放日期，如 2026-09-25", "2026-03-20");
+    harness.get_by_label(&format!("2026-03-20 {named}，不能发放"));
+    type_into(&mut harness, "纪要编号，如 2026-05", "2026-03");
+    type_into(&mut harness, "决议日期，如 2026-06-01", "2026-03-01");
+    harness.get_by_label("预览名单").click();
+    harness.run();
+    // Beside the form and in the status bar.
+    assert!(
+        harness
+            .get_all_by_label_contains(&format!("2026-03-20 {named}，不能再记账"))
+            .count()
+            >= 1
+    );
+    assert!(harness.state().batches.preview.is_none());
+    assert!(harness.query_by_label("提交…").is_none());
+}
+
+#[test]
 fn a_reminder_opens_a_batch_prefilled_with_its_holiday() {
     let (_dir, path) = temp_ledger();
     strict_ledger(&path);

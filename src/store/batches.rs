@@ -245,6 +245,9 @@ impl Ledger {
     /// written.
     pub fn preview_batch(&self, spec: &BatchSpec, clock: &dyn Clock) -> Result<BatchPreview> {
         validate_spec(self.conn(), spec, clock.today())?;
+        // Refused at preview, not only at commit: the period is named before the
+        // clerk reads through the list.
+        self.check_open_date(spec.date)?;
         preview_in(self.conn(), spec)
     }
 
@@ -254,6 +257,8 @@ impl Ledger {
     pub fn commit_batch(&mut self, spec: &BatchSpec, clock: &dyn Clock) -> Result<Batch> {
         let now = datetime_text(clock.now());
         let today = clock.today();
+        // Named here; the triggers below refuse it in any case.
+        self.check_open_date(spec.date)?;
         let id = self.write(|tx| {
             validate_spec(tx, spec, today)?;
             let preview = preview_in(tx, spec)?;

@@ -856,6 +856,7 @@ impl Ledger {
     ) -> Result<Claim> {
         let now = datetime_text(clock.now());
         let today = clock.today();
+        self.check_open_date(date)?;
         self.write(|tx| {
             let claim = claim_in(tx, id, today)?;
             expect_state(&claim, &[ClaimState::Approved], "支付")?;

@@ -30,7 +30,7 @@ pub use insurance::{ClaimFilter, EnrolSpec, EnrolSummary};
 pub use integrity::{FullCheck, newest_backup_note};
 pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;
-pub use periods::ClosedPeriod;
+pub use periods::{ClosedPeriod, closed_covering};
 pub use policy::{PresetSummary, RecordedBreach};
 pub use visits::VisitFilter;
 

@@ -28,6 +28,27 @@ impl ClosedPeriod {
     pub fn is_closed(&self) -> bool {
         self.reopened_at.is_none()
     }
+
+    /// Whether this close (not reopened) covers `date`.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.is_closed() && self.period.start <= date && date <= self.period.end
+    }
+
+    /// Why nothing dated `date` can be written: the date and the period named.
+    pub fn refusal(&self, date: NaiveDate) -> String {
+        format!(
+            "{} 所在的{}已结账（{} 结账）",
+            date.format("%Y-%m-%d"),
+            self.period.label(),
+            self.closed_at.format("%Y-%m-%d")
+        )
+    }
+}
+
+/// The close among `periods` that covers `date`, if any: for forms that check a date
+/// as it is typed against the closes already read.
+pub fn closed_covering(periods: &[ClosedPeriod], date: NaiveDate) -> Option<&ClosedPeriod> {
+    periods.iter().find(|closed| closed.covers(date))
 }
 
 const PERIOD_COLUMNS: &str = "id, start, end, closed_at, clerk, note, reopened_at, reopen_reason";
@@ -80,12 +101,7 @@ impl Ledger {
     pub fn check_open_date(&self, date: NaiveDate) -> Result<()> {
         match self.closed_period_of(date)? {
             Some(closed) => Err(StoreError::PeriodClosed {
-                detail: format!(
-                    "{} 所在的{}已结账（{} 结账）",
-                    date.format("%Y-%m-%d"),
-                    closed.period.label(),
-                    closed.closed_at.format("%Y-%m-%d")
-                ),
+                detail: closed.refusal(date),
             }),
             None => Ok(()),
         }

@@ -367,6 +367,8 @@ impl Ledger {
     ) -> Result<Visit> {
         let now = datetime_text(clock.now());
         let today = clock.today();
+        // The period named; the triggers below refuse it in any case.
+        self.check_open_date(visit.date)?;
         let id = self.write(|tx| {
             let reason = validate_visit(tx, visit, today)?;
             let goods = visit
@@ -417,6 +419,7 @@ impl Ledger {
     pub fn close_visit(&mut self, id: i64, date: NaiveDate, clock: &dyn Clock) -> Result<Visit> {
         let now = datetime_text(clock.now());
         let today = clock.today();
+        self.check_open_date(date)?;
         self.write(|tx| close_in(tx, id, date, today, &now))?;
         self.visit(id)
     }

@@ -10,7 +10,7 @@ use crate::core::batch::{BatchPreview, BatchSpec};
 use crate::core::date::{Clock, format_date, parse_date};
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
-use crate::store::{BatchRecipient, Ledger};
+use crate::store::{BatchRecipient, Ledger, closed_covering};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::widgets::{ApprovalForm, GroupForm, id_combo};
@@ -349,12 +349,23 @@ impl BatchesScreen {
                 ui.end_row();
 
                 ui.label("发放日期");
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.date)
-                        .id_salt("batch_date")
-                        .hint_text("发放日期，如 2026-09-25")
-                        .desired_width(160.0),
-                );
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.date)
+                            .id_salt("batch_date")
+                            .hint_text("发放日期，如 2026-09-25")
+                            .desired_width(160.0),
+                    );
+                    // A closed period is named as soon as the date is typed.
+                    if let Ok(date) = parse_date(&self.date)
+                        && let Some(closed) = closed_covering(&data.closed_periods, date)
+                    {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("{}，不能发放", closed.refusal(date)),
+                        );
+                    }
+                });
                 ui.end_row();
 
                 ui.label("资金");

@@ -11,7 +11,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::core::date::{Period, format_date, parse_date};
 use crate::core::model::EntryKind;
 use crate::core::money::format_fen;
-use crate::store::{Ledger, LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
+use crate::store::{Ledger, LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow, closed_covering};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::widgets::{MemberPicker, id_combo};
@@ -232,12 +232,23 @@ impl LedgerScreen {
                     row.item_name,
                     format_fen(row.entry.amount_fen)
                 ));
+                // An entry in a closed period cannot be reversed: said on the button
+                // before a reason is typed.
+                let closed = closed_covering(&data.closed_periods, row.entry.date);
                 let can_reverse = row.entry.reverses_entry_id.is_none()
-                    && row.entry.reversed_by_entry_id.is_none();
-                if ui
-                    .add_enabled(can_reverse, egui::Button::new("冲销…"))
-                    .clicked()
-                {
+                    && row.entry.reversed_by_entry_id.is_none()
+                    && closed.is_none();
+                let button = ui.add_enabled(can_reverse, egui::Button::new("冲销…"));
+                if let Some(closed) = closed {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!(
+                            "{}，不能冲销（需要时先反结账）",
+                            closed.refusal(row.entry.date)
+                        ),
+                    );
+                }
+                if button.clicked() {
                     self.reversal = Some(ReversalDialog {
                         entry_id: row.entry.id,
                         voucher_no: row.voucher_no.clone(),
