@@ -1435,6 +1435,86 @@ fn a_claim_from_registration_to_payment() {
     harness.get_by_label("2026 职工住院医疗互助保障：1 次，2,800.00 元");
 }
 
+#[test]
+fn paying_a_claim_with_documents_missing_asks_first_and_names_them() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        let member_id = ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+        ledger.set_setting("handler", "李会计").unwrap();
+        let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+        ledger
+            .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
+            .unwrap();
+        let claim = ledger
+            .add_claim(
+                &NewClaim {
+                    plan_id,
+                    member_id,
+                    illness: "冠心病".into(),
+                    hospital: "市一院".into(),
+                    admission: date(2026, 5, 3),
+                    discharge: Some(date(2026, 5, 11)),
+                    total_cost_fen: 1_200_000,
+                    eligible_cost_fen: 1_000_000,
+                    social_insurance_fen: 400_000,
+                    other_aid_fen: 0,
+                    grade: String::new(),
+                },
+                &clock,
+            )
+            .unwrap();
+        ledger
+            .submit_claim(claim.id, date(2026, 5, 20), &clock)
+            .unwrap();
+        ledger
+            .approve_claim(claim.id, 290_000, date(2026, 5, 25), &clock)
+            .unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("理赔").click();
+    harness.run();
+    harness.get_by_label_contains("冠心病").click();
+    harness.run();
+    harness.run();
+    assert_eq!(selected_claim(&harness).state, ClaimState::Approved);
+    let missing = selected_claim(&harness).missing_documents().len();
+    assert!(missing > 0);
+
+    // 支付 asks first, naming every missing paper; 取消 pays nothing.
+    harness.get_by_label("支付").click();
+    harness.run();
+    harness.get_by_label("材料不全，确认支付？");
+    let names: Vec<&str> = selected_claim(&harness)
+        .missing_documents()
+        .iter()
+        .map(|kind| kind.label())
+        .collect();
+    harness.get_by_label(&format!(
+        "张三丰 冠心病 的理赔缺少 {missing} 项材料：{}。",
+        names.join("、")
+    ));
+    harness.get_by_label("取消").click();
+    harness.run();
+    harness.run();
+    assert_eq!(selected_claim(&harness).state, ClaimState::Approved);
+
+    // Confirmed, it is paid.
+    harness.get_by_label("支付").click();
+    harness.run();
+    harness.get_by_label("仍然支付").click();
+    harness.run();
+    harness.run();
+    assert_eq!(selected_claim(&harness).state, ClaimState::Paid);
+    assert!(
+        notice(&harness).starts_with("已支付 张三丰 冠心病 的理赔，金额 2,900.00 元"),
+        "{}",
+        notice(&harness)
+    );
+}
+
 /// Clicks a button in a long form, scrolled into view first.
 fn press(harness: &mut Harness<'_, LedgerApp>, label: &str) {
     harness.get_by_label(label).scroll_to_me();
@@ -1764,8 +1844,32 @@ fn close_a_quarter_from_the_audit_screen_and_read_the_change_log() {
     harness.run();
     harness.get_by_label("第1季度").click();
     harness.run();
-    harness.get_by_label("执行结账").click();
+    // Closing asks first, naming the period and what follows; 取消 closes nothing.
+    harness.get_by_label("执行结账…").click();
     harness.run();
+    harness.get_by_label("确认结账：2026年第1季度");
+    harness.get_by_label_contains("2026-01-01 至 2026-03-31 的凭证不能再新增或冲销");
+    harness.get_by_label("取消").click();
+    harness.run();
+    let closed_now = |harness: &Harness<'_, LedgerApp>| {
+        harness
+            .state()
+            .session
+            .as_ref()
+            .unwrap()
+            .data
+            .closed_periods
+            .iter()
+            .filter(|closed| closed.is_closed())
+            .count()
+    };
+    assert_eq!(closed_now(&harness), 0);
+    harness.get_by_label("执行结账…").click();
+    harness.run();
+    harness.get_by_label("确认结账").click();
+    harness.run();
+    // The check shown was made before the close: it says so until it is made again.
+    harness.get_by_label_contains("以上是此前的校验结果");
     assert!(
         notice(&harness).starts_with("已结账：2026年第1季度"),
         "{}",

@@ -1117,6 +1117,7 @@ impl LedgerApp {
                         let message = report.summary();
                         session.take_check(&report);
                         self.audit.chain = Some(report);
+                        self.audit.chain_outdated = false;
                         Ok(message)
                     }
                     Err(error) => Err(error),
@@ -1137,15 +1138,32 @@ impl LedgerApp {
                         Err(error) => Err(error),
                     }
                 }
-                AuditCommand::Close { period, note } => session
-                    .ledger
-                    .close_period(period, &note)
-                    .map(|closed| format!("已结账：{}", period_text(closed.period))),
+                AuditCommand::Close { period, note } => {
+                    session.ledger.close_period(period, &note).map(|closed| {
+                        // The log has a new row: the head shown is no longer the head.
+                        self.audit.chain_outdated = true;
+                        format!("已结账：{}", period_text(closed.period))
+                    })
+                }
                 AuditCommand::Reopen { id, reason } => {
                     session.ledger.reopen_period(id, &reason).map(|opened| {
                         self.audit.reopen_reason.clear();
+                        self.audit.chain_outdated = true;
                         format!("已反结账：{}", opened.period.label())
                     })
+                }
+                // A copy of a file found damaged must not push a good backup out.
+                AuditCommand::BackupNow
+                    if session
+                        .data
+                        .chain
+                        .as_ref()
+                        .is_some_and(|chain| chain.damaged.is_some()) =>
+                {
+                    Err(crate::store::StoreError::invalid(
+                        "备份",
+                        "文件已损坏，不做备份（以免挤掉完好的备份）；请从 backups 文件夹中的备份恢复",
+                    ))
                 }
                 AuditCommand::BackupNow => session
                     .ledger

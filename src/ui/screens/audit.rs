@@ -31,9 +31,55 @@ pub struct AuditScreen {
     pub selected: Option<i64>,
     pub chain: Option<ChainReport>,
     pub message: Option<String>,
+    /// A close or reopen since the check shown: the log has grown past its head.
+    pub chain_outdated: bool,
+    /// The period 执行结账… asks to close, while its confirmation is shown.
+    pub confirm_close: Option<Period>,
 }
 
 impl AuditScreen {
+    /// Closing a period cannot be undone without a written reason: the clerk confirms
+    /// what will be closed and what follows from it.
+    fn confirm_close_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(period) = self.confirm_close else {
+            return;
+        };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("confirm_close_period")).show(ui.ctx(), |ui| {
+            ui.set_width(440.0);
+            ui.heading(format!("确认结账：{}", period.label()));
+            ui.add_space(6.0);
+            ui.label(format!(
+                "结账后，{} 至 {} 的凭证不能再新增或冲销，其中的走访不能再修改，理赔不能再在其中支付。",
+                format_date(period.start),
+                format_date(period.end)
+            ));
+            if period.start.month() == 1 && period.end.month() == 12 {
+                ui.label(format!(
+                    "整年结账还会把各项资金的期末余额结转为 {} 年年初余额。",
+                    period.start.year() + 1
+                ));
+            }
+            ui.label("如需更正，须写明原因反结账，结账和反结账都记入变更日志。");
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("确认结账").clicked() {
+                    commands.push(Command::Audit(AuditCommand::Close {
+                        period,
+                        note: self.note.clone(),
+                    }));
+                    close = true;
+                }
+                if ui.button("取消").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.confirm_close = None;
+        }
+    }
+
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -41,6 +87,7 @@ impl AuditScreen {
         today: NaiveDate,
         commands: &mut Vec<Command>,
     ) {
+        self.confirm_close_ui(ui, commands);
         egui::ScrollArea::vertical()
             .id_salt("audit_scroll")
             .show(ui, |ui| {
@@ -63,6 +110,12 @@ impl AuditScreen {
                     } else {
                         ui.colored_label(ui.visuals().error_fg_color, chain.summary());
                     }
+                }
+                if self.chain_outdated {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "结账或反结账后变更日志已有新记录，以上是此前的校验结果；请点“重新校验”核对最新链头。",
+                    );
                 }
                 if ui.button("重新校验").clicked() {
                     commands.push(Command::Audit(AuditCommand::Verify));
@@ -94,17 +147,13 @@ impl AuditScreen {
                             .hint_text("备注（可不填）")
                             .desired_width(200.0),
                     );
-                    if ui.button("执行结账").clicked() {
+                    if ui.button("执行结账…").clicked() {
                         let year = self.year.unwrap_or(today.year() - 1);
-                        let period = if self.quarter == 0 {
+                        self.confirm_close = Some(if self.quarter == 0 {
                             Period::year(year)
                         } else {
                             Period::quarter(year, self.quarter)
-                        };
-                        commands.push(Command::Audit(AuditCommand::Close {
-                            period,
-                            note: self.note.clone(),
-                        }));
+                        });
                     }
                 });
                 ui.label("结账后，该期间内的凭证不能再新增、冲销或修改；整年结账会把各项资金的期末余额结转为下年年初余额。");

@@ -91,6 +91,9 @@ pub struct ClaimActions {
     pub amount: String,
     pub reason: String,
     pub error: Option<String>,
+    /// 支付 on a claim with documents missing, waiting for the clerk to confirm: the
+    /// payment, and what is missing.
+    pub confirm_pay: Option<(InsuranceCommand, Vec<String>)>,
 }
 
 impl ClaimActions {
@@ -106,6 +109,7 @@ impl ClaimActions {
             amount: format_fen_plain(claim.approved_fen.unwrap_or(claim.computed.amount_fen)),
             reason: String::new(),
             error: None,
+            confirm_pay: None,
         };
     }
 }
@@ -581,7 +585,17 @@ impl ClaimsTab {
                     ui.end_row();
                 }
             });
+        let missing: Vec<String> = claim
+            .missing_documents()
+            .iter()
+            .map(|kind| kind.label().to_string())
+            .collect();
         match command {
+            // Paying with papers missing is what the year-end audit flags: asked first.
+            Some(Ok(command @ InsuranceCommand::Pay { .. })) if !missing.is_empty() => {
+                actions.error = None;
+                actions.confirm_pay = Some((command, missing));
+            }
             Some(Ok(command)) => {
                 actions.error = None;
                 commands.push(Command::Insurance(command));
@@ -592,6 +606,46 @@ impl ClaimsTab {
         if let Some(error) = &actions.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
+        confirm_pay_ui(ui, claim, actions, commands);
+    }
+}
+
+/// The confirmation of a payment with documents missing, naming them.
+fn confirm_pay_ui(
+    ui: &mut egui::Ui,
+    claim: &Claim,
+    actions: &mut ClaimActions,
+    commands: &mut Vec<Command>,
+) {
+    let Some((command, missing)) = &actions.confirm_pay else {
+        return;
+    };
+    let mut close = false;
+    egui::Modal::new(egui::Id::unique("confirm_claim_payment")).show(ui.ctx(), |ui| {
+        ui.set_width(440.0);
+        ui.heading("材料不全，确认支付？");
+        ui.add_space(6.0);
+        ui.label(format!(
+            "{} {} 的理赔缺少 {} 项材料：{}。",
+            claim.name,
+            claim.facts.illness,
+            missing.len(),
+            missing.join("、")
+        ));
+        ui.label("年度审计会把“材料不全即支付”列为问题；建议补齐材料后再支付。");
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("仍然支付").clicked() {
+                commands.push(Command::Insurance(command.clone()));
+                close = true;
+            }
+            if ui.button("取消").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close {
+        actions.confirm_pay = None;
     }
 }
 
