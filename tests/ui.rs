@@ -1756,6 +1756,54 @@ fn reports_preview_a_sign_off_sheet_then_save_and_print_it() {
 }
 
 #[test]
+fn without_a_system_save_dialog_the_path_is_typed_and_a_bad_one_is_refused_in_chinese() {
+    let (dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(30, 1, 3, &clock).unwrap();
+    }
+    // The scripted dialogs give no file, as rfd does where no portal answers.
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "报表");
+    harness.get_by_label("生成预览").click();
+    harness.run();
+    harness.get_by_label("保存 Excel…").click();
+    harness.run();
+    harness.get_by_label("系统的保存对话框没有打开（或已取消）。请在这里输入保存位置：");
+    let hint = "保存位置，如 /home/用户/文档/季度汇总表.pdf";
+    // A folder that does not exist is named, and nothing is written.
+    let missing = dir.path().join("没有这个文件夹").join("季度汇总表");
+    retype(&mut harness, hint, &missing.display().to_string());
+    harness.get_by_label("保存").click();
+    harness.run();
+    harness.get_by_label(&format!(
+        "保存位置：文件夹“{}”不存在",
+        missing.parent().unwrap().display()
+    ));
+    // A good path without an extension gets the format's.
+    let target = dir.path().join("季度汇总表");
+    retype(&mut harness, hint, &target.display().to_string());
+    harness.get_by_label("保存").click();
+    harness.run();
+    let written = dir.path().join("季度汇总表.xlsx");
+    assert!(std::fs::read(&written).unwrap().starts_with(b"PK"));
+    assert!(harness.state().reports.save_as.is_none());
+    assert_eq!(
+        notice(&harness),
+        format!("已保存 季度汇总表：{}", written.display())
+    );
+    // The PDF likewise, laid out on the worker thread.
+    harness.get_by_label("保存 PDF…").click();
+    harness.run();
+    let pdf = dir.path().join("汇总.pdf");
+    retype(&mut harness, hint, &pdf.display().to_string());
+    harness.get_by_label("保存").click();
+    wait_for_render(&mut harness);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+}
+
+#[test]
 fn switching_the_form_clears_the_preview_and_changed_conditions_are_flagged() {
     let (_dir, path) = temp_ledger();
     {

@@ -1,7 +1,7 @@
 //! The window's app: which ledger is open, which screen shows, and the commands the
 //! screens emit, applied after each frame.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, OnceLock};
 
@@ -12,7 +12,7 @@ use super::dialogs::FileDialogs;
 use super::screens::audit::{AuditCommand, AuditScreen, period_text};
 use super::screens::batches::{BatchCommand, BatchesScreen};
 use super::screens::insurance::{InsuranceCommand, InsuranceScreen};
-use super::screens::reports::{RenderJob, ReportCommand, ReportsScreen};
+use super::screens::reports::{RenderJob, ReportCommand, ReportsScreen, SaveAs};
 use super::screens::rules::PolicyCommand;
 use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
@@ -675,7 +675,7 @@ impl LedgerApp {
                 }
                 Err(error) => {
                     self.error_dialog = Some(format!(
-                        "已生成“{}”，但无法打开：{error}",
+                        "已生成“{}”，但无法用系统程序打开：{error}。请用 PDF 阅读器打开该文件后打印。",
                         job.target.display()
                     ))
                 }
@@ -761,10 +761,30 @@ impl LedgerApp {
                     return;
                 };
                 let stem = form.file_stem();
-                let Some(path) = self.dialogs.save_form(&stem, format) else {
+                match self.dialogs.save_form(&stem, format) {
+                    Some(path) => self.apply_report(ReportCommand::SaveTo(format, path)),
+                    // No system dialog on this desktop (or the clerk cancelled it): the
+                    // path is typed instead, proposed in the documents folder.
+                    None => {
+                        let folder = directories::UserDirs::new()
+                            .and_then(|dirs| dirs.document_dir().map(Path::to_path_buf))
+                            .or_else(|| self.db_path.parent().map(Path::to_path_buf))
+                            .unwrap_or_default();
+                        let file = folder.join(format!("{stem}.{}", format.extension()));
+                        self.reports.save_as = Some(SaveAs {
+                            format,
+                            path: file.display().to_string(),
+                            error: None,
+                        });
+                    }
+                }
+            }
+            ReportCommand::SaveTo(format, path) => {
+                let Some((_, form)) = &self.reports.preview else {
                     return;
                 };
                 if format == crate::print::OutputFormat::Pdf {
+                    self.reports.save_as = None;
                     self.start_pdf(path, false);
                     return;
                 }
@@ -783,8 +803,13 @@ impl LedgerApp {
                             path.display()
                         )));
                         self.reports.saved.push(path);
+                        self.reports.save_as = None;
                     }
-                    Err(error) => self.error_dialog = Some(error),
+                    // Said where the path was typed, else in a dialog.
+                    Err(error) => match self.reports.save_as.as_mut() {
+                        Some(save_as) => save_as.error = Some(error),
+                        None => self.error_dialog = Some(error),
+                    },
                 }
             }
             ReportCommand::OpenPdf => {

@@ -74,7 +74,12 @@ impl FileDialogs for NativeDialogs {
             .arg(path)
             .spawn()
             .map(|_| ())
-            .map_err(|error| format!("无法启动 {program}：{error}"))
+            .map_err(|error| match error.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("本机没有找到用来打开文件的程序 {program}（{error}）")
+                }
+                _ => format!("无法启动 {program}（{error}）"),
+            })
     }
 }
 

@@ -23,8 +23,11 @@ pub enum ReportCommand {
     Preview(FormRequest),
     /// Find the voucher by its number, then make its 支出凭单.
     PreviewVoucher(String),
-    /// Save the previewed form, asking where.
+    /// Save the previewed form, asking where (the system dialog, or a typed path when
+    /// it gives none).
     Save(OutputFormat),
+    /// Save the previewed form to this file.
+    SaveTo(OutputFormat, PathBuf),
     /// Lay the previewed form out as PDF and open it in the system viewer.
     OpenPdf,
 }
@@ -97,9 +100,88 @@ pub struct ReportsScreen {
     pub saved: Vec<PathBuf>,
     /// What is missing before a form can be made.
     pub problem: Option<String>,
+    /// Where to save, typed: shown when the system's save dialog gave no file (no
+    /// dialog on this desktop, or cancelled).
+    pub save_as: Option<SaveAs>,
+}
+
+/// The typed-path save dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveAs {
+    pub format: OutputFormat,
+    pub path: String,
+    /// Why the last attempt failed, in the clerk's words.
+    pub error: Option<String>,
+}
+
+impl SaveAs {
+    /// The typed path, with the format's extension added when it has none.
+    fn target(&self) -> Result<PathBuf, String> {
+        let typed = self.path.trim();
+        if typed.is_empty() {
+            return Err("保存位置：请填写文件路径".to_string());
+        }
+        let mut path = PathBuf::from(typed);
+        let extension = self.format.extension();
+        if path
+            .extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case(extension))
+        {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(format!(".{extension}"));
+            path.set_file_name(name);
+        }
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() && !parent.is_dir() => {
+                Err(format!("保存位置：文件夹“{}”不存在", parent.display()))
+            }
+            _ => Ok(path),
+        }
+    }
 }
 
 impl ReportsScreen {
+    /// The typed-path save dialog, while it is open.
+    fn save_as_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(save_as) = self.save_as.as_mut() else {
+            return;
+        };
+        let mut close = false;
+        egui::Modal::new(egui::Id::unique("report_save_as")).show(ui.ctx(), |ui| {
+            ui.set_width(520.0);
+            ui.heading("保存报表");
+            ui.add_space(6.0);
+            ui.label("系统的保存对话框没有打开（或已取消）。请在这里输入保存位置：");
+            ui.add(
+                egui::TextEdit::singleline(&mut save_as.path)
+                    .hint_text("保存位置，如 /home/用户/文档/季度汇总表.pdf")
+                    .desired_width(500.0),
+            );
+            if let Some(error) = &save_as.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("保存").clicked() {
+                    match save_as.target() {
+                        Ok(path) => {
+                            save_as.error = None;
+                            commands
+                                .push(Command::Report(ReportCommand::SaveTo(save_as.format, path)));
+                        }
+                        Err(message) => save_as.error = Some(message),
+                    }
+                }
+                if ui.button("取消").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.save_as = None;
+        }
+    }
+
     pub fn show_form(&mut self, request: FormRequest, form: Form) {
         self.preview = Some((request, form));
     }
@@ -142,6 +224,7 @@ impl ReportsScreen {
         today: NaiveDate,
         commands: &mut Vec<Command>,
     ) {
+        self.save_as_ui(ui, commands);
         let kind = *self.kind.get_or_insert(FormKind::Quarterly);
         ui.horizontal_wrapped(|ui| {
             for choice in FormKind::ALL {
