@@ -164,7 +164,7 @@ fn add_member_enter_disbursement_and_reverse_it() {
     harness.run();
     type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
     harness.run();
-    type_into(&mut harness, "如 住院、zyzy、春节", "住院");
+    type_into(&mut harness, "如 住院、sbzy、春节", "住院");
     harness.run();
     assert_eq!(harness.state().entry.amount, "500");
     type_into(&mut harness, "如 住院慰问：心内科3床", "住院慰问");
@@ -203,7 +203,7 @@ fn bad_amount_is_refused_with_the_field_named() {
     let (_dir, path) = temp_ledger();
     let mut harness = harness_for(&path, ScriptedDialogs::default());
     nav(&mut harness, "登记");
-    type_into(&mut harness, "如 住院、zyzy、春节", "其他支出");
+    type_into(&mut harness, "如 住院、sbzy、春节", "其他支出");
     type_into(&mut harness, "如 500", "12.345");
     harness.get_by_label("保存（Enter）").click();
     harness.run();
@@ -903,7 +903,7 @@ fn an_entry_over_a_rule_needs_a_reason_and_an_approval_and_is_marked() {
     let mut harness = harness_for(&path, ScriptedDialogs::default());
     nav(&mut harness, "登记");
     type_into(&mut harness, "姓名、工号或拼音首字母", "张三");
-    type_into(&mut harness, "如 住院、zyzy、春节", "住院");
+    type_into(&mut harness, "如 住院、sbzy、春节", "住院");
     assert_eq!(harness.state().entry.amount, "500");
     // Within the standard: no finding, saving is allowed.
     assert!(harness.query_by_label_contains("住院慰问标准").is_none());
@@ -1513,6 +1513,58 @@ fn paying_a_claim_with_documents_missing_asks_first_and_names_them() {
         "{}",
         notice(&harness)
     );
+}
+
+#[test]
+fn pick_fields_show_what_initials_picked_once_the_field_is_left() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+        let mut other = MemberDraft::new("A2048", "张思峰");
+        other.department = "外科".to_string();
+        ledger.add_member(&other, &clock).unwrap();
+        ledger.set_setting("handler", "李会计").unwrap();
+        let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+        ledger
+            .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
+            .unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+
+    // 走访: the reason typed as initials shows its name once the field is left.
+    nav(&mut harness, "走访");
+    type_into(&mut harness, "如 住院、退休、kn", "sbzy");
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    harness.get_by_label("已选：生病住院");
+
+    // 互助保障 › 理赔: initials matching two people; the one chosen is shown.
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("理赔").click();
+    harness.run();
+    type_into(&mut harness, "姓名、工号或拼音首字母", "zsf");
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    let chosen = harness.state().insurance.claims.form.member.selected;
+    let chosen = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .data
+        .member(chosen.expect("a member is chosen"))
+        .unwrap()
+        .clone();
+    harness.get_by_label_contains(&union_ledger::ui::widgets::member_label(&chosen));
+
+    // 登记: the hint's example selects what it promises.
+    nav(&mut harness, "登记");
+    type_into(&mut harness, "如 住院、sbzy、春节", "sbzy");
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    harness.get_by_label_contains("五必访 / 生病住院");
 }
 
 /// Clicks a button in a long form, scrolled into view first.

@@ -215,13 +215,36 @@ impl ChoicePicker {
         *self = Self::default();
     }
 
-    /// Returns the text box's response and whether the choice changed.
+    /// Returns the text box's response and whether the choice changed. Once the field
+    /// is left, what the typed text chose shows beneath it.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         id_salt: &str,
         hint: &str,
         options: &[(i64, String)],
+    ) -> (egui::Response, bool) {
+        self.picker_ui(ui, id_salt, hint, options, true)
+    }
+
+    /// Like [`ChoicePicker::ui`], for a form that shows the choice its own way.
+    pub fn ui_without_choice(
+        &mut self,
+        ui: &mut egui::Ui,
+        id_salt: &str,
+        hint: &str,
+        options: &[(i64, String)],
+    ) -> (egui::Response, bool) {
+        self.picker_ui(ui, id_salt, hint, options, false)
+    }
+
+    fn picker_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        id_salt: &str,
+        hint: &str,
+        options: &[(i64, String)],
+        show_choice: bool,
     ) -> (egui::Response, bool) {
         let before = self.selected;
         let response = ui.add(
@@ -273,6 +296,14 @@ impl ChoicePicker {
             if clicked.is_some() {
                 self.selected = clicked;
             }
+        } else if show_choice
+            && let Some((_, label)) = self
+                .selected
+                .and_then(|id| options.iter().find(|(option, _)| *option == id))
+            && label.as_str() != self.query.trim()
+        {
+            // What initials or a part of the name chose, once the field is left.
+            ui.weak(format!("已选：{label}"));
         }
         (response, before != self.selected)
     }

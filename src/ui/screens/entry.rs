@@ -342,10 +342,11 @@ impl EntryScreen {
                             .collect();
                         let (response, changed) = ui
                             .vertical(|ui| {
-                                self.category.ui(
+                                // The chosen category shows below with its standard.
+                                self.category.ui_without_choice(
                                     ui,
                                     "entry_category",
-                                    "如 住院、zyzy、春节",
+                                    "如 住院、sbzy、春节",
                                     &options,
                                 )
                             })

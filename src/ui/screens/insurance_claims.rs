@@ -204,9 +204,9 @@ impl ClaimsTab {
                 );
                 ui.end_row();
                 ui.label("会员");
-                ui.vertical(|ui| {
-                    form.member.ui(ui, data, "insurance_claim_member");
-                });
+                // The chosen member shows beneath once the field is left, as on 登记.
+                form.member
+                    .form_field_ui(ui, data, "insurance_claim_member", &mut false);
                 ui.end_row();
                 text(ui, "疾病", &mut form.illness, "疾病或诊断，如 冠心病");
                 text(ui, "医院", &mut form.hospital, "医院，如 市一院");
