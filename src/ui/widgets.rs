@@ -16,6 +16,24 @@ pub fn amount_label(ui: &mut egui::Ui, fen: i64) {
     }
 }
 
+/// A table cell's text flush right, for amounts and counts.
+pub fn right_label(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.add(egui::Label::new(text).truncate());
+    });
+}
+
+/// A column heading, flush right over amounts and counts, left over text.
+pub fn heading_cell(ui: &mut egui::Ui, title: &str, numeric: bool) {
+    if numeric {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.strong(title);
+        });
+    } else {
+        ui.strong(title);
+    }
+}
+
 /// "张三丰（A1024，内科）".
 pub fn member_label(member: &Member) -> String {
     if member.department.is_empty() {

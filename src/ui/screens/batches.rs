@@ -13,7 +13,7 @@ use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::store::{BatchRecipient, Ledger, closed_covering};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ApprovalForm, GroupForm, id_combo};
+use crate::ui::widgets::{ApprovalForm, GroupForm, heading_cell, id_combo, right_label};
 
 /// The category group whose items are offered first.
 const HOLIDAY_GROUP: &str = "节日慰问";
@@ -743,7 +743,7 @@ impl BatchesScreen {
                     "",
                 ] {
                     header.col(|ui| {
-                        ui.strong(title);
+                        heading_cell(ui, title, matches!(title, "人数" | "合计（元）"));
                     });
                 }
             })
@@ -773,9 +773,14 @@ impl BatchesScreen {
                         vouchers,
                         batch.approval.describe(),
                     ];
-                    for cell in cells {
+                    for (column, cell) in cells.into_iter().enumerate() {
                         table_row.col(|ui| {
-                            ui.add(egui::Label::new(cell).truncate());
+                            // 人数 and 合计 flush right under their headings.
+                            if matches!(column, 4 | 5) {
+                                right_label(ui, cell);
+                            } else {
+                                ui.add(egui::Label::new(cell).truncate());
+                            }
                         });
                     }
                     table_row.col(|ui| match batch.reversed_on {
@@ -865,7 +870,7 @@ impl BatchesScreen {
                 for title in ["凭证号", "科室", "工号", "姓名", "金额（元）", "状态"]
                 {
                     header.col(|ui| {
-                        ui.strong(title);
+                        heading_cell(ui, title, title == "金额（元）");
                     });
                 }
             })
@@ -880,12 +885,12 @@ impl BatchesScreen {
                         &row.department,
                         &row.employee_no,
                         &row.name,
-                        &amount,
                     ] {
                         table_row.col(|ui| {
                             ui.label(cell.as_str());
                         });
                     }
+                    table_row.col(|ui| right_label(ui, amount.as_str()));
                     table_row.col(|ui| {
                         if row.is_reversed {
                             ui.colored_label(ui.visuals().error_fg_color, "已冲销");

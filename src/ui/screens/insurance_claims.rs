@@ -10,7 +10,7 @@ use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::insurance::{ClaimDetail, InsuranceCommand, InsuranceView, plan_options};
-use crate::ui::widgets::{MemberPicker, id_combo};
+use crate::ui::widgets::{MemberPicker, heading_cell, id_combo, right_label};
 
 /// The claim being registered, as typed.
 #[derive(Debug, Clone, Default)]
@@ -328,7 +328,11 @@ impl ClaimsTab {
                         "状态",
                     ] {
                         header.col(|ui| {
-                            ui.strong(title);
+                            heading_cell(
+                                ui,
+                                title,
+                                matches!(title, "天数" | "计算（元）" | "核定（元）"),
+                            );
                         });
                     }
                 })
@@ -348,9 +352,17 @@ impl ClaimsTab {
                             format_fen(claim.computed.amount_fen),
                             claim.approved_fen.map(format_fen).unwrap_or_default(),
                             claim.state.label().to_string(),
-                        ] {
+                        ]
+                        .into_iter()
+                        .enumerate()
+                        {
                             row.col(|ui| {
-                                ui.add(egui::Label::new(cell).truncate());
+                                // 天数 and the amounts flush right under their headings.
+                                if matches!(cell.0, 5..=7) {
+                                    right_label(ui, cell.1);
+                                } else {
+                                    ui.add(egui::Label::new(cell.1).truncate());
+                                }
                             });
                         }
                         if row.response().clicked() {

@@ -14,7 +14,7 @@ use crate::core::money::format_fen;
 use crate::store::{Ledger, LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow, closed_covering};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{MemberPicker, id_combo};
+use crate::ui::widgets::{MemberPicker, heading_cell, id_combo};
 
 const PAGE_ROWS: i64 = 100;
 const MAX_CACHED_PAGES: usize = 40;
@@ -415,7 +415,7 @@ impl LedgerScreen {
                     "摘要",
                 ] {
                     header.col(|ui| {
-                        ui.strong(title);
+                        heading_cell(ui, title, matches!(title, "收入" | "支出" | "余额"));
                     });
                 }
             })
@@ -432,8 +432,9 @@ impl LedgerScreen {
                         return;
                     };
                     table_row.set_selected(selected == Some(row.entry.id));
-                    let reversed = row.entry.reversed_by_entry_id.is_some()
-                        || row.entry.reverses_entry_id.is_some();
+                    // The entry a reversal cancelled is struck through; the reversal
+                    // itself is a live entry (its amount is the negative one).
+                    let reversed = row.entry.reversed_by_entry_id.is_some();
                     let text = |ui: &mut egui::Ui, value: &str| {
                         if reversed {
                             ui.label(egui::RichText::new(value).strikethrough().weak());
