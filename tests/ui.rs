@@ -1771,6 +1771,10 @@ fn reports_preview_a_sign_off_sheet_then_save_and_print_it() {
     let capitals = form.notes[0].clone();
     assert!(capitals.starts_with("合计人民币（大写）："), "{capitals}");
     harness.get_by_label(&capitals);
+    // One page that scrolls, departments in pinyin order with their headings from the
+    // left, amounts flush right.
+    mask_path(&mut harness);
+    harness.snapshot("reports_signoff");
     // Excel is written at once, from the same form.
     harness.get_by_label("保存 Excel…").click();
     harness.run();

@@ -10,11 +10,11 @@ use chrono::{Datelike, NaiveDate};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
 use crate::core::date::{Period, format_date, quarter_number};
-use crate::core::forms::{Block, ColumnKind, Form, FormKind, FormRequest, RowStyle, Table};
+use crate::core::forms::{Block, Cell, ColumnKind, Form, FormKind, FormRequest, RowStyle, Table};
 use crate::print::OutputFormat;
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{MemberPicker, id_combo};
+use crate::ui::widgets::{MemberPicker, heading_cell, id_combo};
 
 /// What the clerk asks of the 报表 screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +103,9 @@ pub struct ReportsScreen {
     /// Where to save, typed: shown when the system's save dialog gave no file (no
     /// dialog on this desktop, or cancelled).
     pub save_as: Option<SaveAs>,
+    /// Counts the previews shown: each new one opens at its top, not at the scroll
+    /// position of the one before.
+    pub shown: u64,
 }
 
 /// The typed-path save dialog.
@@ -184,6 +187,7 @@ impl ReportsScreen {
 
     pub fn show_form(&mut self, request: FormRequest, form: Form) {
         self.preview = Some((request, form));
+        self.shown += 1;
     }
 
     /// What to ask for the chosen form, or what is still missing.
@@ -389,14 +393,16 @@ impl ReportsScreen {
             None => {
                 ui.label("选择报表和期间，点“生成预览”。预览与打印件、Excel 文件出自同一份数据。");
             }
-            Some((_, form)) => preview_ui(ui, form),
+            Some((_, form)) => preview_ui(ui, form, self.shown),
         }
     }
 }
 
-fn preview_ui(ui: &mut egui::Ui, form: &Form) {
+/// The form as one page that scrolls: its tables do not scroll on their own inside it
+/// (only the rows in view are built all the same).
+fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
     egui::ScrollArea::vertical()
-        .id_salt("report_preview")
+        .id_salt(("report_preview", shown))
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.vertical_centered(|ui| {
@@ -450,17 +456,14 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
     if !table.caption.is_empty() {
         ui.label(egui::RichText::new(&table.caption).strong());
     }
-    // Only the rows in view are built, so a 10,000-person sheet scrolls smoothly.
-    let height = (table.rows.len() as f32 * 20.0 + 26.0).min(460.0);
+    // Only the rows in view of the page's scroll area are built, so a 10,000-person
+    // sheet scrolls smoothly; the table has no scroll bar of its own.
     ui.push_id(("report_table", index), |ui| {
-        let mut builder = TableBuilder::new(ui)
-            .striped(true)
-            .max_scroll_height(height)
-            .min_scrolled_height(height.min(200.0))
-            .vscroll(table.rows.len() > 20);
-        // A section heading (a department) is written in the first column and runs on
-        // over the empty cells beside it, so that column does not clip.
-        let has_sections = table.rows.iter().any(|r| r.style == RowStyle::Section);
+        let mut builder = TableBuilder::new(ui).striped(true).vscroll(false);
+        // A section heading (a department) and a subtotal or total label are written
+        // in the first column and run on over the empty cells beside it, so that
+        // column does not clip.
+        let has_labels = table.rows.iter().any(|r| r.style != RowStyle::Item);
         for (index, column) in table.columns.iter().enumerate() {
             let title = column.group.chars().count() + column.title.chars().count();
             let width = (f32::from(column.width) * 14.0 + 10.0).max(title as f32 * 14.0 + 14.0);
@@ -468,7 +471,7 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                 TableColumn::initial(width)
                     .at_least(36.0)
                     .resizable(true)
-                    .clip(!(has_sections && index == 0)),
+                    .clip(!(has_labels && index == 0)),
             );
         }
         builder
@@ -480,7 +483,11 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                         } else {
                             format!("{}{}", column.group, column.title)
                         };
-                        ui.strong(title);
+                        heading_cell(
+                            ui,
+                            &title,
+                            matches!(column.kind, ColumnKind::Count | ColumnKind::Money),
+                        );
                     });
                 }
             })
@@ -492,7 +499,12 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                         row.col(|ui| {
                             let text = egui::RichText::new(cell.display());
                             let text = if strong { text.strong() } else { text };
-                            if matches!(column.kind, ColumnKind::Count | ColumnKind::Money) {
+                            // Figures flush right; a department heading or a
+                            // subtotal's label in the 序号 column reads from the left.
+                            let figure = matches!(cell, Cell::Count(_) | Cell::Money(_));
+                            if figure
+                                && matches!(column.kind, ColumnKind::Count | ColumnKind::Money)
+                            {
                                 ui.with_layout(
                                     egui::Layout::right_to_left(egui::Align::Center),
                                     |ui| {
@@ -500,7 +512,8 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                                     },
                                 );
                             } else {
-                                ui.label(text);
+                                // Not wrapped: a heading runs on over the empty cells.
+                                ui.add(egui::Label::new(text).extend());
                             }
                         });
                     }
