@@ -703,3 +703,25 @@ fn reminders_follow_the_calendar() {
     ledger.commit_batch(&spec, &clock).unwrap();
     assert!(ledger.reminders(today).unwrap().is_empty());
 }
+
+#[test]
+fn a_rule_set_edited_after_its_preset_says_so_once() {
+    let mut ledger = strict_ledger();
+    let name = ledger.rule_set_name().unwrap().unwrap();
+    assert!(!name.ends_with("（已修改）"), "{name}");
+    let mut rule = ledger.rules().unwrap().remove(0);
+    rule.is_active = false;
+    ledger.update_rule(&rule).unwrap();
+    assert_eq!(
+        ledger.rule_set_name().unwrap().unwrap(),
+        format!("{name}（已修改）")
+    );
+    // Edited twice, marked once; a preset applied again is the preset as shipped.
+    ledger.delete_rule(rule.id).unwrap();
+    assert_eq!(
+        ledger.rule_set_name().unwrap().unwrap(),
+        format!("{name}（已修改）")
+    );
+    ledger.apply_preset("example-strict").unwrap();
+    assert_eq!(ledger.rule_set_name().unwrap().unwrap(), name);
+}

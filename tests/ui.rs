@@ -468,13 +468,13 @@ fn opening_balance_set_in_settings_moves_the_fund_balance() {
     nav(&mut harness, "设置");
     // The first fund row is 慰问金; a blank opening shows the carried-forward figure.
     harness
-        .get_all_by(placeholder("结转 0"))
+        .get_all_by(placeholder("结转 0.00"))
         .next()
         .unwrap()
         .focus();
     harness.run();
     harness
-        .get_all_by(placeholder("结转 0"))
+        .get_all_by(placeholder("结转 0.00"))
         .next()
         .unwrap()
         .type_text("12,000");

@@ -95,8 +95,20 @@ impl Ledger {
             self.apply_preset("example-strict")?;
         }
         summary.visits = self.add_demo_visits(clock)?;
-        summary.claims = self.add_demo_insurance(clock)?;
+        self.add_demo_insurance(clock)?;
         self.add_demo_audit_examples(clock)?;
+        // Counted as the window and `claim list` count them: this year's claims, the
+        // audit examples' late-paid one included.
+        let today = clock.today();
+        summary.claims = self
+            .claims(
+                &super::ClaimFilter {
+                    period: Some(crate::core::date::Period::year(today.year())),
+                    ..Default::default()
+                },
+                today,
+            )?
+            .len();
         summary.entries = usize::try_from(self.entry_count()?).unwrap_or(summary.entries);
         Ok(summary)
     }

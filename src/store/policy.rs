@@ -18,6 +18,25 @@ use crate::core::policy::{
 
 /// The setting holding the name of the preset the rule set started from.
 const RULE_SET_KEY: &str = "rule_set_name";
+/// Appended to the preset's name once a rule is added, changed or deleted.
+const EDITED_MARK: &str = "（已修改）";
+
+/// What the empty preset becomes once the clerk adds rules to it.
+const CUSTOM_SET: &str = "自定义规则集";
+
+/// After a rule is added, changed or deleted the set is no longer the preset as
+/// shipped: its name says so ("示例一（已修改）"); the empty set with rules added is
+/// the union's own ("自定义规则集").
+fn mark_rule_set_edited(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "UPDATE settings
+         SET value = CASE WHEN value LIKE '空规则集%' THEN ?3 ELSE value || ?2 END
+         WHERE key = ?1 AND value <> '' AND value <> ?3
+           AND substr(value, -length(?2)) <> ?2",
+        (RULE_SET_KEY, EDITED_MARK, CUSTOM_SET),
+    )?;
+    Ok(())
+}
 const DUPLICATE_WINDOW_KEY: &str = "duplicate_window_days";
 
 /// The rule set and everything a check reads, loaded once per operation.
@@ -358,6 +377,7 @@ impl Ledger {
     pub fn add_rule(&mut self, rule: &Rule) -> Result<i64> {
         self.write(|tx| {
             validate_rule(rule, &categories_in(tx)?)?;
+            mark_rule_set_edited(tx)?;
             insert_rule(tx, rule)
         })
     }
@@ -379,7 +399,7 @@ impl Ledger {
             if changed == 0 {
                 return Err(StoreError::not_found(format!("规则（编号 {}）", rule.id)));
             }
-            Ok(())
+            mark_rule_set_edited(tx)
         })
     }
 
@@ -389,7 +409,7 @@ impl Ledger {
             if tx.execute("DELETE FROM rules WHERE id = ?1", [id])? == 0 {
                 return Err(StoreError::not_found(format!("规则（编号 {id}）")));
             }
-            Ok(())
+            mark_rule_set_edited(tx)
         })
     }
 

@@ -832,6 +832,10 @@ impl LedgerApp {
         let today = self.clock.today();
         match command {
             Command::GoTo(screen) => {
+                // An error belongs to the screen it came from.
+                if screen != self.screen && matches!(self.notice, Some(Notice::Error(_))) {
+                    self.notice = None;
+                }
                 self.screen = screen;
                 return;
             }

@@ -493,10 +493,15 @@ impl LedgerScreen {
             ui.add_space(6.0);
             egui::Grid::new("reversal_form").num_columns(2).show(ui, |ui| {
                 ui.label("冲销原因");
-                ui.add(egui::TextEdit::singleline(&mut dialog.reason).id_salt("reversal_reason").hint_text("必填，如 金额录错").desired_width(280.0));
+                // A message about a value goes once the value is changed.
+                if ui.add(egui::TextEdit::singleline(&mut dialog.reason).id_salt("reversal_reason").hint_text("必填，如 金额录错").desired_width(280.0)).changed() {
+                    dialog.error = None;
+                }
                 ui.end_row();
                 ui.label("冲销日期");
-                ui.add(egui::TextEdit::singleline(&mut dialog.date).id_salt("reversal_date").hint_text("冲销日期").desired_width(120.0));
+                if ui.add(egui::TextEdit::singleline(&mut dialog.date).id_salt("reversal_date").hint_text("冲销日期").desired_width(120.0)).changed() {
+                    dialog.error = None;
+                }
                 ui.end_row();
             });
             if let Some(error) = &dialog.error {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::core::model::PaymentForm;
-use crate::core::money::{format_fen_plain, parse_amount_fen, parse_signed_amount_fen};
+use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen, parse_signed_amount_fen};
 use crate::core::report;
 use crate::store::{CategoryEdit, Ledger};
 use crate::ui::app::Command;
@@ -119,7 +119,7 @@ impl SettingsScreen {
                     name: fund.name.clone(),
                     is_active: fund.is_active,
                     opening: explicit,
-                    carried: format!("结转 {}", format_fen_plain(carried)),
+                    carried: format!("结转 {}", format_fen(carried)),
                 };
                 (fund.id, row)
             })

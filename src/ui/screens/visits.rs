@@ -352,12 +352,16 @@ impl VisitsScreen {
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.label("出院日期");
-                ui.add(
+                let typed = ui.add(
                     egui::TextEdit::singleline(&mut dialog.date)
                         .id_salt("close_visit_date")
                         .hint_text("出院日期，如 2026-07-02")
                         .desired_width(140.0),
                 );
+                // A message about the date goes once the date is changed.
+                if typed.changed() {
+                    dialog.error = None;
+                }
             });
             if let Some(error) = &dialog.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
