@@ -1567,6 +1567,67 @@ fn pick_fields_show_what_initials_picked_once_the_field_is_left() {
     harness.get_by_label_contains("五必访 / 生病住院");
 }
 
+#[test]
+fn without_a_system_file_dialog_a_scan_is_attached_by_typed_path() {
+    let (dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        let member_id = ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+        let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+        ledger
+            .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
+            .unwrap();
+        ledger
+            .add_claim(
+                &NewClaim {
+                    plan_id,
+                    member_id,
+                    illness: "冠心病".into(),
+                    hospital: "市一院".into(),
+                    admission: date(2026, 5, 3),
+                    discharge: Some(date(2026, 5, 11)),
+                    total_cost_fen: 1_200_000,
+                    eligible_cost_fen: 1_000_000,
+                    social_insurance_fen: 400_000,
+                    other_aid_fen: 0,
+                    grade: String::new(),
+                },
+                &clock,
+            )
+            .unwrap();
+    }
+    let scan = dir.path().join("发票.jpg");
+    std::fs::write(&scan, b"scanned invoice").unwrap();
+    // The scripted dialogs give no file, as rfd does where no portal answers.
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "互助保障");
+    harness.get_by_label("理赔").click();
+    harness.run();
+    harness.get_by_label_contains("冠心病").click();
+    harness.run();
+    harness.run();
+    harness
+        .get_all_by_label("附加扫描件…")
+        .nth(4)
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_by_label("附加扫描件：发票");
+    let hint = "扫描件路径，如 /home/用户/扫描/发票.jpg";
+    let missing = dir.path().join("没有这个文件.jpg");
+    type_into(&mut harness, hint, &missing.display().to_string());
+    harness.get_by_label("附加").click();
+    harness.run();
+    harness.get_by_label(&format!("扫描件路径：找不到文件“{}”", missing.display()));
+    retype(&mut harness, hint, &scan.display().to_string());
+    harness.get_by_label("附加").click();
+    harness.run();
+    harness.run();
+    assert_eq!(notice(&harness), "已附加扫描件“发票.jpg”（发票）");
+    assert_eq!(selected_claim(&harness).file_count, 1);
+}
+
 /// Clicks a button in a long form, scrolled into view first.
 fn press(harness: &mut Harness<'_, LedgerApp>, label: &str) {
     harness.get_by_label(label).scroll_to_me();

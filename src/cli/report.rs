@@ -141,7 +141,7 @@ pub fn write_file_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn io_error_text(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
     let said = match error.kind() {
-        ErrorKind::NotFound => "文件夹不存在",
+        ErrorKind::NotFound => "文件或文件夹不存在",
         ErrorKind::PermissionDenied => "没有写入权限",
         ErrorKind::ReadOnlyFilesystem => "磁盘或文件夹是只读的",
         ErrorKind::StorageFull => "磁盘已满",

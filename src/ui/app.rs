@@ -882,9 +882,30 @@ impl LedgerApp {
                 return;
             }
             Command::Insurance(InsuranceCommand::PickAttachment { claim_id, kind }) => {
-                let Some(path) = self.dialogs.pick_attachment() else {
-                    return;
-                };
+                match self.dialogs.pick_attachment() {
+                    Some(path) => self.apply(Command::Insurance(InsuranceCommand::AttachFrom {
+                        claim_id,
+                        kind,
+                        path,
+                    })),
+                    // No system dialog on this desktop (or cancelled): typed instead.
+                    None => {
+                        self.insurance.claims.attach_path =
+                            Some(super::screens::insurance_claims::AttachPath {
+                                claim_id,
+                                kind,
+                                path: String::new(),
+                                error: None,
+                            });
+                    }
+                }
+                return;
+            }
+            Command::Insurance(InsuranceCommand::AttachFrom {
+                claim_id,
+                kind,
+                path,
+            }) => {
                 match std::fs::read(&path) {
                     Ok(bytes) => {
                         let file_name = path.file_name().map_or_else(
@@ -899,7 +920,11 @@ impl LedgerApp {
                         }));
                     }
                     Err(error) => {
-                        self.error_dialog = Some(format!("无法读取“{}”：{error}", path.display()));
+                        self.error_dialog = Some(format!(
+                            "无法读取“{}”：{}",
+                            path.display(),
+                            crate::cli::report::io_error_text(&error)
+                        ));
                     }
                 }
                 return;

@@ -37,6 +37,12 @@ pub enum InsuranceCommand {
         claim_id: i64,
         kind: DocumentKind,
     },
+    /// Attach the file at a typed path (where the system dialog gave none).
+    AttachFrom {
+        claim_id: i64,
+        kind: DocumentKind,
+        path: std::path::PathBuf,
+    },
     Attach {
         claim_id: i64,
         kind: DocumentKind,
@@ -194,7 +200,9 @@ impl InsuranceScreen {
                         }
                     }),
             ),
-            InsuranceCommand::PickAttachment { .. } => Ok(None),
+            InsuranceCommand::PickAttachment { .. } | InsuranceCommand::AttachFrom { .. } => {
+                Ok(None)
+            }
             InsuranceCommand::Attach {
                 claim_id,
                 kind,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::date::{format_date, parse_date};
-use crate::core::insurance::{Claim, ClaimState, NewClaim};
+use crate::core::insurance::{Claim, ClaimState, DocumentKind, NewClaim};
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
@@ -122,6 +122,69 @@ pub struct ClaimsTab {
     pub filter_state: Option<ClaimState>,
     pub selected: Option<i64>,
     pub actions: ClaimActions,
+    /// The scan's path typed, when the system's file dialog gave none.
+    pub attach_path: Option<AttachPath>,
+}
+
+/// The typed-path dialog for a scan to attach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachPath {
+    pub claim_id: i64,
+    pub kind: DocumentKind,
+    pub path: String,
+    pub error: Option<String>,
+}
+
+/// Asks for the scan's path when the system's file dialog gave none.
+fn attach_path_ui(ui: &mut egui::Ui, dialog: &mut Option<AttachPath>, commands: &mut Vec<Command>) {
+    let Some(attach) = dialog.as_mut() else {
+        return;
+    };
+    let mut close = false;
+    egui::Modal::new(egui::Id::unique("claim_attach_path")).show(ui.ctx(), |ui| {
+        ui.set_width(520.0);
+        ui.heading(format!("附加扫描件：{}", attach.kind.label()));
+        ui.add_space(6.0);
+        ui.label("系统的选择文件对话框没有打开（或已取消）。请在这里输入扫描件的路径：");
+        if ui
+            .add(
+                egui::TextEdit::singleline(&mut attach.path)
+                    .hint_text("扫描件路径，如 /home/用户/扫描/发票.jpg")
+                    .desired_width(500.0),
+            )
+            .changed()
+        {
+            attach.error = None;
+        }
+        if let Some(error) = &attach.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("附加").clicked() {
+                let typed = attach.path.trim();
+                let path = std::path::PathBuf::from(typed);
+                if typed.is_empty() {
+                    attach.error = Some("扫描件路径：请填写".to_string());
+                } else if !path.is_file() {
+                    attach.error = Some(format!("扫描件路径：找不到文件“{typed}”"));
+                } else {
+                    commands.push(Command::Insurance(InsuranceCommand::AttachFrom {
+                        claim_id: attach.claim_id,
+                        kind: attach.kind,
+                        path,
+                    }));
+                    close = true;
+                }
+            }
+            if ui.button("取消").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close {
+        *dialog = None;
+    }
 }
 
 impl ClaimsTab {
@@ -143,6 +206,7 @@ impl ClaimsTab {
         today: NaiveDate,
         commands: &mut Vec<Command>,
     ) {
+        attach_path_ui(ui, &mut self.attach_path, commands);
         egui::Panel::left("insurance_claim_form")
             .resizable(false)
             .exact_size(400.0)
