@@ -1043,6 +1043,8 @@ fn record_a_hospital_visit_and_close_it_from_the_reminder() {
         "医院/病区，如 市一院 心内科3床",
         "市一院 心内科3床",
     );
+    type_into(&mut harness, "如 王主席、李会计", "王主席、李会计");
+    type_into(&mut harness, "如 阑尾炎手术", "冠心病支架术后");
     retype(&mut harness, "不发请留空，如 500", "800");
     retype(&mut harness, "如 2026-03-08", "2026-06-25");
     harness.get_by_label("符合发放规则。");
@@ -1062,6 +1064,14 @@ fn record_a_hospital_visit_and_close_it_from_the_reminder() {
     harness.get_by_label("住院中");
     harness.get_by_label("2026-000001");
     harness.get_by_label("市一院 心内科3床");
+    // The illness and the visitors are in the list; a click on the row shows all the
+    // visit records under it.
+    harness.get_by_label("冠心病支架术后").click();
+    harness.run();
+    assert_eq!(harness.get_all_by_label("王主席、李会计").count(), 2);
+    // 走访人 heads a column and labels the detail.
+    assert_eq!(harness.get_all_by_label("走访人").count(), 2);
+    harness.get_by_label("800.00 元");
 
     // 首页 reminds the clerk; the reminder asks for the discharge date.
     nav(&mut harness, "首页");
@@ -1096,7 +1106,8 @@ fn record_a_hospital_visit_and_close_it_from_the_reminder() {
     );
     assert!(harness.state().visits.close.is_none());
     harness.run();
-    harness.get_by_label("已结束 2026-06-29");
+    // In the list and in the detail of the selected visit.
+    assert_eq!(harness.get_all_by_label("已结束 2026-06-29").count(), 2);
     let data = &harness.state().session.as_ref().unwrap().data;
     assert!(!data.reminders.iter().any(|r| matches!(
         r,

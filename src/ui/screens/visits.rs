@@ -12,7 +12,7 @@ use crate::store::VisitFilter;
 use crate::ui::app::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::visit_form::VisitForm;
-use crate::ui::widgets::id_combo;
+use crate::ui::widgets::{heading_cell, id_combo};
 
 /// The parts of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,6 +102,8 @@ pub struct VisitsScreen {
     stale: bool,
     pub close: Option<CloseDialog>,
     pub unvisited_only: bool,
+    /// The visit whose row was clicked: all it records shows under the list.
+    pub selected_visit: Option<i64>,
 }
 
 impl VisitsScreen {
@@ -245,7 +247,15 @@ impl VisitsScreen {
             ui.weak("没有符合条件的走访。");
             return;
         }
-        if let Some(visit) = visits_table_ui(ui, &list.visits) {
+        let (close, clicked) = visits_table_ui(ui, &list.visits, self.selected_visit);
+        let selected = clicked.or(self.selected_visit);
+        if let Some(visit) = selected.and_then(|id| list.visits.iter().find(|visit| visit.id == id))
+        {
+            ui.add_space(8.0);
+            visit_detail_ui(ui, visit);
+        }
+        self.selected_visit = selected;
+        if let Some(visit) = close {
             self.ask_close(&visit, today);
         }
     }
@@ -463,22 +473,75 @@ fn right(ui: &mut egui::Ui, text: &str) {
     });
 }
 
-/// The visits, newest first; returns the open visit whose 结束（出院） was clicked.
-fn visits_table_ui(ui: &mut egui::Ui, visits: &[Visit]) -> Option<Visit> {
+/// Everything one visit records, under the list when its row is clicked.
+fn visit_detail_ui(ui: &mut egui::Ui, visit: &Visit) {
+    ui.strong(format!(
+        "{} {} · {}",
+        format_date(visit.date),
+        visit.member_name,
+        visit.reason_text()
+    ));
+    egui::Grid::new("visit_detail")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            let goods = if visit.goods.is_empty() && visit.goods_fen == 0 {
+                String::new()
+            } else {
+                format!("{} {} 元", visit.goods, format_fen(visit.goods_fen))
+            };
+            let money = if visit.money_fen == 0 {
+                String::new()
+            } else {
+                format!("{} 元", format_fen(visit.money_fen))
+            };
+            for (label, value) in [
+                ("地点", visit.place.clone()),
+                ("走访人", visit.visitors.clone()),
+                ("病情/情况", visit.detail.clone()),
+                ("慰问金", money),
+                ("慰问品", goods),
+                ("凭证号", visit.vouchers.join(" ")),
+                ("状态", visit.status_text()),
+                ("超标准说明", visit.override_reason.clone()),
+                ("备注", visit.note.clone()),
+            ] {
+                if value.trim().is_empty() {
+                    continue;
+                }
+                ui.label(egui::RichText::new(label).strong());
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+}
+
+/// The visits, newest first; returns the open visit whose 结束（出院） was clicked and
+/// the visit whose row was clicked.
+fn visits_table_ui(
+    ui: &mut egui::Ui,
+    visits: &[Visit],
+    selected: Option<i64>,
+) -> (Option<Visit>, Option<i64>) {
     let mut close = None;
+    let mut clicked = None;
     ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt("visits_table")
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .striped(true)
+        .sense(egui::Sense::click())
+        .max_scroll_height(360.0)
         .column(Column::exact(84.0))
         .column(Column::exact(70.0))
         .column(Column::exact(80.0))
-        .column(Column::exact(130.0))
-        .column(Column::exact(160.0))
+        .column(Column::exact(120.0))
+        .column(Column::exact(130.0).clip(true))
+        .column(Column::exact(110.0).clip(true))
+        .column(Column::exact(90.0).clip(true))
         .column(Column::exact(96.0))
-        .column(Column::exact(150.0))
-        .column(Column::exact(180.0))
+        .column(Column::exact(130.0).clip(true))
+        .column(Column::exact(150.0).clip(true))
         .column(Column::remainder())
         .header(22.0, |mut header| {
             for title in [
@@ -487,13 +550,15 @@ fn visits_table_ui(ui: &mut egui::Ui, visits: &[Visit]) -> Option<Visit> {
                 "科室",
                 "事由",
                 "地点",
+                "病情/情况",
+                "走访人",
                 "慰问金（元）",
                 "慰问品",
                 "凭证号",
                 "状态",
             ] {
                 header.col(|ui| {
-                    ui.strong(title);
+                    heading_cell(ui, title, title == "慰问金（元）");
                 });
             }
         })
@@ -502,6 +567,7 @@ fn visits_table_ui(ui: &mut egui::Ui, visits: &[Visit]) -> Option<Visit> {
                 let Some(visit) = visits.get(table_row.index()) else {
                     return;
                 };
+                table_row.set_selected(selected == Some(visit.id));
                 table_row.col(|ui| {
                     ui.label(format_date(visit.date));
                 });
@@ -516,6 +582,12 @@ fn visits_table_ui(ui: &mut egui::Ui, visits: &[Visit]) -> Option<Visit> {
                 });
                 table_row.col(|ui| {
                     ui.label(&visit.place);
+                });
+                table_row.col(|ui| {
+                    ui.label(&visit.detail);
+                });
+                table_row.col(|ui| {
+                    ui.label(&visit.visitors);
                 });
                 table_row.col(|ui| {
                     if visit.money_fen != 0 {
@@ -546,7 +618,10 @@ fn visits_table_ui(ui: &mut egui::Ui, visits: &[Visit]) -> Option<Visit> {
                         }
                     });
                 });
+                if table_row.response().clicked() {
+                    clicked = Some(visit.id);
+                }
             });
         });
-    close
+    (close, clicked)
 }
