@@ -519,6 +519,7 @@ fn a_window_left_open_over_new_year_moves_to_the_new_year() {
             install_fonts(&cc.egui_ctx);
             LedgerApp::new(path, app_clock, Box::new(ScriptedDialogs::default()))
         });
+    wait_for_chain_check(&mut harness);
     nav(&mut harness, "登记");
     assert_eq!(harness.state().entry.date, "2026-12-31");
     *clock.0.lock().unwrap() = new_years_eve + chrono::Duration::minutes(2);
@@ -568,7 +569,8 @@ fn open_another_ledger_by_typed_path_and_refuse_a_foreign_one() {
         .type_text(second.to_str().unwrap());
     harness.run();
     harness.get_by_label("打开").click();
-    harness.run();
+    // The new ledger's check runs on its worker; its results repaint the window.
+    wait_for_chain_check(&mut harness);
     assert_eq!(harness.state().db_path, second);
     assert!(harness.state().open_dialog.is_none());
     harness.get_by_label_contains("这是一本新台账");

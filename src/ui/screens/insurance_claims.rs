@@ -460,6 +460,10 @@ impl ClaimsTab {
             claim.plan_name,
             claim.state.label()
         ));
+        // The next step first, so each step is one click without scrolling down past
+        // the computation and the checklist.
+        self.actions_ui(ui, claim, commands);
+        ui.add_space(6.0);
         let facts = &claim.facts;
         let stay = match facts.discharge {
             Some(discharge) => format!(
@@ -594,9 +598,6 @@ impl ClaimsTab {
                 ui.label(format!("{plan}：{count} 次，{} 元", format_fen(*fen)));
             }
         }
-
-        ui.add_space(6.0);
-        self.actions_ui(ui, claim, commands);
     }
 
     /// The steps the claim's state allows.
