@@ -17,6 +17,8 @@ use crate::ui::widgets::{ApprovalForm, GroupForm, heading_cell, id_combo, right_
 
 /// The category group whose items are offered first.
 const HOLIDAY_GROUP: &str = "节日慰问";
+/// The category group a batch is never for.
+const VISITS_GROUP: &str = "五必访";
 
 /// What the batches screen asks the app to do with the ledger.
 #[derive(Debug, Clone, PartialEq)]
@@ -445,7 +447,17 @@ impl BatchesScreen {
 
     /// The holiday items first, then every other item: a union may hand out on any.
     fn category_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData) {
-        let items = data.active_items();
+        // The five must-visits are paid person by person as events happen (走访, 登记),
+        // never to a whole group: they are not offered here.
+        let items: Vec<_> = data
+            .active_items()
+            .into_iter()
+            .filter(|item| {
+                item.parent_id
+                    .and_then(|id| data.category(id))
+                    .is_none_or(|parent| parent.name != VISITS_GROUP)
+            })
+            .collect();
         let is_holiday = |parent_id: Option<i64>| {
             parent_id
                 .and_then(|id| data.category(id))
