@@ -1448,36 +1448,44 @@ fn a_claim_from_registration_to_payment() {
     harness.get_by_label("2026 职工住院医疗互助保障：1 次，2,800.00 元");
 }
 
+/// 张三丰 enrolled in the hospital plan, with a claim registered for a stay in May and
+/// none of its papers in.
+fn ledger_with_claim(path: &Path) -> (Ledger, Claim) {
+    let clock = FixedClock::at_date(today());
+    let mut ledger = Ledger::open(path, &clock).unwrap();
+    let member_id = ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
+    ledger.set_setting("handler", "李会计").unwrap();
+    let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
+    ledger
+        .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
+        .unwrap();
+    let claim = ledger
+        .add_claim(
+            &NewClaim {
+                plan_id,
+                member_id,
+                illness: "冠心病".into(),
+                hospital: "市一院".into(),
+                admission: date(2026, 5, 3),
+                discharge: Some(date(2026, 5, 11)),
+                total_cost_fen: 1_200_000,
+                eligible_cost_fen: 1_000_000,
+                social_insurance_fen: 400_000,
+                other_aid_fen: 0,
+                grade: String::new(),
+            },
+            &clock,
+        )
+        .unwrap();
+    (ledger, claim)
+}
+
 #[test]
 fn paying_a_claim_with_documents_missing_asks_first_and_names_them() {
     let (_dir, path) = temp_ledger();
     {
         let clock = FixedClock::at_date(today());
-        let mut ledger = Ledger::open(&path, &clock).unwrap();
-        let member_id = ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
-        ledger.set_setting("handler", "李会计").unwrap();
-        let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
-        ledger
-            .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
-            .unwrap();
-        let claim = ledger
-            .add_claim(
-                &NewClaim {
-                    plan_id,
-                    member_id,
-                    illness: "冠心病".into(),
-                    hospital: "市一院".into(),
-                    admission: date(2026, 5, 3),
-                    discharge: Some(date(2026, 5, 11)),
-                    total_cost_fen: 1_200_000,
-                    eligible_cost_fen: 1_000_000,
-                    social_insurance_fen: 400_000,
-                    other_aid_fen: 0,
-                    grade: String::new(),
-                },
-                &clock,
-            )
-            .unwrap();
+        let (mut ledger, claim) = ledger_with_claim(&path);
         ledger
             .submit_claim(claim.id, date(2026, 5, 20), &clock)
             .unwrap();
@@ -1584,31 +1592,7 @@ fn pick_fields_show_what_initials_picked_once_the_field_is_left() {
 fn without_a_system_file_dialog_a_scan_is_attached_by_typed_path() {
     let (dir, path) = temp_ledger();
     {
-        let clock = FixedClock::at_date(today());
-        let mut ledger = Ledger::open(&path, &clock).unwrap();
-        let member_id = ledger.add_member(&zhang_sanfeng(), &clock).unwrap();
-        let plan_id = ledger.add_plan(&hospital_plan(&ledger), &clock).unwrap();
-        ledger
-            .enrol(&enrol_spec(plan_id, BatchGroup::in_service()), &clock)
-            .unwrap();
-        ledger
-            .add_claim(
-                &NewClaim {
-                    plan_id,
-                    member_id,
-                    illness: "冠心病".into(),
-                    hospital: "市一院".into(),
-                    admission: date(2026, 5, 3),
-                    discharge: Some(date(2026, 5, 11)),
-                    total_cost_fen: 1_200_000,
-                    eligible_cost_fen: 1_000_000,
-                    social_insurance_fen: 400_000,
-                    other_aid_fen: 0,
-                    grade: String::new(),
-                },
-                &clock,
-            )
-            .unwrap();
+        ledger_with_claim(&path);
     }
     let scan = dir.path().join("发票.jpg");
     std::fs::write(&scan, b"scanned invoice").unwrap();

@@ -42,14 +42,7 @@ pub fn command_rows(
         ("balance", vec!["balance".into()]),
         (
             "report quarterly --format json",
-            vec![
-                "report".into(),
-                "quarterly".into(),
-                "--period".into(),
-                quarter_text.clone(),
-                "--format".into(),
-                "json".into(),
-            ],
+            quarterly_args(&quarter_text),
         ),
     ];
     for (name, args) in read_only {
@@ -158,19 +151,7 @@ pub fn hledger_rows(
         format!("整个进程：report quarterly --format json（{size}，与 hledger 对比）"),
         None,
         PROCESS_RUNS,
-        |_| {
-            run_binary(
-                path,
-                &[
-                    "report".into(),
-                    "quarterly".into(),
-                    "--period".into(),
-                    quarter_text.clone(),
-                    "--format".into(),
-                    "json".into(),
-                ],
-            )
-        },
+        |_| run_binary(path, &quarterly_args(&quarter_text)),
     )?;
     let theirs = BenchRow::measure(
         format!("整个进程：hledger bal -p {quarter_text}（同一批凭证）"),
@@ -246,6 +227,20 @@ fn export_journal(path: &Path, journal: &Path) -> anyhow::Result<i64> {
     }
     writer.flush()?;
     Ok(index.count)
+}
+
+/// `report quarterly --period 2026Q4 --format json`.
+fn quarterly_args(quarter: &str) -> Vec<String> {
+    [
+        "report",
+        "quarterly",
+        "--period",
+        quarter,
+        "--format",
+        "json",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// `2026Q4`.
