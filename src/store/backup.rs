@@ -213,20 +213,36 @@ pub fn check_backup(backup: &Path, clock: &dyn Clock) -> Result<String> {
 
 /// Replaces the ledger at `ledger` with `backup` after checking the backup; the
 /// replaced file is kept as `<ledger>.replaced-<time>` and its path returned.
+///
+/// Restoring must never lose the ledger, so every step is checked, in an order where
+/// a failure at any point leaves the ledger as it was: the backup is first copied
+/// beside the ledger (`<ledger>.restoring`); the ledger's write-ahead log is folded
+/// into it (refused when it cannot be, since the log would be lost); the ledger is
+/// renamed to the kept name; the copy is renamed into place. When that last rename
+/// fails, the ledger is renamed back, and the error says whether it was.
 pub fn restore(backup: &Path, ledger: &Path, clock: &dyn Clock) -> Result<Option<PathBuf>> {
+    restore_with(backup, ledger, clock, &|from, to| std::fs::rename(from, to))
+}
+
+/// [`restore`] with the renames made by `rename` (a test makes one fail).
+fn restore_with(
+    backup: &Path,
+    ledger: &Path,
+    clock: &dyn Clock,
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<Option<PathBuf>> {
     check_backup(backup, clock)?;
     if backup == ledger {
         return Err(StoreError::invalid("备份文件", "就是台账本身"));
     }
+    let cannot = |detail: String| StoreError::CannotOpen {
+        path: ledger.to_path_buf(),
+        detail,
+    };
     // Nobody may have the ledger open while it is replaced.
     let now = clock.now();
-    let lock =
-        super::lock::take(ledger, &now.format("%Y-%m-%d %H:%M").to_string()).map_err(|error| {
-            StoreError::CannotOpen {
-                path: ledger.to_path_buf(),
-                detail: error.to_string(),
-            }
-        })?;
+    let lock = super::lock::take(ledger, &now.format("%Y-%m-%d %H:%M").to_string())
+        .map_err(|error| cannot(error.to_string()))?;
     let _lock = match lock {
         super::lock::Taken::Ours { lock, .. } => lock,
         super::lock::Taken::Held(_) => {
@@ -235,37 +251,127 @@ pub fn restore(backup: &Path, ledger: &Path, clock: &dyn Clock) -> Result<Option
             });
         }
     };
-    let kept = if ledger.exists() {
+    let beside = |suffix: &str| {
         let mut name = ledger.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".replaced-{}", now.format("%Y%m%d-%H%M%S")));
-        let kept = ledger.with_file_name(name);
-        // Fold the write-ahead log into the file first, so the kept copy is whole.
-        if let Ok(conn) = Connection::open(ledger) {
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        }
-        std::fs::rename(ledger, &kept).map_err(|error| StoreError::CannotOpen {
-            path: ledger.to_path_buf(),
-            detail: format!("无法保留原台账：{error}"),
-        })?;
+        name.push(suffix);
+        ledger.with_file_name(name)
+    };
+    // 1. The backup copied beside the ledger; the ledger is not touched yet.
+    let incoming = beside(".restoring");
+    let copied = Connection::open_with_flags(
+        backup,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(StoreError::from)
+    .and_then(|source| copy_database(&source, &incoming));
+    if let Err(error) = copied {
+        let _ = std::fs::remove_file(&incoming);
+        return Err(error);
+    }
+    let give_up = |error: StoreError| {
+        let _ = std::fs::remove_file(&incoming);
+        error
+    };
+    // 2. The ledger kept under another name, whole: its log folded in first.
+    let kept = if ledger.exists() {
+        fold_write_ahead_log(ledger).map_err(give_up)?;
+        let kept = beside(&format!(".replaced-{}", now.format("%Y%m%d-%H%M%S")));
+        rename(ledger, &kept)
+            .map_err(|error| give_up(cannot(format!("无法保留原台账（原台账未改动）：{error}"))))?;
+        // The log is empty after the fold; the shared-memory index is rebuilt.
         for suffix in ["-wal", "-shm"] {
-            let mut side = ledger.as_os_str().to_os_string();
-            side.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(side));
+            let _ = std::fs::remove_file(beside(suffix));
         }
         Some(kept)
     } else {
         None
     };
-    let source = Connection::open_with_flags(
-        backup,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    if let Err(error) = copy_database(&source, ledger) {
-        // Put the original back: restoring must never lose the ledger.
-        if let Some(kept) = &kept {
-            let _ = std::fs::rename(kept, ledger);
-        }
-        return Err(error);
+    // 3. The restored copy put in place; on failure the ledger goes back.
+    if let Err(error) = rename(&incoming, ledger) {
+        let _ = std::fs::remove_file(&incoming);
+        let detail = match &kept {
+            None => format!("无法把恢复的台账放到位：{error}"),
+            Some(kept) => match rename(kept, ledger) {
+                Ok(()) => format!("无法把恢复的台账放到位：{error}；原台账未改动"),
+                Err(back) => format!(
+                    "无法把恢复的台账放到位：{error}；原台账完整保存在“{}”，但未能改回原名（{back}），请手动把它改名为“{}”",
+                    kept.display(),
+                    ledger.display()
+                ),
+            },
+        };
+        return Err(cannot(detail));
     }
     Ok(kept)
+}
+
+/// Folds a ledger's write-ahead log into the file, so the file alone is the whole
+/// ledger; an error when the log cannot be folded in completely.
+fn fold_write_ahead_log(ledger: &Path) -> Result<()> {
+    let cannot = |detail: String| StoreError::CannotOpen {
+        path: ledger.to_path_buf(),
+        detail,
+    };
+    let conn = Connection::open(ledger)
+        .map_err(|error| cannot(format!("无法打开原台账以合并日志（原台账未改动）：{error}")))?;
+    let (busy, _, _): (i64, i64, i64) = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(|error| cannot(format!("无法合并原台账的日志（原台账未改动）：{error}")))?;
+    if busy != 0 {
+        return Err(StoreError::Busy {
+            path: ledger.to_path_buf(),
+        });
+    }
+    conn.close()
+        .map_err(|(_, error)| cannot(format!("无法关闭原台账（原台账未改动）：{error}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::date::FixedClock;
+
+    #[test]
+    fn a_failed_final_rename_leaves_the_ledger_byte_for_byte_and_says_so() {
+        let clock = FixedClock::at_date(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("ledger.db");
+        let backup = dir.path().join("backup.db");
+        {
+            let mut open = Ledger::open(&ledger, &clock).unwrap();
+            open.backup_to(&backup).unwrap();
+            open.set_union_name("示例市人民医院工会").unwrap();
+        }
+        let before = std::fs::read(&ledger).unwrap();
+        let fail_last = |from: &Path, to: &Path| {
+            if from.to_string_lossy().ends_with(".restoring") {
+                Err(std::io::Error::other("磁盘已满（模拟）"))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let error = restore_with(&backup, &ledger, &clock, &fail_last).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("磁盘已满（模拟）"), "{message}");
+        assert!(message.contains("原台账未改动"), "{message}");
+        assert_eq!(std::fs::read(&ledger).unwrap(), before);
+        // Nothing left beside it: no half-restored copy, no kept file.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|name| !name.contains(".restoring") && !name.contains(".replaced")),
+            "{names:?}"
+        );
+        // And a restore that goes through still works.
+        let kept = restore(&backup, &ledger, &clock).unwrap().unwrap();
+        assert_eq!(std::fs::read(&kept).unwrap(), before);
+        let restored = Ledger::open_existing(&ledger, &clock).unwrap();
+        assert_eq!(restored.union_name().unwrap(), "本单位工会");
+    }
 }
