@@ -12,7 +12,35 @@ use union_ledger::core::date::SystemClock;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The window's timings for `bench`, handed to the command line, which does not depend
+/// on the window itself.
+struct WindowFrames;
+
+impl cli::bench::WindowBench for WindowFrames {
+    fn ledger_frame_times(
+        &self,
+        path: &std::path::Path,
+        clock: std::sync::Arc<dyn union_ledger::core::date::Clock>,
+        frames: usize,
+        deep_row: i64,
+    ) -> Vec<std::time::Duration> {
+        union_ledger::ui::bench::ledger_frame_times(path, clock, frames, deep_row)
+    }
+
+    fn open_to_first_frame(
+        &self,
+        path: &std::path::Path,
+        clock: std::sync::Arc<dyn union_ledger::core::date::Clock>,
+        runs: usize,
+    ) -> Vec<(std::time::Duration, std::time::Duration)> {
+        union_ledger::ui::bench::open_to_first_frame(path, clock, runs)
+    }
+}
+
+static WINDOW_FRAMES: WindowFrames = WindowFrames;
+
 fn main() -> ExitCode {
+    cli::bench::register_window_bench(&WINDOW_FRAMES);
     let cli = Cli::parse();
     let result = if cli.command.is_none() {
         match cli.db.clone().map_or_else(cli::default_db_path, Ok) {

@@ -71,3 +71,28 @@ fn sql_lives_only_in_the_store() {
     ));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn the_command_line_and_the_window_never_depend_on_each_other() {
+    // What both need (writing a file whole, the bench's window timings) lives below
+    // them or is handed over by the binary, which alone may use both.
+    let mut found = offending_lines("src/cli", &["crate::ui", "egui", "eframe"]);
+    found.extend(offending_lines("src/ui", &["crate::cli"]));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn printing_reads_form_values_only() {
+    let found = offending_lines(
+        "src/print",
+        &[
+            "crate::ui",
+            "crate::cli",
+            "crate::store",
+            "egui",
+            "eframe",
+            "rusqlite",
+        ],
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

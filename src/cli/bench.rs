@@ -226,12 +226,46 @@ pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::
     Ok(())
 }
 
+/// What the bench times in the window, given by the binary: the command line does not
+/// depend on the window (`main.rs` has both and hands the window's timings over).
+pub trait WindowBench: Sync {
+    /// Frame times of the ledger screen: `frames` at the newest rows, then `frames`
+    /// scrolled to `deep_row`.
+    fn ledger_frame_times(
+        &self,
+        path: &Path,
+        clock: std::sync::Arc<dyn Clock>,
+        frames: usize,
+        deep_row: i64,
+    ) -> Vec<std::time::Duration>;
+    /// (opening the ledger, the first frame) for `runs` openings.
+    fn open_to_first_frame(
+        &self,
+        path: &Path,
+        clock: std::sync::Arc<dyn Clock>,
+        runs: usize,
+    ) -> Vec<(std::time::Duration, std::time::Duration)>;
+}
+
+static WINDOW_BENCH: std::sync::OnceLock<&'static dyn WindowBench> = std::sync::OnceLock::new();
+
+/// Hands the window's timings to the bench (the binary does this once at start).
+pub fn register_window_bench(bench: &'static dyn WindowBench) {
+    let _ = WINDOW_BENCH.set(bench);
+}
+
+/// The window's timings, when the binary handed them over.
+pub(super) fn window_bench() -> Option<&'static dyn WindowBench> {
+    WINDOW_BENCH.get().copied()
+}
+
 /// The ledger screen's frame time, drawn headless at 1280×800: newest rows first, then
 /// scrolled to row 1,900,000 (fetching its page included).
 fn ledger_frame_row(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRow> {
+    let window = window_bench().context("本程序未接入窗口，无法测量界面帧")?;
     let clock: std::sync::Arc<dyn Clock> =
         std::sync::Arc::new(crate::core::date::FixedClock(clock.now()));
-    let times = crate::ui::bench::ledger_frame_times(path, clock, 30, DEEP_PAGE_OFFSET);
+    let times = window.ledger_frame_times(path, clock, 30, DEEP_PAGE_OFFSET);
     Ok(BenchRow {
         name: "台账界面一帧（含翻到第 1900000 条）".to_string(),
         samples_ms: times.iter().map(|t| t.as_secs_f64() * 1000.0).collect(),

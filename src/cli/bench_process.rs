@@ -96,9 +96,10 @@ pub fn first_frame_rows(
     size: &str,
     clock: &dyn Clock,
 ) -> anyhow::Result<Vec<BenchRow>> {
+    let window = super::bench::window_bench().context("本程序未接入窗口，无法测量打开到第一帧")?;
     let clock: std::sync::Arc<dyn Clock> =
         std::sync::Arc::new(crate::core::date::FixedClock(clock.now()));
-    let times = crate::ui::bench::open_to_first_frame(path, clock, 5);
+    let times = window.open_to_first_frame(path, clock, 5);
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     Ok(vec![
         BenchRow {

@@ -2,6 +2,7 @@
 //! the bundled font), as a spreadsheet (XLSX), as plain text, or as JSON. Every
 //! renderer reads the same value, so the figures cannot differ between them.
 
+mod file;
 mod pdf;
 mod text;
 mod xlsx;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 
 use crate::core::forms::Form;
 
+pub use file::{io_error_text, write_file_whole};
 pub use pdf::{FORM_TEMPLATE, LETTERHEAD_TEMPLATE, PdfError, render_pdf, render_pdf_paged};
 pub use text::render_text;
 pub use xlsx::render_xlsx;

@@ -706,8 +706,7 @@ impl LedgerApp {
             let outcome = crate::print::render_pdf(&form, &options)
                 .map_err(|error| error.to_string())
                 .and_then(|bytes| {
-                    crate::cli::report::write_file_whole(&path, &bytes)
-                        .map_err(|error| error.to_string())
+                    crate::print::write_file_whole(&path, &bytes).map_err(|error| error.to_string())
                 });
             let _ = sender.send(outcome);
         });
@@ -792,7 +791,7 @@ impl LedgerApp {
                     crate::print::render(form, format, &crate::print::PrintOptions::default())
                         .map_err(|error| error.to_string())
                         .and_then(|bytes| {
-                            crate::cli::report::write_file_whole(&path, &bytes)
+                            crate::print::write_file_whole(&path, &bytes)
                                 .map_err(|error| error.to_string())
                         });
                 match written {
@@ -923,7 +922,7 @@ impl LedgerApp {
                         self.error_dialog = Some(format!(
                             "无法读取“{}”：{}",
                             path.display(),
-                            crate::cli::report::io_error_text(&error)
+                            crate::print::io_error_text(&error)
                         ));
                     }
                 }
