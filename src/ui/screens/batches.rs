@@ -50,6 +50,10 @@ pub struct PreviewState {
     pub preview: BatchPreview,
     /// Positions in `preview.rows` the table shows (all, or only the excluded).
     shown: Vec<usize>,
+    /// Recipients already paid this category within the duplicate window, and the
+    /// warning about them: worked out once per preview, not per frame.
+    duplicates: Vec<i64>,
+    duplicate_warning: Option<String>,
 }
 
 /// The reversal dialog for a whole batch.
@@ -145,10 +149,13 @@ impl BatchesScreen {
         clock: &dyn Clock,
     ) -> Result<Option<String>, String> {
         match command {
-            BatchCommand::Preview(spec) => match ledger.preview_batch(&spec, clock) {
-                Ok(preview) => {
+            BatchCommand::Preview(spec) => match ledger
+                .preview_batch(&spec, clock)
+                .and_then(|preview| Ok((preview, ledger.duplicate_window_days()?)))
+            {
+                Ok((preview, window_days)) => {
                     self.error = None;
-                    self.set_preview(spec, preview);
+                    self.set_preview(spec, preview, window_days);
                     Ok(None)
                 }
                 Err(error) => {
@@ -209,12 +216,19 @@ impl BatchesScreen {
         }
     }
 
-    fn set_preview(&mut self, spec: BatchSpec, preview: BatchPreview) {
+    fn set_preview(&mut self, spec: BatchSpec, preview: BatchPreview, window_days: i64) {
         self.preview_outdated = false;
+        let duplicates = preview
+            .possible_duplicates()
+            .map(|row| row.member_id)
+            .collect();
+        let duplicate_warning = preview.duplicate_warning(window_days);
         self.preview = Some(PreviewState {
             spec,
             preview,
             shown: Vec::new(),
+            duplicates,
+            duplicate_warning,
         });
         self.refilter();
     }
@@ -527,12 +541,8 @@ impl BatchesScreen {
         let Some(state) = &self.preview else {
             return;
         };
-        if let Some(warning) = state.preview.duplicate_warning(data.duplicate_window_days) {
-            let duplicates: Vec<i64> = state
-                .preview
-                .possible_duplicates()
-                .map(|row| row.member_id)
-                .collect();
+        if let Some(warning) = state.duplicate_warning.clone() {
+            let duplicates = state.duplicates.clone();
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(ui.visuals().warn_fg_color, warning);
                 if ui
@@ -688,7 +698,7 @@ impl BatchesScreen {
                 state.preview.excluded_count(),
                 spec.group.excluded.len()
             ));
-            if let Some(warning) = state.preview.duplicate_warning(data.duplicate_window_days) {
+            if let Some(warning) = &state.duplicate_warning {
                 ui.colored_label(ui.visuals().warn_fg_color, warning);
             }
             ui.strong(format!(
