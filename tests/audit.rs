@@ -307,10 +307,13 @@ fn after_a_session_that_did_not_close_the_next_command_checks_the_whole_file() {
             .output()
             .unwrap()
     };
-    // A lock left by a process that no longer runs: the last session crashed.
+    // A session mark nobody holds a lock on: a process that had the ledger open
+    // ended without closing it (tests/writers.rs kills a real one).
     let leave_lock = |path: &Path| {
+        let sessions = union_ledger::store::sessions_dir(path);
+        std::fs::create_dir_all(&sessions).unwrap();
         std::fs::write(
-            path.with_file_name("ledger.db.lock"),
+            sessions.join("4194000-0.open"),
             "4194000\n2026-11-22 09:00\n",
         )
         .unwrap();
@@ -612,37 +615,62 @@ fn a_read_only_ledger_refuses_every_write_and_stays_byte_for_byte_the_same() {
 }
 
 #[test]
-fn a_second_writer_gets_a_read_only_ledger_and_a_stale_lock_is_taken_over() {
-    let (_dir, path) = demo();
+fn two_programs_write_one_ledger_in_turn_and_an_old_lock_file_is_ignored() {
+    let (dir, path) = demo();
+    // An older version's lock file naming a process that always runs (1) does not
+    // make anyone read-only: it is removed.
     let lock = path.with_file_name("ledger.db.lock");
-    // Process 1 always runs: another program holds the ledger.
     std::fs::write(&lock, "1\n2026-11-22 08:00\n").unwrap();
-    let mut ledger = Ledger::open(&path, &clock()).unwrap();
-    assert!(ledger.is_read_only());
-    let error = ledger.set_union_name("别的名字").unwrap_err().to_string();
-    assert_eq!(
-        error,
-        "台账正被另一个窗口或命令使用（进程 1，2026-11-22 08:00 起），本次以只读方式打开，不能修改。"
-    );
-    assert!(
-        !ledger.members().unwrap().is_empty(),
-        "it can still be read"
-    );
-    drop(ledger);
-    assert!(lock.exists(), "someone else's lock is left alone");
-    // A lock whose process is gone (a crash) is taken over, with a note.
-    std::fs::write(&lock, "4000000\n2026-11-21 17:30\n").unwrap();
-    let mut ledger = Ledger::open(&path, &clock()).unwrap();
-    assert!(!ledger.is_read_only());
-    assert!(
+    let mut first = Ledger::open(&path, &clock()).unwrap();
+    assert!(!lock.exists());
+    assert!(!first.is_read_only());
+    assert_eq!(first.unclean_close_note(), None);
+    let mut second = Ledger::open(&path, &clock()).unwrap();
+    assert!(!second.is_read_only());
+    assert_eq!(first.other_sessions(), 1);
+    assert_eq!(second.other_sessions(), 1);
+    // Both write; each sees the other's write at once, and the first notices it
+    // through data_version.
+    let seen = first.data_version().unwrap();
+    second.set_union_name("示例医院工会").unwrap();
+    assert_ne!(first.data_version().unwrap(), seen);
+    assert_eq!(first.union_name().unwrap(), "示例医院工会");
+    first
+        .add_member(&MemberDraft::new("W1", "第一处"), &clock())
+        .unwrap();
+    second
+        .add_member(&MemberDraft::new("W2", "第二处"), &clock())
+        .unwrap();
+    let names = |ledger: &Ledger| {
         ledger
-            .stale_lock_note()
+            .members()
             .unwrap()
-            .contains("进程 4000000，2026-11-21 17:30 起）没有正常关闭")
+            .into_iter()
+            .filter(|m| m.employee_no.starts_with('W'))
+            .count()
+    };
+    assert_eq!(names(&first), 2);
+    assert_eq!(names(&second), 2);
+    // Nobody restores a ledger another program has open.
+    let backup = first
+        .automatic_backup("手动", clock().now())
+        .unwrap()
+        .unwrap();
+    drop(first);
+    let error = union_ledger::store::restore(&backup, &path, &clock()).unwrap_err();
+    assert!(matches!(error, StoreError::Busy { .. }), "{error}");
+    assert!(second.verify().unwrap().is_intact());
+    drop(second);
+    assert_eq!(
+        std::fs::read_dir(union_ledger::store::sessions_dir(&path))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "open"))
+            .count(),
+        0,
+        "closing removes each program's mark"
     );
-    ledger.set_union_name("示例医院工会").unwrap();
-    drop(ledger);
-    assert!(!lock.exists(), "our lock goes when the ledger closes");
+    drop(dir);
 }
 
 #[test]

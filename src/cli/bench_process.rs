@@ -286,11 +286,12 @@ pub fn copy_to_disk(from: &Path, to: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("无法写入“{}”", to.display()))
 }
 
-/// Removes a scratch ledger with its WAL, shared-memory, lock and backups.
+/// Removes a scratch ledger with its WAL, shared-memory, session marks and backups.
 fn remove_ledger_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", ".lock"] {
+    for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(PathBuf::from(format!("{}{suffix}", path.display())));
     }
+    let _ = std::fs::remove_dir_all(crate::store::sessions_dir(path));
     for backup in crate::store::automatic_backups(path) {
         let _ = std::fs::remove_file(backup);
     }

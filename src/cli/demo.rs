@@ -40,7 +40,7 @@ pub fn run(
     if args.years > 50 {
         bail!("--years：最多 50 年");
     }
-    let mut ledger = Ledger::open(path, clock)?;
+    let mut ledger = Ledger::open_with(path, clock, super::waiting())?;
     let existing = ledger.entry_count()?;
     if existing > 0 {
         bail!("台账中已有 {existing} 笔凭证，demo 只写入空台账");

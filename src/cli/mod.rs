@@ -53,6 +53,9 @@ pub struct Cli {
     /// 经办人姓名，记入变更日志（默认取设置中的经办人）
     #[arg(long, global = true, value_name = "NAME")]
     pub clerk: Option<String>,
+    /// 另一处正在写入时最多等待的秒数，超时则本次不写入（默认 30）
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -129,6 +132,28 @@ pub enum Command {
 struct OpenOptions {
     read_only: bool,
     clerk: String,
+    wait: Option<u64>,
+}
+
+/// `--wait`: whole seconds, at most a day.
+fn parse_wait(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|seconds| *seconds <= 86_400)
+        .ok_or_else(|| format!("“{}”不是 0 到 86400 之间的整秒数", text.trim()))
+}
+
+/// How this run's writes wait for another program: `--wait`, and a line on stderr
+/// when they do.
+pub(crate) fn waiting() -> crate::store::Waiting {
+    let wait = OPEN_OPTIONS.with(|options| options.borrow().wait);
+    crate::store::Waiting {
+        wait: wait.map_or(crate::store::DEFAULT_WAIT, std::time::Duration::from_secs),
+        announce: Some(std::sync::Arc::new(|| {
+            eprintln!("正在等待另一处写入完成…");
+        })),
+    }
 }
 
 thread_local! {
@@ -143,15 +168,15 @@ pub(crate) fn open_ledger(path: &Path, clock: &dyn Clock) -> anyhow::Result<Ledg
     let mut ledger = if options.read_only {
         Ledger::open_read_only(path, clock)?
     } else {
-        Ledger::open_existing(path, clock)?
+        Ledger::open_existing_with(path, clock, waiting())?
     };
     if !options.clerk.trim().is_empty() {
         ledger.set_clerk(&options.clerk);
     }
-    // The last session did not close cleanly (a crash, a power cut): the whole file is
-    // checked once before it is used again. Every other open reads only the header and
-    // the root pages (see `store::integrity`).
-    if ledger.stale_lock_note().is_some() {
+    // A session before this one did not close cleanly (a crash, a kill, a power cut):
+    // the whole file is checked once before it is used again. Every other open reads
+    // only the header and the root pages (see `store::integrity`).
+    if ledger.unclean_close_note().is_some() {
         ledger.check_integrity_or_refuse()?;
     }
     Ok(ledger)
@@ -201,6 +226,7 @@ pub fn run(
         *options.borrow_mut() = OpenOptions {
             read_only: cli.read_only,
             clerk: cli.clerk.clone().unwrap_or_default(),
+            wait: cli.wait,
         }
     });
     match command {
@@ -232,7 +258,7 @@ pub fn run(
 /// Creates the ledger when it does not exist yet and shows what it holds.
 fn init(path: &Path, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
     let existed = path.metadata().is_ok_and(|metadata| metadata.len() > 0);
-    let ledger = Ledger::open(path, clock)?;
+    let ledger = Ledger::open_with(path, clock, waiting())?;
     if existed {
         writeln!(out, "台账已存在：{}", path.display())?;
     } else {

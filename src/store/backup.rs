@@ -118,6 +118,10 @@ impl Ledger {
         let Some(path) = self.path().map(Path::to_path_buf) else {
             return Ok(None);
         };
+        // Another program on this ledger is taking one right now.
+        let Ok(_turn) = super::presence::backup_turn(&path) else {
+            return Ok(None);
+        };
         let target = backups_dir(&path).join(format!(
             "{}-{}-{reason}.db",
             stem(&path),
@@ -239,18 +243,24 @@ fn restore_with(
         path: ledger.to_path_buf(),
         detail,
     };
-    // Nobody may have the ledger open while it is replaced.
-    let now = clock.now();
-    let lock = super::lock::take(ledger, &now.format("%Y-%m-%d %H:%M").to_string())
-        .map_err(|error| cannot(error.to_string()))?;
-    let _lock = match lock {
-        super::lock::Taken::Ours { lock, .. } => lock,
-        super::lock::Taken::Held(_) => {
+    // Nobody may have the ledger open while it is replaced, and nobody opens it
+    // meanwhile: the gate is held to the end.
+    let _gate = match super::presence::take_gate(ledger, std::time::Duration::from_secs(5), &|| {})
+    {
+        Ok(gate) => Some(gate),
+        Err(super::presence::GateError::TimedOut) => {
             return Err(StoreError::Busy {
                 path: ledger.to_path_buf(),
             });
         }
+        Err(super::presence::GateError::Unavailable) => None,
     };
+    if super::presence::others(ledger, None) > 0 {
+        return Err(StoreError::Busy {
+            path: ledger.to_path_buf(),
+        });
+    }
+    let now = clock.now();
     let beside = |suffix: &str| {
         let mut name = ledger.file_name().unwrap_or_default().to_os_string();
         name.push(suffix);

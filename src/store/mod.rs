@@ -13,12 +13,13 @@ mod forms;
 mod insurance;
 mod integrity;
 mod ledger_query;
-mod lock;
 mod members;
 mod periods;
 mod policy;
+mod presence;
 mod reminders;
 pub mod schema;
+mod turns;
 mod visits;
 
 pub use backup::{automatic_backups, backups_dir, check_backup, restore};
@@ -32,6 +33,8 @@ pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;
 pub use periods::{ClosedPeriod, closed_covering};
 pub use policy::{PresetSummary, RecordedBreach};
+pub use presence::sessions_dir;
+pub use turns::{Announce, DEFAULT_WAIT, SKIP_TURNS_VAR, Waiting};
 pub use visits::VisitFilter;
 
 use std::path::{Path, PathBuf};
@@ -61,6 +64,10 @@ pub enum StoreError {
     CannotOpen { path: PathBuf, detail: String },
     #[error("台账文件“{path}”正被另一个窗口或命令使用，请稍后再试。")]
     Busy { path: PathBuf },
+    #[error(
+        "另一处（窗口或命令）正在写入台账，等了 {seconds} 秒仍未轮到；本次没有写入任何内容，请稍后再试。"
+    )]
+    WaitedOut { seconds: u64 },
     #[error("{field}：{message}")]
     Invalid { field: String, message: String },
     #[error("{}", breach_text(findings))]
@@ -147,10 +154,17 @@ pub struct Ledger {
     read_only: bool,
     /// Why it is read-only when the clerk did not ask for it (another process has it).
     read_only_reason: Option<String>,
-    /// The one-writer lock this process holds on the file.
-    _lock: Option<lock::LockFile>,
-    /// Set when the lock was left by a process that no longer runs.
-    stale_lock: Option<String>,
+    /// This session's mark beside the file (see `presence`); `None` in memory, when
+    /// read-only, or on media where no folder can be made.
+    session: Option<presence::SessionFile>,
+    /// Set when a session before this one ended without closing the ledger.
+    unclean_close: Option<String>,
+    /// How long a write waits for its turn, and how it says so.
+    waiting: Waiting,
+    /// The test-only switch [`SKIP_TURNS_VAR`].
+    skip_turns: bool,
+    /// The last write gave up waiting for its turn (the window tries it again).
+    waited_out: bool,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -167,6 +181,12 @@ impl Ledger {
     /// not exist (or is empty). A file that is not a ledger, is damaged, or was written
     /// by a newer version is refused and left byte-for-byte untouched.
     pub fn open(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        Self::open_with(path, clock, Waiting::default())
+    }
+
+    /// [`Ledger::open`], with how long opening and each write wait for another program
+    /// (and how the wait is announced).
+    pub fn open_with(path: &Path, clock: &dyn Clock, waiting: Waiting) -> Result<Self> {
         let exists = path.exists();
         let is_empty = exists
             && std::fs::metadata(path)
@@ -182,37 +202,33 @@ impl Ledger {
                 detail: format!("无法创建目录“{}”：{error}", parent.display()),
             })?;
         }
-        // One writer at a time: another running window or command holding the file
-        // makes this open read-only, saying who has it.
+        // Any number of programs may have the ledger open. Opening itself (the mark
+        // beside the file, a schema upgrade, seeding a new file) is done by one at a
+        // time, under the gate; writes take turns per transaction (see `turns`).
         let now = clock.now().format("%Y-%m-%d %H:%M").to_string();
-        let mut stale_lock = None;
-        let lock = match lock::take(path, &now) {
-            Ok(lock::Taken::Ours { lock, stale }) => {
-                stale_lock = stale.map(|holder| {
-                    format!(
-                        "上次打开（进程 {}，{} 起）没有正常关闭；台账已检查后接着使用",
-                        holder.pid, holder.since
-                    )
-                });
-                Some(lock)
-            }
-            Ok(lock::Taken::Held(holder)) if exists && !is_empty => {
-                let mut ledger = Self::open_read_only(path, clock)?;
-                ledger.read_only_reason = Some(format!(
-                    "台账正被另一个窗口或命令使用（进程 {}，{} 起），本次以只读方式打开",
-                    holder.pid, holder.since
-                ));
-                return Ok(ledger);
-            }
-            Ok(lock::Taken::Held(_)) => {
-                return Err(StoreError::Busy {
-                    path: path.to_path_buf(),
+        let gate = match presence::take_gate(path, waiting.wait, &|| waiting.announce()) {
+            Ok(gate) => Some(gate),
+            Err(presence::GateError::TimedOut) => {
+                return Err(StoreError::WaitedOut {
+                    seconds: waiting.wait.as_secs(),
                 });
             }
-            // A folder where no lock file can be made (read-only media): SQLite's own
-            // locking still protects the file.
-            Err(_) => None,
+            // A folder where nothing can be made (read-only media): SQLite's own
+            // locking still keeps the file safe.
+            Err(presence::GateError::Unavailable) => None,
         };
+        let registered = gate
+            .as_ref()
+            .and_then(|gate| presence::register(path, gate, &now).ok());
+        let unclean_close = registered
+            .as_ref()
+            .and_then(|registered| registered.ended.first())
+            .map(|ended| {
+                format!(
+                    "上次使用台账的程序（进程 {}，{} 起）没有正常关闭；已对台账文件做完整检查",
+                    ended.pid, ended.since
+                )
+            });
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -230,8 +246,11 @@ impl Ledger {
             clerk: String::new(),
             read_only: false,
             read_only_reason: None,
-            _lock: lock,
-            stale_lock,
+            session: registered.map(|registered| registered.session),
+            unclean_close,
+            waiting,
+            skip_turns: turns::skipped(),
+            waited_out: false,
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
@@ -244,12 +263,18 @@ impl Ledger {
             }
             other => other,
         })?;
+        drop(gate);
         Ok(ledger)
     }
 
     /// Opens a ledger that must already exist: a mistyped `--db` path is reported
     /// instead of silently starting a new, empty ledger there.
     pub fn open_existing(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        Self::open_existing_with(path, clock, Waiting::default())
+    }
+
+    /// [`Ledger::open_existing`] with how writes wait (see [`Ledger::open_with`]).
+    pub fn open_existing_with(path: &Path, clock: &dyn Clock, waiting: Waiting) -> Result<Self> {
         if !path.exists() {
             return Err(StoreError::CannotOpen {
                 path: path.to_path_buf(),
@@ -257,7 +282,7 @@ impl Ledger {
                     .to_string(),
             });
         }
-        Self::open(path, clock)
+        Self::open_with(path, clock, waiting)
     }
 
     /// Opens an existing ledger so that nothing can change it (for the audit
@@ -280,7 +305,7 @@ impl Ledger {
             path: path.to_path_buf(),
             detail: error.to_string(),
         })?;
-        conn.busy_timeout(std::time::Duration::from_secs(3))?;
+        conn.busy_handler(Some(turns::busy))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         if version < schema::LATEST_VERSION {
             return Err(StoreError::CannotOpen {
@@ -297,8 +322,11 @@ impl Ledger {
             clerk: String::new(),
             read_only: true,
             read_only_reason: None,
-            _lock: None,
-            stale_lock: None,
+            session: None,
+            unclean_close: None,
+            waiting: Waiting::default(),
+            skip_turns: false,
+            waited_out: false,
         })
     }
 
@@ -312,8 +340,11 @@ impl Ledger {
             clerk: String::new(),
             read_only: false,
             read_only_reason: None,
-            _lock: None,
-            stale_lock: None,
+            session: None,
+            unclean_close: None,
+            waiting: Waiting::default(),
+            skip_turns: false,
+            waited_out: false,
         };
         ledger.prepare(clock)?;
         Ok(ledger)
@@ -326,7 +357,7 @@ impl Ledger {
 
     /// Sets connection options, brings the schema up to date and seeds a new ledger.
     fn prepare(&mut self, clock: &dyn Clock) -> Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(3))?;
+        self.conn.busy_handler(Some(turns::busy))?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         let version: i64 = self
             .conn
@@ -402,9 +433,27 @@ impl Ledger {
                     .unwrap_or_else(|| "台账以只读方式打开（审计查阅）".to_string()),
             });
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Our turn: taken before anything is read, so everything below reads what the
+        // previous writer committed (see `turns`).
+        let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&self.waiting));
+        let behavior = if self.skip_turns {
+            rusqlite::TransactionBehavior::Deferred
+        } else {
+            rusqlite::TransactionBehavior::Immediate
+        };
+        let tx = match self.conn.transaction_with_behavior(behavior) {
+            Ok(tx) => tx,
+            Err(rusqlite::Error::SqliteFailure(code, _))
+                if code.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                self.waited_out = true;
+                return Err(StoreError::WaitedOut {
+                    seconds: self.waiting.wait.as_secs(),
+                });
+            }
+            Err(error) => return Err(error.into()),
+        };
+        drop(asking);
         let entries_before: i64 =
             tx.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |row| {
                 row.get(0)
@@ -459,9 +508,36 @@ impl Ledger {
         self.clock.now()
     }
 
-    /// A note when the last session did not close properly (its lock was left).
-    pub fn stale_lock_note(&self) -> Option<&str> {
-        self.stale_lock.as_deref()
+    /// A note when a session before this one ended without closing the ledger (a
+    /// crash, a kill, a power cut).
+    pub fn unclean_close_note(&self) -> Option<&str> {
+        self.unclean_close.as_deref()
+    }
+
+    /// How many other windows and commands have the ledger open now.
+    pub fn other_sessions(&self) -> usize {
+        match (&self.path, &self.session) {
+            (Some(path), Some(session)) => presence::others(path, Some(session)),
+            _ => 0,
+        }
+    }
+
+    /// Changes when another connection commits (SQLite's `data_version`): a cheap way
+    /// for the window to notice other writers.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |row| row.get(0))?)
+    }
+
+    /// Whether the last write gave up waiting for its turn; cleared by asking.
+    pub fn take_waited_out(&mut self) -> bool {
+        std::mem::take(&mut self.waited_out)
+    }
+
+    /// How long writes wait for their turn from now on.
+    pub fn set_waiting(&mut self, waiting: Waiting) {
+        self.waiting = waiting;
     }
 
     /// Why the ledger is read-only, in the clerk's words, when it is.

@@ -171,6 +171,11 @@ pub struct Session {
     /// with a read-only connection of its own: on a large ledger it takes seconds, and
     /// the window is usable meanwhile.
     pub chain_check: Option<Receiver<OpeningCheck>>,
+    /// The ledger's `data_version` when last looked at: a change means another
+    /// program wrote, and the screens are read again.
+    seen_version: i64,
+    /// When other programs' writes were last looked for.
+    looked_at: std::time::Instant,
 }
 
 impl Session {
@@ -287,7 +292,22 @@ pub struct LedgerApp {
     dialogs: Box<dyn FileDialogs>,
     /// The window's context, for worker threads to wake it when their result is ready.
     repaint: Arc<OnceLock<egui::Context>>,
+    /// Since when a command has been waiting for another program's write to finish.
+    waiting_since: Option<std::time::Instant>,
 }
+
+/// The status bar while a write waits for another program's.
+const WAITING_TEXT: &str = "正在等待另一处写入完成…";
+
+/// How often the window looks for other programs' writes.
+const LOOK_FOR_WRITES: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How long one attempt of a write from the window waits for its turn: the window
+/// must keep drawing, so a longer wait is made of attempts on successive frames.
+const WINDOW_ATTEMPT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// How long, in all, a write from the window waits for another program's write.
+const WINDOW_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl LedgerApp {
     /// Opens the ledger at `db_path` (creating it if missing). A file that cannot be
@@ -325,6 +345,7 @@ impl LedgerApp {
             clock,
             dialogs,
             repaint: Arc::new(OnceLock::new()),
+            waiting_since: None,
         };
         app.open_as(db_path, read_only);
         app
@@ -342,10 +363,16 @@ impl LedgerApp {
         } else {
             Ledger::open(&path, self.clock.as_ref())
         };
-        let result = opened.and_then(|ledger| {
+        let result = opened.and_then(|mut ledger| {
+            ledger.set_waiting(crate::store::Waiting {
+                wait: WINDOW_ATTEMPT,
+                announce: None,
+            });
+            let seen_version = ledger.data_version()?;
             let mut data = LedgerData::load(&ledger, self.clock.today())?;
             data.read_only = ledger.read_only_reason();
-            data.stale_lock = ledger.stale_lock_note().map(str::to_string);
+            data.unclean_close = ledger.unclean_close_note().map(str::to_string);
+            data.other_sessions = ledger.other_sessions();
             // Checked once per opening, on a worker thread: the full integrity check,
             // the whole chain and every entry's hash; then, when the file is sound and
             // open for writing, the opening backup.
@@ -368,6 +395,8 @@ impl LedgerApp {
                 ledger,
                 data,
                 chain_check,
+                seen_version,
+                looked_at: std::time::Instant::now(),
             })
         });
         match result {
@@ -455,8 +484,11 @@ impl LedgerApp {
         self.error_dialog_ui(ui);
         let had_commands = !commands.is_empty();
         for command in commands {
+            let again = command.clone();
             self.apply(command);
+            self.wait_for_turn(again);
         }
+        self.look_for_other_writes();
         // The ledger screen says which rows it needs; fetch them after drawing, and draw
         // again at once when something new arrived.
         let mut fetched = false;
@@ -471,9 +503,64 @@ impl LedgerApp {
         if had_commands || fetched || self.ledger_view.needs_repaint() {
             ui.ctx().request_repaint();
         }
-        if self.poll_render_job() | self.poll_chain_check() {
+        if self.poll_render_job() | self.poll_chain_check() || self.waiting_since.is_some() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
+        } else if self.session.is_some() {
+            ui.ctx().request_repaint_after(LOOK_FOR_WRITES);
+        }
+    }
+
+    /// A command whose write found another program's write in progress is tried again
+    /// on the next frames (nothing of it was written, and the clerk's form is kept),
+    /// with the status bar saying so, until [`WINDOW_WAIT`] has passed; then its error
+    /// stands.
+    fn wait_for_turn(&mut self, command: Command) {
+        let waited_out = self
+            .session
+            .as_mut()
+            .is_some_and(|session| session.ledger.take_waited_out());
+        if !waited_out {
+            if self.waiting_since.take().is_some()
+                && matches!(&self.notice, Some(Notice::Info(text)) if text == WAITING_TEXT)
+            {
+                self.notice = None;
+            }
+            return;
+        }
+        let since = *self
+            .waiting_since
+            .get_or_insert_with(std::time::Instant::now);
+        if since.elapsed() < WINDOW_WAIT {
+            self.error_dialog = None;
+            self.notice = Some(Notice::Info(WAITING_TEXT.to_string()));
+            self.commands.push(command);
+        } else {
+            self.waiting_since = None;
+        }
+    }
+
+    /// About twice a second: when another program has written (SQLite's
+    /// `data_version` moved), every screen's figures are read again, keeping whatever
+    /// the clerk is typing; and 首页's count of other programs is brought up to date.
+    fn look_for_other_writes(&mut self) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if session.looked_at.elapsed() < LOOK_FOR_WRITES {
+            return;
+        }
+        session.looked_at = std::time::Instant::now();
+        session.data.other_sessions = session.ledger.other_sessions();
+        let Ok(version) = session.ledger.data_version() else {
+            return;
+        };
+        if version == session.seen_version {
+            return;
+        }
+        session.seen_version = version;
+        if let Err(error) = self.refresh(self.clock.today()) {
+            self.notice = Some(Notice::Error(error.to_string()));
         }
     }
 

@@ -59,7 +59,10 @@ pub struct LedgerData {
     /// The opening check could not run (the file could not be read).
     pub chain_failed: Option<String>,
     pub read_only: Option<String>,
-    pub stale_lock: Option<String>,
+    /// A session before this one ended without closing the ledger.
+    pub unclean_close: Option<String>,
+    /// Other windows and commands that have the ledger open (counted about once a second).
+    pub other_sessions: usize,
     /// The backup taken when the ledger opened.
     pub opening_backup: Option<String>,
     /// When SQLite's full integrity check last passed on this ledger.

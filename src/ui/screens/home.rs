@@ -50,8 +50,14 @@ impl HomeScreen {
                     }
                 });
             }
-            if let Some(note) = &data.stale_lock {
+            if let Some(note) = &data.unclean_close {
                 ui.colored_label(ui.visuals().warn_fg_color, note);
+            }
+            if data.other_sessions > 0 {
+                ui.label(format!(
+                    "另有 {} 个窗口或命令正在使用本台账：各处的写入依次进行，别处写入的内容约一秒内在这里显示。",
+                    data.other_sessions
+                ));
             }
             if data.chain_checking {
                 ui.label(format!(
