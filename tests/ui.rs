@@ -2281,3 +2281,96 @@ fn the_clerk_is_asked_once_and_named_in_the_change_log() {
     assert_eq!(last.clerk, "李会计");
     assert_eq!(last.action, "设置：修改 1");
 }
+
+#[test]
+fn an_entry_written_by_another_program_appears_without_a_click() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "台账");
+    assert_eq!(entry_count(&harness), 0);
+    // Another program writes while the window is open.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_union-ledger"))
+        .arg("--db")
+        .arg(&path)
+        .args([
+            "entry", "add", "--kind", "收入", "--source", "会费", "--amount", "123.45",
+        ])
+        .args(["--date", &today().to_string(), "--note", "别处写入的会费"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // No click, no key: the window only goes on drawing.
+    let mut frames = 0;
+    while harness.query_by_label_contains("别处写入的会费").is_none() && frames < 40 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        harness.step();
+        frames += 1;
+    }
+    harness.get_by_label_contains("别处写入的会费");
+    assert!(frames >= 1, "it was not there before");
+    assert_eq!(entry_count(&harness), 1);
+    // 首页's figures moved too, and it counts the other program while it has the
+    // ledger open.
+    let other = Ledger::open_existing(&path, &FixedClock::at_date(today())).unwrap();
+    nav(&mut harness, "首页");
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    harness.step();
+    harness.run();
+    harness.get_by_label_contains("另有 1 个窗口或命令正在使用本台账");
+    assert!(
+        harness
+            .state()
+            .session
+            .as_ref()
+            .unwrap()
+            .data
+            .balances
+            .iter()
+            .any(|b| b.income_fen == 12_345),
+        "the income shows in the fund balances"
+    );
+    drop(other);
+}
+
+#[test]
+fn a_save_that_waits_for_another_program_says_so_keeps_the_form_and_then_saves() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "登记");
+    harness.get_by_label("收入").click();
+    harness.run();
+    type_into(&mut harness, "如 会费、拨缴经费", "会费");
+    harness.run();
+    type_into(&mut harness, "如 500", "2000");
+    // Another program is in the middle of a write.
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    harness.get_by_label("保存（Enter）").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert_eq!(notice(&harness), "正在等待另一处写入完成…");
+    harness.get_by_label("正在等待另一处写入完成…");
+    assert!(harness.state().error_dialog.is_none());
+    assert_eq!(
+        harness.state().entry.amount,
+        "2000",
+        "the typed form is kept"
+    );
+    assert_eq!(entry_count(&harness), 0);
+    // The other write finishes: the save goes through by itself.
+    holder.execute_batch("COMMIT").unwrap();
+    let mut frames = 0;
+    while entry_count(&harness) == 0 && frames < 50 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        harness.step();
+        frames += 1;
+    }
+    harness.run();
+    assert_eq!(notice(&harness), "已保存凭证 2026-000001");
+    assert_eq!(welfare_balance(&harness), 200_000);
+}
