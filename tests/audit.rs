@@ -957,3 +957,147 @@ fn the_audit_lists_seeded_findings_of_every_kind_and_reconciles_every_fund() {
     assert!(text.contains("凭证号不连续（1 笔）"), "{text}");
     assert!(text.contains("经费审查委员会主任："));
 }
+
+/// Every table the program writes besides the entries, changed by hand (triggers
+/// dropped, checks off, as someone with the sqlite3 tool could): `verify` names each.
+#[test]
+fn a_row_of_any_table_changed_outside_the_program_is_named() {
+    let (dir, path) = demo();
+    let mut ledger = Ledger::open_existing(&path, &clock()).unwrap();
+    // Rows in the tables the demo leaves empty.
+    let claim = ledger.claims(&Default::default(), d(2026, 11, 22)).unwrap()[0].id;
+    ledger
+        .attach_claim_file(
+            claim,
+            union_ledger::core::insurance::DocumentKind::Invoices,
+            "发票.pdf",
+            b"%PDF-1.4 invoice",
+            &clock(),
+        )
+        .unwrap();
+    assert!(ledger.verify().unwrap().is_intact());
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT IN ('entries', 'entry_hashes', 'fund_year_totals', 'spending_day_totals',
+                              'entry_day_counts', 'change_log', 'integrity_checks')
+             ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(conn);
+    assert!(tables.len() >= 18, "{tables:?}");
+    let mut named = Vec::new();
+    for table in &tables {
+        let copy = dir.path().join(format!("{table}.db"));
+        std::fs::copy(&path, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        // The last column that is not part of the key and holds text or a number.
+        let (column, kind): (String, String) = conn
+            .query_row(
+                "SELECT name, type FROM pragma_table_info(?1)
+                 WHERE pk = 0 AND type IN ('INTEGER', 'TEXT') ORDER BY cid DESC LIMIT 1",
+                [table],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        let keys: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
+            .unwrap()
+            .query_map([table], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let count: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(count > 0, "the demo has no row in {table}");
+        let triggers: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for trigger in triggers {
+            conn.execute_batch(&format!("DROP TRIGGER \"{trigger}\""))
+                .unwrap();
+        }
+        conn.pragma_update(None, "ignore_check_constraints", true)
+            .unwrap();
+        let new_value = if kind == "INTEGER" {
+            format!("ifnull(\"{column}\", 0) + 1")
+        } else {
+            format!("ifnull(\"{column}\", '') || '改'")
+        };
+        let key_list = keys
+            .iter()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.execute_batch(&format!(
+            "UPDATE \"{table}\" SET \"{column}\" = {new_value}
+             WHERE ({key_list}) = (SELECT {key_list} FROM \"{table}\" ORDER BY {key_list} LIMIT 1)"
+        ))
+        .unwrap();
+        drop(conn);
+        let problem = broken(&copy);
+        assert!(
+            problem.contains("在程序之外被改动"),
+            "{table}.{column}: {problem}"
+        );
+        named.push(problem);
+    }
+    // Named the way the clerk knows the row and the field.
+    let member = dir.path().join("hardship.db");
+    std::fs::copy(&path, &member).unwrap();
+    let number: String = rusqlite::Connection::open(&member)
+        .unwrap()
+        .query_row(
+            "SELECT employee_no FROM members ORDER BY id LIMIT 1 OFFSET 2",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    tamper(
+        &member,
+        &format!("UPDATE members SET hardship_level = '特困' WHERE employee_no = '{number}'"),
+    );
+    assert_eq!(
+        broken(&member),
+        format!("会员 {number} 的“困难等级”在程序之外被改动")
+    );
+    // A row added and a row deleted are named too.
+    let added = dir.path().join("added.db");
+    std::fs::copy(&path, &added).unwrap();
+    tamper(
+        &added,
+        "INSERT INTO approvals (decided_on, minutes_no, approver) VALUES ('2026-01-05', '补-1', '某人')",
+    );
+    assert!(
+        broken(&added).contains("审批决议（编号 "),
+        "{}",
+        broken(&added)
+    );
+    assert!(broken(&added).ends_with("在程序之外被加入"));
+    let removed = dir.path().join("removed.db");
+    std::fs::copy(&path, &removed).unwrap();
+    tamper(
+        &removed,
+        "DELETE FROM claim_documents WHERE rowid = (SELECT min(rowid) FROM claim_documents)",
+    );
+    assert!(
+        broken(&removed).starts_with("理赔材料（编号 "),
+        "{}",
+        broken(&removed)
+    );
+    assert!(broken(&removed).ends_with("在程序之外被删除"));
+    eprintln!("{}", named.join("\n"));
+}

@@ -100,7 +100,41 @@ fn a_first_version_ledger_upgrades_with_its_data() {
             .iter()
             .any(|s| s.name == "互助保障赔款")
     );
+    // Version 7 records every table as it stands in the change log, so `verify` covers
+    // every row from here on: the upgraded ledger verifies, and a member changed
+    // outside the program afterwards is named.
+    let report = ledger.verify().unwrap();
+    assert!(report.is_intact(), "{}", report.summary());
+    let newest_log = &ledger.change_log(&Default::default()).unwrap()[0];
+    assert!(
+        newest_log
+            .action
+            .starts_with("记下各表现状（升级到第 7 版）"),
+        "{}",
+        newest_log.action
+    );
+    // Closed, so the file alone holds everything (the copy below takes only the file).
+    drop(conn);
     drop(ledger);
+    let tampered = dir.path().join("tampered.db");
+    std::fs::copy(&old, &tampered).unwrap();
+    let number: String = {
+        let conn = rusqlite::Connection::open(&tampered).unwrap();
+        conn.execute_batch("UPDATE members SET department = '外科' WHERE id = 5")
+            .unwrap();
+        conn.query_row("SELECT employee_no FROM members WHERE id = 5", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let report = Ledger::open_existing(&tampered, &clock())
+        .unwrap()
+        .verify()
+        .unwrap();
+    assert_eq!(
+        report.broken.as_deref(),
+        Some(format!("会员 {number} 的“部门”在程序之外被改动").as_str())
+    );
 
     let fresh = dir.path().join("fresh.db");
     drop(Ledger::open(&fresh, &clock()).unwrap());

@@ -54,6 +54,12 @@ pub struct BenchArgs {
     /// 测试台账所在目录，默认系统临时目录（directory for the bench ledger）
     #[arg(long)]
     pub db_dir: Option<PathBuf>,
+    /// For the bench itself: this process is one of the writers, writing
+    /// `--writer-entries` entries into this ledger, each in its own transaction.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub writer_into: Option<PathBuf>,
+    #[arg(long, hide = true, default_value_t = 200)]
+    pub writer_entries: usize,
 }
 
 /// One timed operation: every sample in milliseconds and the target it must meet.
@@ -118,6 +124,9 @@ pub struct BenchReport {
     /// How many times faster `report quarterly` ran than `hledger bal` on the same
     /// quarter, when hledger was found.
     pub hledger_ratio: Option<f64>,
+    /// 8 writer processes at once against one process writing as much, and `verify`
+    /// against `sha256sum` of the same file (time over time; lower is better).
+    pub slowdowns: Vec<(String, f64, f64)>,
 }
 
 impl BenchReport {
@@ -134,6 +143,10 @@ impl BenchReport {
             && self
                 .hledger_ratio
                 .is_none_or(|ratio| ratio >= super::bench_process::HLEDGER_RATIO_TARGET)
+            && self
+                .slowdowns
+                .iter()
+                .all(|(_, ratio, target)| ratio <= target)
     }
 
     /// The report as a text table with a heading.
@@ -172,6 +185,9 @@ impl BenchReport {
 
 /// Runs `bench`: prepares the bench ledger, measures, and prints the report.
 pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(ledger) = &args.writer_into {
+        return super::bench_process::write_entries(ledger, args.writer_entries, clock);
+    }
     if cfg!(debug_assertions) {
         writeln!(
             out,
@@ -217,6 +233,8 @@ pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::
     for row in super::bench_process::first_frame_rows(&path, &stress_size, clock)? {
         report.push(row);
     }
+    super::bench_process::writers_rows(&realistic, &real_size, &dir, &mut report, out)?;
+    super::bench_process::verify_beside_sha256_rows(&path, &stress_size, &mut report, out)?;
     write!(out, "{}", report.render())?;
     if report.all_met() {
         writeln!(out, "全部达标。")?;
@@ -563,6 +581,7 @@ pub fn bench_report(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRepor
         entries: ledger.entry_count()?,
         rows: Vec::new(),
         hledger_ratio: None,
+        slowdowns: Vec::new(),
     };
     let today = clock.today();
     report.push(BenchRow::measure(

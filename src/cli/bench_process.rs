@@ -20,6 +20,13 @@ pub const COMMAND_TARGET_MS: f64 = 30.0;
 pub const FIRST_FRAME_TARGET_MS: f64 = 100.0;
 /// How many times `report quarterly` must beat `hledger bal` on the same quarter.
 pub const HLEDGER_RATIO_TARGET: f64 = 100.0;
+/// How much longer 8 writer processes at once may take than one writing as much.
+pub const WRITERS_SLOWDOWN_TARGET: f64 = 1.5;
+/// How much longer `verify` may take than `sha256sum` reading the same file.
+pub const VERIFY_SLOWDOWN_TARGET: f64 = 2.0;
+/// Writer processes and entries each writes.
+const WRITERS: usize = 8;
+const ENTRIES_PER_WRITER: usize = 200;
 /// How often each process is run (`verify` on the stress ledger fewer times: seconds).
 const PROCESS_RUNS: usize = 7;
 
@@ -295,4 +302,176 @@ fn remove_ledger_files(path: &Path) {
     for backup in crate::store::automatic_backups(path) {
         let _ = std::fs::remove_file(backup);
     }
+}
+
+/// The hidden writer mode of `bench`: `count` income entries into `ledger`, each its
+/// own write transaction taking its turn, as a clerk's program would.
+pub fn write_entries(ledger: &Path, count: usize, clock: &dyn Clock) -> anyhow::Result<()> {
+    let mut ledger = Ledger::open_existing(ledger, clock)?;
+    let source = ledger
+        .income_sources()?
+        .into_iter()
+        .find(|source| source.name == "会费")
+        .context("台账中没有“会费”收入来源")?;
+    let fund_id = source.default_fund_id.context("“会费”没有默认资金")?;
+    for n in 0..count {
+        let entry = crate::core::model::NewEntry {
+            kind: EntryKind::Income,
+            date: clock.today(),
+            fund_id,
+            category_id: None,
+            source_id: Some(source.id),
+            member_id: None,
+            amount_fen: 1_000 + n as i64,
+            payment_form: crate::core::model::PaymentForm::Transfer,
+            handler: "性能测试".to_string(),
+            note: format!("写入进程 {}", std::process::id()),
+        };
+        ledger.add_entry(&entry, clock)?;
+    }
+    Ok(())
+}
+
+/// 8 processes writing 200 entries each at once, beside one process writing the same
+/// 1,600: taking turns per transaction must not cost more than half again.
+pub fn writers_rows(
+    path: &Path,
+    size: &str,
+    dir: &Path,
+    report: &mut BenchReport,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("找不到本程序的路径")?;
+    let writer = |ledger: &Path, entries: usize| {
+        Command::new(&exe)
+            .args(["bench", "--writer-into"])
+            .arg(ledger)
+            .args(["--writer-entries", &entries.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("无法启动本程序")
+    };
+    let finish = |child: std::process::Child| -> anyhow::Result<()> {
+        let output = child.wait_with_output()?;
+        if !output.status.success() {
+            bail!(
+                "写入进程失败：{}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(())
+    };
+    let total = WRITERS * ENTRIES_PER_WRITER;
+    let copy = dir.join(format!("bench-writers-{}.db", std::process::id()));
+    let entries_before =
+        Ledger::open_read_only(path, &crate::core::date::SystemClock)?.entry_count()?;
+    // Each run on a fresh copy of the ledger; only the writing is timed.
+    let timed = |processes: usize| -> anyhow::Result<Vec<f64>> {
+        let mut samples = Vec::new();
+        for _ in 0..3 {
+            copy_to_disk(path, &copy)?;
+            let started = std::time::Instant::now();
+            let children = (0..processes)
+                .map(|_| writer(&copy, total / processes))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            for child in children {
+                finish(child)?;
+            }
+            samples.push(started.elapsed().as_secs_f64() * 1000.0);
+            let written =
+                Ledger::open_read_only(&copy, &crate::core::date::SystemClock)?.entry_count()?;
+            remove_ledger_files(&copy);
+            if written != entries_before + total as i64 {
+                bail!(
+                    "写入后凭证为 {written} 笔，应为 {}",
+                    entries_before + total as i64
+                );
+            }
+        }
+        Ok(samples)
+    };
+    let alone = BenchRow {
+        name: format!("1 个进程依次写 {total} 笔凭证（{size}）"),
+        samples_ms: timed(1)?,
+        target_ms: None,
+    };
+    let together = BenchRow {
+        name: format!("{WRITERS} 个进程同时各写 {ENTRIES_PER_WRITER} 笔（同一台账）"),
+        samples_ms: timed(WRITERS)?,
+        target_ms: None,
+    };
+    let slowdown = together.median_ms() / alone.median_ms().max(0.001);
+    writeln!(
+        out,
+        "{WRITERS} 个进程同时写入用时是 1 个进程的 {slowdown:.2} 倍（目标至多 {WRITERS_SLOWDOWN_TARGET} 倍）{}",
+        if slowdown <= WRITERS_SLOWDOWN_TARGET {
+            "✓"
+        } else {
+            "✗"
+        }
+    )?;
+    report.push(alone);
+    report.push(together);
+    report
+        .slowdowns
+        .push(("同时写入".to_string(), slowdown, WRITERS_SLOWDOWN_TARGET));
+    Ok(())
+}
+
+/// `verify` (SQLite's full integrity check, the chain, every entry's hash, every
+/// table replayed) beside `sha256sum` reading the same file's bytes.
+pub fn verify_beside_sha256_rows(
+    path: &Path,
+    size: &str,
+    report: &mut BenchReport,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let found = Command::new("sha256sum")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !found.is_ok_and(|status| status.success()) {
+        writeln!(out, "未找到 sha256sum，跳过 verify 与它的对比。")?;
+        return Ok(());
+    }
+    let verify = BenchRow::measure(
+        format!("整个进程：verify（{size}，与 sha256sum 对比）"),
+        None,
+        3,
+        |_| run_binary(path, &["verify".into()]),
+    )?;
+    let sha = BenchRow::measure(
+        "整个进程：sha256sum 同一文件".to_string(),
+        None,
+        3,
+        |_| {
+            let status = Command::new("sha256sum")
+                .arg(path)
+                .stdout(Stdio::null())
+                .status()
+                .context("无法运行 sha256sum")?;
+            if !status.success() {
+                bail!("sha256sum 退出码 {status}");
+            }
+            Ok(())
+        },
+    )?;
+    let slowdown = verify.median_ms() / sha.median_ms().max(0.001);
+    writeln!(
+        out,
+        "verify 用时是 sha256sum 的 {slowdown:.2} 倍（目标至多 {VERIFY_SLOWDOWN_TARGET} 倍）{}",
+        if slowdown <= VERIFY_SLOWDOWN_TARGET {
+            "✓"
+        } else {
+            "✗"
+        }
+    )?;
+    report.push(verify);
+    report.push(sha);
+    report
+        .slowdowns
+        .push(("verify".to_string(), slowdown, VERIFY_SLOWDOWN_TARGET));
+    Ok(())
 }

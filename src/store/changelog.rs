@@ -34,7 +34,7 @@ const HASHED_ENTRY_COLUMNS: &str =
     amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note, created_at,
     reverses_entry_id, reversal_reason, approval_id, batch_id, visit_id, event, override_reason";
 
-fn label(table: &str) -> &str {
+pub(super) fn label(table: &str) -> &str {
     match table {
         "settings" => "设置",
         "funds" => "资金",
@@ -84,17 +84,7 @@ pub(super) fn install_capture(conn: &Connection) -> Result<()> {
             continue;
         }
         let columns = column_names(conn, &table)?;
-        let object = |row: &str| {
-            let pairs: Vec<String> = columns
-                .iter()
-                .map(|column| {
-                    format!(
-                        "'{column}', CASE typeof({row}.\"{column}\") WHEN 'blob' THEN '<' || length({row}.\"{column}\") || ' 字节>' ELSE {row}.\"{column}\" END"
-                    )
-                })
-                .collect();
-            format!("json_object({})", pairs.join(", "))
-        };
+        let object = |row: &str| super::replay::row_json(&columns, row);
         for (op, event, before, after) in [
             ("insert", "INSERT", "NULL".to_string(), object("NEW")),
             ("update", "UPDATE", object("OLD"), object("NEW")),
@@ -111,7 +101,7 @@ pub(super) fn install_capture(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn column_names(conn: &Connection, table: &str) -> Result<Vec<String>> {
+pub(super) fn column_names(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut statement =
         conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
     let names = statement
@@ -142,6 +132,7 @@ fn take_changes(conn: &Connection) -> Result<(Vec<Value>, String)> {
     };
     let mut counts: BTreeMap<String, [i64; 3]> = BTreeMap::new();
     let mut rows = Vec::new();
+    let mut keys: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (table, op, before, after) in &buffered {
         let mut before = parse(before);
         let mut after = parse(after);
@@ -154,8 +145,13 @@ fn take_changes(conn: &Connection) -> Result<(Vec<Value>, String)> {
             if changed.is_empty() {
                 continue;
             }
-            before.retain(|key, _| key == "id" || changed.contains(key));
-            after.retain(|key, _| key == "id" || changed.contains(key));
+            // The row's key stays, so the change can be replayed (see `replay`).
+            if !keys.contains_key(table) {
+                keys.insert(table.clone(), super::replay::key_columns(conn, table)?);
+            }
+            let key = &keys[table];
+            before.retain(|column, _| key.contains(column) || changed.contains(column));
+            after.retain(|column, _| key.contains(column) || changed.contains(column));
         }
         let slot = match op.as_str() {
             "insert" => 0,
@@ -239,6 +235,7 @@ pub(super) fn append(
     at: NaiveDateTime,
     entries_before: i64,
     action: Option<&str>,
+    baseline: Option<String>,
 ) -> Result<()> {
     let (prev_id, prev_hash) = last_hash(conn)?;
     let first_uncovered = if prev_id == 0 { 1 } else { entries_before + 1 };
@@ -265,7 +262,7 @@ pub(super) fn append(
     } else {
         None
     };
-    if rows.is_empty() && covered.is_none() {
+    if rows.is_empty() && covered.is_none() && baseline.is_none() {
         return Ok(());
     }
     if prev_id == 0 && covered.is_some() && entries_before > 0 {
@@ -281,7 +278,7 @@ pub(super) fn append(
         at,
         clerk: clerk.to_string(),
         action,
-        detail: Value::Array(rows).to_string(),
+        detail: baseline.unwrap_or_else(|| Value::Array(rows).to_string()),
         first_entry_id: covered.as_ref().map(|c| c.0),
         last_entry_id: covered.as_ref().map(|c| c.1),
         entries_digest: covered.map(|c| c.2).unwrap_or_default(),
@@ -457,6 +454,46 @@ impl Ledger {
         if next_entry <= max_entry {
             return Ok(report(Some(format!(
                 "凭证编号 {next_entry} 至 {max_entry} 没有日志记录（凭证在程序之外被插入）"
+            ))));
+        }
+        // Every other table: the log replayed onto its newest baseline must give what
+        // the tables hold.
+        let problems = super::replay::outside_changes(conn, &rows)?;
+        if !problems.is_empty() {
+            let mut text = problems
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("；");
+            if problems.len() > 5 {
+                text.push_str(&format!("；另有 {} 处", problems.len() - 5));
+            }
+            return Ok(report(Some(text)));
+        }
+        // The totals kept from the entries by triggers.
+        let off: Option<(i64, i64)> = conn
+            .query_row(
+                "SELECT s.fund_id, s.year FROM (
+                     SELECT fund_id, year,
+                            sum(CASE WHEN kind = 'income' THEN delta_fen ELSE 0 END) AS income,
+                            sum(CASE WHEN kind = 'disbursement' THEN -delta_fen ELSE 0 END) AS spending
+                     FROM entries GROUP BY fund_id, year) s
+                 LEFT JOIN fund_year_totals t USING (fund_id, year)
+                 WHERE t.income_fen IS NOT s.income OR t.spending_fen IS NOT s.spending
+                 LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Some((fund, year)) = off {
+            let name: String = conn
+                .query_row("SELECT name FROM funds WHERE id = ?1", [fund], |row| {
+                    row.get(0)
+                })
+                .unwrap_or_else(|_| fund.to_string());
+            return Ok(report(Some(format!(
+                "资金“{name}”{year} 年的收支合计与凭证不符（在程序之外被改动）"
             ))));
         }
         Ok(report(None))

@@ -18,6 +18,7 @@ mod periods;
 mod policy;
 mod presence;
 mod reminders;
+mod replay;
 pub mod schema;
 mod turns;
 mod visits;
@@ -393,6 +394,17 @@ impl Ledger {
         }
         schema::migrations().to_latest(&mut self.conn)?;
         changelog::install_capture(&self.conn)?;
+        if version < schema::LATEST_VERSION {
+            // A new or upgraded ledger: the log records every table as it now is (a
+            // migration's own changes are not captured), so `verify` can replay from
+            // here.
+            let reason = if version == 0 {
+                "新建台账".to_string()
+            } else {
+                format!("升级到第 {} 版", schema::LATEST_VERSION)
+            };
+            self.write_baseline(&reason)?;
+        }
         self.write(|tx| {
             let seeded: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')",
@@ -470,9 +482,33 @@ impl Ledger {
         } else {
             self.clerk.clone()
         };
-        changelog::append(&tx, &clerk, self.clock.now(), entries_before, action)?;
+        changelog::append(&tx, &clerk, self.clock.now(), entries_before, action, None)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Appends a baseline row to the change log: every row of every covered table (see
+    /// `replay`).
+    fn write_baseline(&mut self, reason: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let entries_before: i64 =
+            tx.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |row| {
+                row.get(0)
+            })?;
+        let detail = replay::baseline_detail(&tx)?;
+        let clerk = self.clerk.clone();
+        changelog::append(
+            &tx,
+            &clerk,
+            self.clock.now(),
+            entries_before,
+            Some(&format!("{}（{reason}）", replay::BASELINE_ACTION)),
+            Some(detail),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The clerk the change log records: the one named for this session, else the
