@@ -2138,6 +2138,8 @@ fn a_closed_quarter_refuses_the_command_line_and_verify_reads_the_chain() {
         .run(&["period", "close", "--period", "2026Q4"])
         .run(&["log", "--limit", "3"])
         .run(&["verify"])
+        .run(&["verify", "--full"])
+        .run(&["verify", "--full"])
         .run(&["--read-only", "period", "close", "--period", "2026Q2"]);
     session.check("audit_cli");
 }

@@ -105,6 +105,9 @@ pub enum Command {
     Verify {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        /// 完整检查：另将每个索引与其表逐条核对（SQLite integrity_check；大台账需十几秒）
+        #[arg(long)]
+        full: bool,
     },
     /// 变更日志：谁在何时改了什么（the change log）
     Log(audit::LogArgs),
@@ -244,7 +247,7 @@ pub fn run(
         Command::Enrol(args) => plans::run_enrol(*args, &path, clock, out, err),
         Command::Claim(command) => claims::run(command, &path, clock, out, err),
         Command::Report(command) => report::run(command, &path, clock, out),
-        Command::Verify { format } => audit::verify(format, &path, clock, out),
+        Command::Verify { format, full } => audit::verify(format, full, &path, clock, out),
         Command::Log(args) => audit::log(&args, &path, clock, out),
         Command::Period(command) => audit::period(command, &path, clock, out),
         Command::Backup(args) => audit::backup(&args, &path, clock, out),

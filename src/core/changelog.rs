@@ -32,7 +32,13 @@ pub struct LogRow {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
 }
 
 /// SHA-256 of text, as 64 hex digits.
@@ -68,12 +74,39 @@ pub fn row_hash(prev_hash: &str, row: &LogRow) -> String {
 /// The hash of an entry from its stored columns (every column but the running total,
 /// which moves when an earlier-dated entry is added), given as text in schema order.
 pub fn entry_hash(columns: &[String]) -> String {
+    entry_hash_of(columns.iter().map(String::as_bytes))
+}
+
+/// [`entry_hash`] over the columns' text as bytes, without making a `String` of each
+/// (`verify` hashes millions of entries).
+pub fn entry_hash_of<'a>(columns: impl IntoIterator<Item = &'a [u8]>) -> String {
+    hex_digest(&entry_digest_of(columns))
+}
+
+/// The SHA-256 behind [`entry_hash_of`], as bytes.
+pub fn entry_digest_of<'a>(columns: impl IntoIterator<Item = &'a [u8]>) -> [u8; 32] {
     let mut hasher = Sha256::new();
     for column in columns {
-        hasher.update(column.as_bytes());
+        hasher.update(column);
         hasher.update([0x1f]);
     }
-    hex(&hasher.finalize())
+    hasher.finalize().into()
+}
+
+/// A SHA-256 as the 64 lowercase hex digits every stored hash is written in.
+pub fn hex_digest(digest: &[u8; 32]) -> String {
+    hex(digest)
+}
+
+/// [`hex_digest`] without an allocation, for comparing millions of stored hashes.
+pub fn hex64(digest: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [0u8; 64];
+    for (index, byte) in digest.iter().enumerate() {
+        text[index * 2] = DIGITS[usize::from(byte >> 4)];
+        text[index * 2 + 1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    text
 }
 
 /// The digest over the hashes of the entries one change wrote.
@@ -161,6 +194,24 @@ pub fn check_rows(rows: &[LogRow]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_are_the_known_sha256_in_lowercase_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        // An entry's hash: each column's text followed by a unit separator.
+        assert_eq!(
+            entry_hash(&["1".to_string(), "income".to_string()]),
+            sha256_hex("1\u{1f}income\u{1f}".as_bytes())
+        );
+        let digest = entry_digest_of([b"1".as_slice(), b"income".as_slice()]);
+        assert_eq!(
+            std::str::from_utf8(&hex64(&digest)).unwrap(),
+            entry_hash(&["1".to_string(), "income".to_string()])
+        );
+    }
 
     fn chain(n: i64) -> Vec<LogRow> {
         let mut rows = Vec::new();

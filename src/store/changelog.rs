@@ -11,9 +11,11 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value, json};
 
 use super::codec::{datetime_text, parse_datetime};
+use super::integrity::FileCheck;
 use super::{Ledger, Result};
 use crate::core::changelog::{
-    ChainReport, GENESIS, LogRow, check_rows, entries_digest, entry_hash, row_hash,
+    ChainReport, GENESIS, LogRow, check_rows, entries_digest, entry_digest_of, hex_digest, hex64,
+    row_hash,
 };
 
 /// Tables whose changes are not logged row by row: entries (covered by their hashes),
@@ -190,29 +192,182 @@ fn take_changes(conn: &Connection) -> Result<(Vec<Value>, String)> {
     Ok((rows, summary))
 }
 
+/// Per fund and year, income and spending summed from the entries while `verify`
+/// hashes them (no second pass over millions of rows).
+pub(super) type EntrySums = std::collections::HashMap<(i64, i64), (i64, i64)>;
+
+/// Reuses its buffers from one entry to the next: the text of each column, one after
+/// another, and where each ends — the same bytes `entry_hash` hashes, without a String
+/// per column.
+#[derive(Default)]
+struct EntryHasher {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl EntryHasher {
+    /// The id and the hash of the entry in `row` (selected as [`HASHED_ENTRY_COLUMNS`]);
+    /// with `sums`, its amount is also added to its fund's totals.
+    fn hash(
+        &mut self,
+        row: &rusqlite::Row<'_>,
+        sums: Option<&mut EntrySums>,
+    ) -> Result<(i64, [u8; 32])> {
+        use std::io::Write as _;
+        self.text.clear();
+        self.ends.clear();
+        for index in 0..row.as_ref().column_count() {
+            match row.get_ref(index)? {
+                ValueRef::Null => self.text.push(0),
+                ValueRef::Integer(n) => {
+                    let _ = write!(self.text, "{n}");
+                }
+                ValueRef::Real(x) => {
+                    let _ = write!(self.text, "{x}");
+                }
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => match std::str::from_utf8(bytes) {
+                    Ok(_) => self.text.extend_from_slice(bytes),
+                    Err(_) => self
+                        .text
+                        .extend_from_slice(String::from_utf8_lossy(bytes).as_bytes()),
+                },
+            }
+            self.ends.push(self.text.len());
+        }
+        let mut start = 0;
+        let text = &self.text;
+        let columns = self.ends.iter().map(|&end| {
+            let column = &text[start..end];
+            start = end;
+            column
+        });
+        let digest = entry_digest_of(columns);
+        let id: i64 = row.get(0)?;
+        if let Some(sums) = sums {
+            // Columns: id, kind, date, year, fund_id, …, delta_fen (see above).
+            let kind = row.get_ref(1)?.as_str().unwrap_or_default();
+            let year: i64 = row.get(3)?;
+            let fund: i64 = row.get(4)?;
+            let delta: i64 = row.get(9)?;
+            let slot = sums.entry((fund, year)).or_default();
+            if kind == "income" {
+                slot.0 += delta;
+            } else {
+                slot.1 -= delta;
+            }
+        }
+        Ok((id, digest))
+    }
+}
+
+const ENTRIES_IN_RANGE: &str = "WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
+
 /// The hashes of entries with ids in `first..=last`, recomputed from their columns.
 fn recompute_entry_hashes(conn: &Connection, first: i64, last: i64) -> Result<Vec<(i64, String)>> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {HASHED_ENTRY_COLUMNS} FROM entries WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
+        "SELECT {HASHED_ENTRY_COLUMNS} FROM entries {ENTRIES_IN_RANGE}"
     ))?;
     let mut rows = statement.query((first, last))?;
+    let mut hasher = EntryHasher::default();
     let mut hashes = Vec::new();
     while let Some(row) = rows.next()? {
-        let count = row.as_ref().column_count();
-        let mut columns = Vec::with_capacity(count);
-        for index in 0..count {
-            columns.push(match row.get_ref(index)? {
-                ValueRef::Null => "\u{0}".to_string(),
-                ValueRef::Integer(n) => n.to_string(),
-                ValueRef::Real(x) => x.to_string(),
-                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
-                    String::from_utf8_lossy(bytes).into_owned()
-                }
-            });
-        }
-        hashes.push((row.get::<_, i64>(0)?, entry_hash(&columns)));
+        let (id, digest) = hasher.hash(row, None)?;
+        hashes.push((id, hex_digest(&digest)));
     }
     Ok(hashes)
+}
+
+/// Checks the entries one log row covers (`first..=last`) in one pass over the stored
+/// hashes and the entries side by side, adding each entry to `sums`: the stored hashes
+/// must give the row's digest, and each entry must hash to its stored hash. The
+/// problem, if any: tampered hashes first (they explain any entry that then differs),
+/// then the first entry changed or deleted.
+fn check_entry_range(
+    conn: &Connection,
+    log_id: i64,
+    first: i64,
+    last: i64,
+    expected_digest: &str,
+    sums: &mut EntrySums,
+) -> Result<Option<String>> {
+    use sha2::Digest as _;
+    let mut stored_statement = conn.prepare_cached(
+        "SELECT entry_id, hash FROM entry_hashes WHERE entry_id BETWEEN ?1 AND ?2 ORDER BY entry_id",
+    )?;
+    let mut entries_statement = conn.prepare_cached(&format!(
+        "SELECT {HASHED_ENTRY_COLUMNS} FROM entries {ENTRIES_IN_RANGE}"
+    ))?;
+    let mut stored = stored_statement.query((first, last))?;
+    let mut entries = entries_statement.query((first, last))?;
+    let mut hasher = EntryHasher::default();
+    let mut next_entry = |sums: &mut EntrySums| -> Result<Option<(i64, [u8; 64])>> {
+        match entries.next()? {
+            Some(row) => {
+                let (id, digest) = hasher.hash(row, Some(sums))?;
+                Ok(Some((id, hex64(&digest))))
+            }
+            None => Ok(None),
+        }
+    };
+    let mut digest = sha2::Sha256::new();
+    let mut count = 0i64;
+    let mut problem: Option<String> = None;
+    let mut current = next_entry(sums)?;
+    while let Some(row) = stored.next()? {
+        let id: i64 = row.get(0)?;
+        let hash = row.get_ref(1)?.as_bytes().unwrap_or_default();
+        digest.update(hash);
+        digest.update(b"\n");
+        count += 1;
+        if problem.is_some() {
+            continue;
+        }
+        while current.as_ref().is_some_and(|(now, _)| *now < id) {
+            current = next_entry(sums)?;
+        }
+        match &current {
+            Some((now, recomputed)) if *now == id => {
+                if recomputed.as_slice() != hash {
+                    let voucher: String = conn
+                        .query_row(
+                            "SELECT printf('%d-%06d', voucher_year, voucher_seq) FROM entries WHERE id = ?1",
+                            [id],
+                            |r| r.get(0),
+                        )
+                        .unwrap_or_else(|_| id.to_string());
+                    problem = Some(format!(
+                        "凭证 {voucher}（编号 {id}）的内容在程序之外被改动（日志第 {log_id} 条）"
+                    ));
+                }
+                current = next_entry(sums)?;
+            }
+            _ => {
+                problem = Some(format!(
+                    "凭证编号 {id} 已被删除（日志第 {log_id} 条记有它）"
+                ));
+            }
+        }
+    }
+    // The rest of the range still counts in the totals.
+    while problem.is_none() && current.is_some() {
+        current = next_entry(sums)?;
+    }
+    if hex_digest(&digest.finalize().into()) != expected_digest || count != last - first + 1 {
+        return Ok(Some(format!("第 {log_id} 条日志所记凭证的哈希被改动")));
+    }
+    Ok(problem)
+}
+
+/// Runs `check` in one read snapshot of `conn` (in WAL mode another connection may go
+/// on writing meanwhile; what it writes is checked next time).
+fn in_snapshot<T>(conn: &Connection, check: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        return check(conn);
+    }
+    let snapshot = conn.unchecked_transaction()?;
+    let result = check(&snapshot);
+    snapshot.finish()?;
+    result
 }
 
 /// The change log's last row: its id and hash (0 and the genesis hash when empty).
@@ -340,35 +495,86 @@ impl Ledger {
         Ok(last_hash(self.conn())?.1)
     }
 
-    /// Recomputes the whole chain and every entry's hash; names the first problem.
-    ///
-    /// SQLite's full `integrity_check` comes first: opening a ledger reads only the
-    /// header and the root pages, so this is where a damaged page, record or index is
-    /// found. The
-    /// whole check reads one consistent snapshot (in WAL mode another connection may go
-    /// on writing meanwhile; what it writes is checked next time).
+    /// Recomputes the whole chain and every entry's hash, replays every other table
+    /// against the log and checks the kept totals; names the first problem. SQLite's
+    /// full `integrity_check` comes with it (see [`Ledger::verify_with`]).
     pub fn verify(&self) -> Result<ChainReport> {
-        let conn = self.conn();
-        if !conn.is_autocommit() {
-            return Self::verify_on(conn);
-        }
-        let snapshot = conn.unchecked_transaction()?;
-        let report = Self::verify_on(&snapshot);
-        snapshot.finish()?;
-        report
+        self.verify_with(FileCheck::Full)
     }
 
-    /// The check behind [`Ledger::verify`].
-    fn verify_on(conn: &Connection) -> Result<ChainReport> {
-        if let Some(damage) = super::integrity::integrity_problem(conn) {
-            return Ok(ChainReport {
+    /// [`Ledger::verify`] with the check of the file itself at `depth`. It runs on a
+    /// second, read-only connection on another thread while this one checks the books
+    /// (opening a ledger reads only the header and the root pages, so this is where a
+    /// damaged page, record or index is found). The books are read in one consistent
+    /// snapshot (in WAL mode another connection may go on writing meanwhile; what it
+    /// writes is checked next time).
+    pub fn verify_with(&self, depth: FileCheck) -> Result<ChainReport> {
+        // The file and the replay of every table on one thread, the chain and the
+        // entries on this one: each half is about the same work on a large ledger.
+        let file_and_tables = |conn: &Connection| -> (Option<String>, Result<Vec<String>>) {
+            match super::integrity::integrity_problem(conn, depth) {
+                Some(damage) => (Some(damage), Ok(Vec::new())),
+                None => (None, in_snapshot(conn, super::replay::outside_changes)),
+            }
+        };
+        let ((damage, outside), books) = match self.path() {
+            Some(path) => std::thread::scope(|scope| {
+                let other = scope.spawn(|| {
+                    match Connection::open_with_flags(
+                        path,
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    ) {
+                        Ok(conn) => file_and_tables(&conn),
+                        Err(error) => (Some(error.to_string()), Ok(Vec::new())),
+                    }
+                });
+                let books = in_snapshot(self.conn(), Self::verify_on);
+                let other = other
+                    .join()
+                    .unwrap_or_else(|_| (Some("检查线程意外退出".into()), Ok(Vec::new())));
+                (other, books)
+            }),
+            None => (
+                file_and_tables(self.conn()),
+                in_snapshot(self.conn(), Self::verify_on),
+            ),
+        };
+        match damage {
+            // A damaged file may fail the books' check in any way: the damage is the
+            // finding.
+            Some(damage) => Ok(ChainReport {
                 log_rows: 0,
                 entries: 0,
                 head: String::new(),
                 broken: None,
                 damaged: Some(damage),
-            });
+            }),
+            None => {
+                let mut report = books?;
+                // Every other table: the log replayed onto its newest baseline must
+                // give what the tables hold.
+                let problems = outside?;
+                if report.broken.is_none() && !problems.is_empty() {
+                    let mut text = problems
+                        .iter()
+                        .take(5)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("；");
+                    if problems.len() > 5 {
+                        text.push_str(&format!("；另有 {} 处", problems.len() - 5));
+                    }
+                    report.broken = Some(text);
+                }
+                Ok(report)
+            }
         }
+    }
+
+    /// The chain, the entries and the kept totals: the books' part of
+    /// [`Ledger::verify_with`].
+    fn verify_on(conn: &Connection) -> Result<ChainReport> {
         let mut statement =
             conn.prepare(&format!("SELECT {LOG_COLUMNS} FROM change_log ORDER BY id"))?;
         let rows = statement
@@ -393,6 +599,7 @@ impl Ledger {
         // The entries: each log row's range, in order, must continue where the last
         // one ended, and hash to what was recorded.
         let mut next_entry = 1i64;
+        let mut sums = EntrySums::new();
         for row in &rows {
             let (Some(first), Some(last)) = (row.first_entry_id, row.last_entry_id) else {
                 continue;
@@ -402,52 +609,10 @@ impl Ledger {
                     "凭证编号 {next_entry} 起没有日志记录（凭证在程序之外被插入或删除）"
                 ))));
             }
-            let stored: Vec<(i64, String)> = {
-                let mut statement = conn.prepare_cached(
-                    "SELECT entry_id, hash FROM entry_hashes WHERE entry_id BETWEEN ?1 AND ?2 ORDER BY entry_id",
-                )?;
-                statement
-                    .query_map((first, last), |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
-            };
-            let digest = entries_digest(stored.iter().map(|(_, hash)| hash.as_str()));
-            if digest != row.entries_digest || stored.len() as i64 != last - first + 1 {
-                return Ok(report(Some(format!(
-                    "第 {} 条日志所记凭证的哈希被改动",
-                    row.id
-                ))));
-            }
-            // Both lists are in id order: walk them side by side.
-            let current = recompute_entry_hashes(conn, first, last)?;
-            let mut now = current.iter().peekable();
-            for (expected_id, expected_hash) in &stored {
-                while now.peek().is_some_and(|(id, _)| id < expected_id) {
-                    now.next();
-                }
-                match now.peek() {
-                    Some((id, hash)) if id == expected_id => {
-                        if hash != expected_hash {
-                            let voucher: String = conn
-                                .query_row(
-                                    "SELECT printf('%d-%06d', voucher_year, voucher_seq) FROM entries WHERE id = ?1",
-                                    [expected_id],
-                                    |r| r.get(0),
-                                )
-                                .unwrap_or_else(|_| expected_id.to_string());
-                            return Ok(report(Some(format!(
-                                "凭证 {voucher}（编号 {expected_id}）的内容在程序之外被改动（日志第 {} 条）",
-                                row.id
-                            ))));
-                        }
-                        now.next();
-                    }
-                    _ => {
-                        return Ok(report(Some(format!(
-                            "凭证编号 {expected_id} 已被删除（日志第 {} 条记有它）",
-                            row.id
-                        ))));
-                    }
-                }
+            if let Some(problem) =
+                check_entry_range(conn, row.id, first, last, &row.entries_digest, &mut sums)?
+            {
+                return Ok(report(Some(problem)));
             }
             next_entry = last + 1;
         }
@@ -456,36 +621,30 @@ impl Ledger {
                 "凭证编号 {next_entry} 至 {max_entry} 没有日志记录（凭证在程序之外被插入）"
             ))));
         }
-        // Every other table: the log replayed onto its newest baseline must give what
-        // the tables hold.
-        let problems = super::replay::outside_changes(conn, &rows)?;
-        if !problems.is_empty() {
-            let mut text = problems
-                .iter()
-                .take(5)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("；");
-            if problems.len() > 5 {
-                text.push_str(&format!("；另有 {} 处", problems.len() - 5));
+        // The totals kept from the entries by triggers, against the sums taken while
+        // hashing them.
+        let kept: Vec<(i64, i64, i64, i64)> = {
+            let mut statement = conn.prepare(
+                "SELECT fund_id, year, income_fen, spending_fen FROM fund_year_totals
+                 WHERE income_fen <> 0 OR spending_fen <> 0",
+            )?;
+            statement
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let mut off = None;
+        for (fund, year, income, spending) in &kept {
+            if sums.remove(&(*fund, *year)).unwrap_or_default() != (*income, *spending) {
+                off = Some((*fund, *year));
+                break;
             }
-            return Ok(report(Some(text)));
         }
-        // The totals kept from the entries by triggers.
-        let off: Option<(i64, i64)> = conn
-            .query_row(
-                "SELECT s.fund_id, s.year FROM (
-                     SELECT fund_id, year,
-                            sum(CASE WHEN kind = 'income' THEN delta_fen ELSE 0 END) AS income,
-                            sum(CASE WHEN kind = 'disbursement' THEN -delta_fen ELSE 0 END) AS spending
-                     FROM entries GROUP BY fund_id, year) s
-                 LEFT JOIN fund_year_totals t USING (fund_id, year)
-                 WHERE t.income_fen IS NOT s.income OR t.spending_fen IS NOT s.spending
-                 LIMIT 1",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
+        if off.is_none() {
+            off = sums
+                .into_iter()
+                .find(|(_, totals)| *totals != (0, 0))
+                .map(|(key, _)| key);
+        }
         if let Some((fund, year)) = off {
             let name: String = conn
                 .query_row("SELECT name FROM funds WHERE id = ?1", [fund], |row| {

@@ -30,16 +30,30 @@ impl FullCheck {
     }
 }
 
-/// What SQLite's full `integrity_check` finds wrong with the file (its first few
-/// lines), or `None` when it reports ok.
-pub(super) fn integrity_problem(conn: &Connection) -> Option<String> {
-    let lines: rusqlite::Result<Vec<String>> =
-        conn.prepare("PRAGMA integrity_check(5)")
-            .and_then(|mut statement| {
-                statement
-                    .query_map([], |row| row.get::<_, String>(0))?
-                    .collect()
-            });
+/// How deeply `verify` checks the file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileCheck {
+    /// SQLite's `integrity_check`: every page and record, and every index compared
+    /// with its table.
+    Full,
+    /// SQLite's `quick_check`: every page and record, without comparing the indexes
+    /// with their tables (O(N) instead of O(N log N): 2 s instead of 12 s for two
+    /// million entries).
+    Quick,
+}
+
+/// What SQLite's `integrity_check` (or `quick_check`) finds wrong with the file (its
+/// first few lines), or `None` when it reports ok.
+pub(super) fn integrity_problem(conn: &Connection, depth: FileCheck) -> Option<String> {
+    let pragma = match depth {
+        FileCheck::Full => "PRAGMA integrity_check(5)",
+        FileCheck::Quick => "PRAGMA quick_check(5)",
+    };
+    let lines: rusqlite::Result<Vec<String>> = conn.prepare(pragma).and_then(|mut statement| {
+        statement
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect()
+    });
     match lines {
         Ok(lines) if lines.len() == 1 && lines[0] == "ok" => None,
         Ok(lines) => Some(lines.join("；")),
@@ -62,7 +76,7 @@ pub fn newest_backup_note(ledger: &Path) -> String {
 impl Ledger {
     /// Runs SQLite's full integrity check on this ledger: the damage found, or `None`.
     pub fn check_integrity(&self) -> Option<String> {
-        integrity_problem(self.conn())
+        integrity_problem(self.conn(), FileCheck::Full)
     }
 
     /// Runs the full check, refusing a damaged file with the newest backup named, and

@@ -29,7 +29,7 @@ pub use changelog::LogFilter;
 pub use chart::CategoryEdit;
 pub use demo::DemoSummary;
 pub use insurance::{ClaimFilter, EnrolSpec, EnrolSummary};
-pub use integrity::{FullCheck, newest_backup_note};
+pub use integrity::{FileCheck, FullCheck, newest_backup_note};
 pub use ledger_query::{LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow};
 pub use members::UpsertSummary;
 pub use periods::{ClosedPeriod, closed_covering};

@@ -19,7 +19,6 @@ use serde_json::{Map, Value};
 
 use super::Result;
 use super::changelog::{UNLOGGED_TABLES, column_names, label};
-use crate::core::changelog::LogRow;
 
 /// The action text that marks a baseline row (its detail is `{"baseline": {...}}`).
 pub(super) const BASELINE_ACTION: &str = "记下各表现状";
@@ -114,24 +113,34 @@ fn key_of(row: &Map<String, Value>, keys: &[String]) -> Option<String> {
 /// Replays the log after its newest baseline and compares with the tables; the
 /// differences, in the clerk's words (at most a few), or none. A log without a
 /// baseline (it cannot be after an upgrade) is not compared.
-pub(super) fn outside_changes(conn: &Connection, rows: &[LogRow]) -> Result<Vec<String>> {
-    let Some(start) = rows
-        .iter()
-        .rposition(|row| row.action.starts_with(BASELINE_ACTION))
-    else {
+pub(super) fn outside_changes(conn: &Connection) -> Result<Vec<String>> {
+    let start_id: Option<i64> = conn.query_row(
+        &format!("SELECT max(id) FROM change_log WHERE action LIKE '{BASELINE_ACTION}%'"),
+        [],
+        |row| row.get(0),
+    )?;
+    let Some(start_id) = start_id else {
         return Ok(Vec::new());
     };
+    let rows: Vec<(i64, String)> = {
+        let mut statement =
+            conn.prepare("SELECT id, detail FROM change_log WHERE id >= ?1 ORDER BY id")?;
+        statement
+            .query_map([start_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let start = 0;
     let mut keys: HashMap<String, Vec<String>> = HashMap::new();
     for table in covered_tables(conn)? {
         let columns = key_columns(conn, &table)?;
         keys.insert(table, columns);
     }
     let mut expected: HashMap<String, Rows> = HashMap::new();
-    let baseline: Value = serde_json::from_str(&rows[start].detail).unwrap_or(Value::Null);
+    let baseline: Value = serde_json::from_str(&rows[start].1).unwrap_or(Value::Null);
     let Some(tables) = baseline.get("baseline").and_then(Value::as_object) else {
         return Ok(vec![format!(
             "第 {} 条日志的各表现状无法读取",
-            rows[start].id
+            rows[start].0
         )]);
     };
     for (table, table_rows) in tables {
@@ -147,8 +156,8 @@ pub(super) fn outside_changes(conn: &Connection, rows: &[LogRow]) -> Result<Vec<
             }
         }
     }
-    for row in &rows[start + 1..] {
-        let changes: Value = serde_json::from_str(&row.detail).unwrap_or(Value::Null);
+    for (_, detail) in &rows[start + 1..] {
+        let changes: Value = serde_json::from_str(detail).unwrap_or(Value::Null);
         for change in changes.as_array().into_iter().flatten() {
             let table = change["table"].as_str().unwrap_or_default();
             let Some(table_keys) = keys.get(table) else {
