@@ -1,10 +1,11 @@
 //! Holiday batches: every recipient's entry and the batch itself in one transaction,
 //! reversed as a whole the same way.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
+use super::append::{EntryLinks, NewRow, append};
 use super::codec::{
     date_text, datetime_text, parse_code, parse_date, parse_datetime, parse_optional_date,
 };
@@ -14,7 +15,7 @@ use super::policy::{approval_id_in, approval_in, histories_in, history_span, loa
 use super::{Ledger, Result, StoreError};
 use crate::core::batch::{Batch, BatchPreview, BatchSpec, preview_batch};
 use crate::core::date::{Clock, format_date};
-use crate::core::model::{EntryKind, NewEntry, PaymentForm, delta_fen, voucher_no};
+use crate::core::model::{EntryKind, NewEntry, PaymentForm, voucher_no};
 use crate::core::money::{MAX_AMOUNT_FEN, format_fen};
 
 /// One recipient of a batch, for the batch's list and its sign-off sheet.
@@ -151,9 +152,9 @@ fn preview_in(conn: &Connection, spec: &BatchSpec) -> Result<BatchPreview> {
     Ok(preview_batch(spec, &members, &policy, &history))
 }
 
-/// Inserts entries that share a fund and a date in one pass: consecutive voucher
-/// numbers, running totals carried in memory, later entries of the fund and year moved
-/// on once by the total.
+/// Inserts a batch's entries, which share a fund and a date, through the one
+/// entry-writing path (see `append`): consecutive voucher numbers, later entries of
+/// the fund and year moved on once by the total.
 pub(super) fn insert_same_day(
     tx: &Transaction<'_>,
     entries: &[(NewEntry, Option<i64>)],
@@ -165,78 +166,24 @@ pub(super) fn insert_same_day(
     let Some((first, _)) = entries.first() else {
         return Ok(());
     };
-    let date = date_text(first.date);
-    let year = first.date.year();
-    let year_end = format!("{year:04}-12-31");
-    let year_start = format!("{year:04}-01-01");
-    let first_seq: i64 = tx.query_row(
-        "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
-        [year],
-        |row| row.get(0),
-    )?;
-    let mut cumulative: i64 = tx
-        .query_row(
-            "SELECT fund_cumulative_fen FROM entries
-             WHERE fund_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1",
-            (first.fund_id, &year_start, &date),
-            |row| row.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
-    let total: i64 = entries
+    debug_assert!(
+        entries
+            .iter()
+            .all(|(entry, _)| entry.fund_id == first.fund_id && entry.date == first.date)
+    );
+    let rows: Vec<NewRow<'_>> = entries
         .iter()
-        .map(|(entry, reverses)| delta_fen(entry.kind, entry.amount_fen, reverses.is_some()))
-        .sum();
-    tx.execute(
-        "UPDATE entries SET fund_cumulative_fen = fund_cumulative_fen + ?1
-         WHERE fund_id = ?2 AND date > ?3 AND date <= ?4",
-        (total, first.fund_id, &date, &year_end),
-    )?;
-    // One INSERT for every row, the rows passed as a JSON array: with triggers on the
-    // table, SQLite keeps a statement journal per statement, and one statement instead
-    // of ten thousand makes a batch several times faster.
-    let mut rows = Vec::with_capacity(entries.len());
-    for ((entry, reverses), seq) in entries.iter().zip(first_seq..) {
-        debug_assert!(entry.fund_id == first.fund_id && entry.date == first.date);
-        let delta = delta_fen(entry.kind, entry.amount_fen, reverses.is_some());
-        cumulative += delta;
-        rows.push(serde_json::json!([
-            entry.kind.code(),
-            entry.category_id,
-            entry.member_id,
-            entry.amount_fen,
-            delta,
-            entry.payment_form.code(),
-            seq,
-            entry.handler.trim(),
-            entry.note.trim(),
-            reverses,
-            if reverses.is_some() {
-                reversal_reason
-            } else {
-                ""
+        .map(|(entry, reverses)| NewRow {
+            entry,
+            links: EntryLinks {
+                reverses: reverses.map(|id| (id, reversal_reason)),
+                approval_id,
+                batch_id: Some(batch_id),
+                ..EntryLinks::default()
             },
-            cumulative,
-        ]));
-    }
-    tx.execute(
-        "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
-            payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
-            fund_cumulative_fen, approval_id, batch_id)
-         SELECT r.value ->> 0, ?1, ?2, ?3, r.value ->> 1, NULL, r.value ->> 2, r.value ->> 3, r.value ->> 4,
-            r.value ->> 5, ?2, r.value ->> 6, r.value ->> 7, r.value ->> 8, ?4, r.value ->> 9, r.value ->> 10,
-            r.value ->> 11, ?5, ?6
-         FROM json_each(?7) r ORDER BY r.key",
-        rusqlite::params![
-            date,
-            year,
-            first.fund_id,
-            created_at,
-            approval_id,
-            batch_id,
-            serde_json::Value::Array(rows).to_string(),
-        ],
-    )?;
+        })
+        .collect();
+    append(tx, &rows, created_at)?;
     Ok(())
 }
 

@@ -1,8 +1,6 @@
 //! Entries: income and disbursements, append-only, with voucher numbers and running
 //! totals assigned inside the writing transaction.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Row, Transaction};
 
@@ -10,7 +8,7 @@ use super::codec::{date_text, datetime_text, parse_code, parse_date, parse_datet
 use super::policy;
 use super::{Ledger, Result, StoreError};
 use crate::core::date::{Clock, Period, format_date};
-use crate::core::model::{Entry, EntryExtras, EntryKind, NewEntry, PaymentForm, delta_fen};
+use crate::core::model::{Entry, EntryExtras, EntryKind, NewEntry, PaymentForm};
 use crate::core::money::{MAX_AMOUNT_FEN, format_fen};
 use crate::core::policy::Finding;
 use crate::core::report::CategoryAmount;
@@ -62,97 +60,17 @@ fn entry_in(conn: &rusqlite::Connection, id: i64) -> Result<Entry> {
     .ok_or_else(|| StoreError::not_found(format!("凭证（编号 {id}）")))
 }
 
-/// The first and last day of a date's year, as stored text.
-fn year_bounds(date: NaiveDate) -> (String, String) {
-    let year = date.year();
-    (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
-}
+pub(super) use super::append::EntryLinks;
 
-/// Where the next entry of each fund and year continues from during a bulk insert.
-#[derive(Debug, Default)]
-struct EntryWriteContext {
-    cumulative: HashMap<(i64, i32), i64>,
-    next_seq: HashMap<i32, i64>,
-    last_date: Option<NaiveDate>,
-}
-
-/// Inserts one validated entry: next voucher number of its year, running total after
-/// the entries dated on or before it, later entries of the same fund and year moved on.
-/// What links an inserted entry to the rest of the books.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct EntryLinks<'a> {
-    pub reverses: Option<(i64, &'a str)>,
-    pub approval_id: Option<i64>,
-    pub batch_id: Option<i64>,
-    pub visit_id: Option<i64>,
-    pub event: &'a str,
-    pub override_reason: &'a str,
-}
-
+/// Inserts one validated entry through the one entry-writing path (see `append`).
 pub(super) fn insert_entry(
     tx: &Transaction<'_>,
     entry: &NewEntry,
     links: EntryLinks<'_>,
     created_at: &str,
 ) -> Result<i64> {
-    let reverses = links.reverses;
-    let delta = delta_fen(entry.kind, entry.amount_fen, reverses.is_some());
-    let year = entry.date.year();
-    let date = date_text(entry.date);
-    let (year_start, year_end) = year_bounds(entry.date);
-    // Every statement here is cached: an import runs them once per row, and those that
-    // write entries fire the ledger's triggers, which are costly to compile each time.
-    let seq: i64 = tx
-        .prepare_cached(
-            "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
-        )?
-        .query_row([year], |row| row.get(0))?;
-    let previous: i64 = tx
-        .prepare_cached(
-            "SELECT fund_cumulative_fen FROM entries
-             WHERE fund_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date DESC, id DESC LIMIT 1",
-        )?
-        .query_row((entry.fund_id, &year_start, &date), |row| row.get(0))
-        .optional()?
-        .unwrap_or(0);
-    // An entry dated before others of its fund and year shifts their running totals.
-    tx.prepare_cached(
-        "UPDATE entries SET fund_cumulative_fen = fund_cumulative_fen + ?1
-         WHERE fund_id = ?2 AND date > ?3 AND date <= ?4",
-    )?
-    .execute((delta, entry.fund_id, &date, &year_end))?;
-    tx.prepare_cached(
-        "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen, delta_fen,
-            payment_form, voucher_year, voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
-            fund_cumulative_fen, approval_id, batch_id, visit_id, event, override_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22)",
-    )?
-    .execute(rusqlite::params![
-            entry.kind.code(),
-            date,
-            year,
-            entry.fund_id,
-            entry.category_id,
-            entry.source_id,
-            entry.member_id,
-            entry.amount_fen,
-            delta,
-            entry.payment_form.code(),
-            seq,
-            entry.handler.trim(),
-            entry.note.trim(),
-            created_at,
-            reverses.map(|(id, _)| id),
-            reverses.map(|(_, reason)| reason.trim()).unwrap_or(""),
-            previous + delta,
-            links.approval_id,
-            links.batch_id,
-            links.visit_id,
-            links.event.trim(),
-            links.override_reason.trim(),
-    ])?;
-    Ok(tx.last_insert_rowid())
+    let ids = super::append::append(tx, &[super::append::NewRow { entry, links }], created_at)?;
+    Ok(ids[0])
 }
 
 /// Checks an entry against the chart and the register; the error names the field.
@@ -508,17 +426,25 @@ pub(super) fn append_in(
     created_at: &str,
     today: NaiveDate,
 ) -> Result<usize> {
-    let mut context = EntryWriteContext::default();
     let last: Option<String> = tx.query_row("SELECT max(date) FROM entries", [], |r| r.get(0))?;
-    context.last_date = last.map(|text| parse_date(0, &text)).transpose()?;
-    let mut statement = tx.prepare(
-            "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id, amount_fen,
-                delta_fen, payment_form, voucher_year, voucher_seq, handler, note, created_at, fund_cumulative_fen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12, ?13, ?14, ?15)",
-        )?;
+    let mut last_date = last.map(|text| parse_date(0, &text)).transpose()?;
+    let mut chunk: Vec<NewEntry> = Vec::new();
     let mut count = 0usize;
+    // Written a chunk at a time, so two million demo entries are never all in memory.
+    let write = |chunk: &mut Vec<NewEntry>| -> Result<()> {
+        let rows: Vec<super::append::NewRow<'_>> = chunk
+            .iter()
+            .map(|entry| super::append::NewRow {
+                entry,
+                links: EntryLinks::default(),
+            })
+            .collect();
+        super::append::append(tx, &rows, created_at)?;
+        chunk.clear();
+        Ok(())
+    };
     for entry in entries {
-        if context.last_date.is_some_and(|last| entry.date < last) {
+        if last_date.is_some_and(|last| entry.date < last) {
             return Err(StoreError::invalid(
                 "日期",
                 format!(
@@ -533,51 +459,14 @@ pub(super) fn append_in(
                 format!("第 {} 笔无效", count + 1),
             ));
         }
-        context.last_date = Some(entry.date);
-        let year = entry.date.year();
-        let key = (entry.fund_id, year);
-        let cumulative = match context.cumulative.get(&key) {
-            Some(value) => *value,
-            None => tx
-                .query_row(
-                    "SELECT fund_cumulative_fen FROM entries WHERE fund_id = ?1 AND year = ?2
-                         ORDER BY date DESC, id DESC LIMIT 1",
-                    key,
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or(0),
-        };
-        let seq = match context.next_seq.get(&year) {
-            Some(value) => *value,
-            None => tx.query_row(
-                "SELECT ifnull(max(voucher_seq), 0) + 1 FROM entries WHERE voucher_year = ?1",
-                [year],
-                |r| r.get(0),
-            )?,
-        };
-        let delta = delta_fen(entry.kind, entry.amount_fen, false);
-        statement.execute(rusqlite::params![
-            entry.kind.code(),
-            date_text(entry.date),
-            year,
-            entry.fund_id,
-            entry.category_id,
-            entry.source_id,
-            entry.member_id,
-            entry.amount_fen,
-            delta,
-            entry.payment_form.code(),
-            seq,
-            entry.handler.trim(),
-            entry.note.trim(),
-            created_at,
-            cumulative + delta,
-        ])?;
-        context.cumulative.insert(key, cumulative + delta);
-        context.next_seq.insert(year, seq + 1);
+        last_date = Some(entry.date);
+        chunk.push(entry);
         count += 1;
+        if chunk.len() >= 50_000 {
+            write(&mut chunk)?;
+        }
     }
+    write(&mut chunk)?;
     Ok(count)
 }
 

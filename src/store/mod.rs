@@ -1,6 +1,7 @@
 //! The only place with SQL. A [`Ledger`] is one open ledger file; every public
 //! operation that writes is one transaction.
 
+mod append;
 mod audit;
 mod backup;
 mod batches;
