@@ -167,6 +167,8 @@ pub struct Ledger {
     skip_turns: bool,
     /// The last write gave up waiting for its turn (the window tries it again).
     waited_out: bool,
+    /// The queue for the write turn among programs (see `presence::WriteTurn`).
+    write_turn: Option<presence::WriteTurn>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -253,6 +255,7 @@ impl Ledger {
             waiting,
             skip_turns: turns::skipped(),
             waited_out: false,
+            write_turn: presence::write_turn(path),
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
@@ -329,6 +332,7 @@ impl Ledger {
             waiting: Waiting::default(),
             skip_turns: false,
             waited_out: false,
+            write_turn: None,
         })
     }
 
@@ -347,6 +351,7 @@ impl Ledger {
             waiting: Waiting::default(),
             skip_turns: false,
             waited_out: false,
+            write_turn: None,
         };
         ledger.prepare(clock)?;
         Ok(ledger)
@@ -406,13 +411,20 @@ impl Ledger {
             };
             self.write_baseline(&reason)?;
         }
-        self.write(|tx| {
-            let seeded: bool = tx.query_row(
+        // Seeding a new file is a write; every other opening only reads, so it never
+        // waits for another program's write.
+        let seeded = |conn: &Connection| -> Result<bool> {
+            Ok(conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'seeded')",
                 [],
                 |row| row.get(0),
-            )?;
-            if !seeded {
+            )?)
+        };
+        if seeded(&self.conn)? {
+            return Ok(());
+        }
+        self.write(|tx| {
+            if !seeded(tx)? {
                 seed_chart(tx, clock)?;
             }
             Ok(())
@@ -446,9 +458,33 @@ impl Ledger {
                     .unwrap_or_else(|| "台账以只读方式打开（审计查阅）".to_string()),
             });
         }
-        // Our turn: taken before anything is read, so everything below reads what the
-        // previous writer committed (see `turns`).
-        let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&self.waiting));
+        // Our turn: first in the queue among programs, then SQLite's write lock, both
+        // taken before anything is read, so everything below reads what the previous
+        // writer committed (see `turns`).
+        let queued = match &self.write_turn {
+            Some(turn) if !self.skip_turns => {
+                let started = std::time::Instant::now();
+                match turn.take(self.waiting.wait, &|| self.waiting.announce()) {
+                    Ok(held) => Some((held, started.elapsed())),
+                    Err(_) => {
+                        self.waited_out = true;
+                        return Err(StoreError::WaitedOut {
+                            seconds: self.waiting.wait.as_secs(),
+                        });
+                    }
+                }
+            }
+            _ => None,
+        };
+        // What is left of the wait is SQLite's to use.
+        let waiting = match &queued {
+            Some((_, waited)) => Waiting {
+                wait: self.waiting.wait.saturating_sub(*waited),
+                announce: self.waiting.announce.clone(),
+            },
+            None => self.waiting.clone(),
+        };
+        let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&waiting));
         let behavior = if self.skip_turns {
             rusqlite::TransactionBehavior::Deferred
         } else {
@@ -485,6 +521,7 @@ impl Ledger {
         };
         changelog::append(&tx, &clerk, self.clock.now(), entries_before, action, None)?;
         tx.commit()?;
+        drop(queued);
         Ok(value)
     }
 

@@ -40,7 +40,13 @@ fn legacy_lock(ledger: &Path) -> PathBuf {
 /// The gate, held exclusively; released when dropped (or when the process ends).
 #[derive(Debug)]
 pub struct Gate {
-    _file: File,
+    file: File,
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
 }
 
 /// Why the gate could not be taken.
@@ -63,25 +69,133 @@ pub fn take_gate(ledger: &Path, wait: Duration, announce: &dyn Fn()) -> Result<G
         .truncate(false)
         .open(dir.join("gate"))
         .map_err(|_| GateError::Unavailable)?;
-    let deadline = Instant::now() + wait;
-    let mut pause = Duration::from_millis(2);
-    let mut announced = false;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Gate { _file: file }),
-            Err(TryLockError::WouldBlock) => {
-                if Instant::now() >= deadline {
-                    return Err(GateError::TimedOut);
-                }
-                if !announced {
-                    announced = true;
-                    announce();
-                }
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(50));
+    match lock_waiting(&file, wait, announce)? {
+        Some(file) => Ok(Gate { file }),
+        None => Err(GateError::Unavailable),
+    }
+}
+
+/// The queue for the write turn: `ledger.db.sessions/turn`, locked exclusively for
+/// the length of one write transaction. Waiters sleep in the kernel and the one that
+/// gets the lock is woken the moment it is released, so eight programs writing at
+/// once leave SQLite's lock no idle time between writes (SQLite's own busy handler
+/// can only poll).
+#[derive(Debug)]
+pub struct WriteTurn {
+    file: File,
+}
+
+/// A write turn held; released when dropped.
+#[derive(Debug)]
+pub struct HeldTurn {
+    file: File,
+}
+
+impl Drop for HeldTurn {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// Opens the write-turn file beside the ledger; `None` where it cannot be made.
+pub fn write_turn(ledger: &Path) -> Option<WriteTurn> {
+    let dir = sessions_dir(ledger);
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join("turn"))
+        .ok()?;
+    Some(WriteTurn { file })
+}
+
+impl WriteTurn {
+    /// Waits for the turn up to `wait`; `announce` is called once if it has to wait.
+    /// `Ok(None)` when the lock cannot be used at all (then SQLite's lock alone
+    /// decides).
+    pub fn take(&self, wait: Duration, announce: &dyn Fn()) -> Result<Option<HeldTurn>, GateError> {
+        Ok(lock_waiting(&self.file, wait, announce)?.map(|file| HeldTurn { file }))
+    }
+}
+
+/// Locks `file` exclusively, waiting up to `wait` (`announce` is called once if it
+/// has to wait), and returns the handle that holds the lock; `None` when the lock
+/// cannot be used at all. Waiters sleep in the kernel and the next is woken the moment
+/// the lock is released: no polling, so a queue of programs leaves no idle time.
+fn lock_waiting(
+    file: &File,
+    wait: Duration,
+    announce: &dyn Fn(),
+) -> Result<Option<File>, GateError> {
+    let Ok(file) = file.try_clone() else {
+        return Ok(None);
+    };
+    match file.try_lock() {
+        Ok(()) => return Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(_)) => return Ok(None),
+    }
+    announce();
+    if wait.is_zero() {
+        return Err(GateError::TimedOut);
+    }
+    // A blocking lock has no timeout: it is taken on a helper thread, and given up
+    // under the same mutex if the wait runs out first, so the lock is never left held
+    // by nobody.
+    #[derive(PartialEq)]
+    enum State {
+        Waiting,
+        Granted,
+        Abandoned,
+        Failed,
+    }
+    let shared = std::sync::Arc::new((
+        std::sync::Mutex::new(State::Waiting),
+        std::sync::Condvar::new(),
+    ));
+    let Ok(waiter_file) = file.try_clone() else {
+        return Ok(None);
+    };
+    let waiter_shared = shared.clone();
+    std::thread::spawn(move || {
+        let locked = waiter_file.lock();
+        let (state, signal) = &*waiter_shared;
+        let Ok(mut state) = state.lock() else {
+            let _ = waiter_file.unlock();
+            return;
+        };
+        match (*state == State::Abandoned, locked) {
+            (true, Ok(())) => {
+                let _ = waiter_file.unlock();
             }
-            Err(TryLockError::Error(_)) => return Err(GateError::Unavailable),
+            (true, Err(_)) => {}
+            (false, Ok(())) => *state = State::Granted,
+            (false, Err(_)) => *state = State::Failed,
         }
+        signal.notify_all();
+    });
+    let (state, signal) = &*shared;
+    let Ok(mut state) = state.lock() else {
+        return Ok(None);
+    };
+    let deadline = Instant::now() + wait;
+    loop {
+        match *state {
+            State::Granted => return Ok(Some(file)),
+            State::Failed => return Ok(None),
+            State::Waiting | State::Abandoned => {}
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            *state = State::Abandoned;
+            return Err(GateError::TimedOut);
+        }
+        state = match signal.wait_timeout(state, deadline - now) {
+            Ok((state, _)) => state,
+            Err(_) => return Ok(None),
+        };
     }
 }
 
@@ -263,6 +377,34 @@ mod tests {
         // Closing removes the mark.
         drop(first);
         assert_eq!(others(&ledger, Some(&third.session)), 1);
+    }
+
+    #[test]
+    fn the_write_turn_queues_and_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("ledger.db");
+        let first = write_turn(&ledger).unwrap();
+        let second = write_turn(&ledger).unwrap();
+        let held = first.take(Duration::ZERO, &|| {}).unwrap().unwrap();
+        let announced = std::cell::Cell::new(false);
+        assert!(matches!(
+            second.take(Duration::from_millis(50), &|| announced.set(true)),
+            Err(GateError::TimedOut)
+        ));
+        assert!(announced.get());
+        // Released while the second waits: it gets the turn at once.
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            drop(held);
+        });
+        let started = Instant::now();
+        let turn = second.take(Duration::from_secs(10), &|| {}).unwrap();
+        assert!(turn.is_some());
+        assert!(started.elapsed() < Duration::from_secs(5));
+        releaser.join().unwrap();
+        // A turn given up on (timed out above) was not left held by nobody.
+        drop(turn);
+        assert!(first.take(Duration::ZERO, &|| {}).unwrap().is_some());
     }
 
     #[test]

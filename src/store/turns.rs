@@ -94,11 +94,13 @@ impl Drop for AskingForTurn {
 
 /// SQLite's busy handler for every ledger connection: `true` to try again.
 pub(super) fn busy(attempt: i32) -> bool {
+    // Programs of this version queue for their turn on an OS lock first (see
+    // `presence::WriteTurn`), so SQLite's lock is seldom found taken: then by another
+    // program, or by the sqlite3 tool.
     let pause = Duration::from_millis(match attempt {
         0..=3 => 1,
         4..=7 => 5,
-        8..=15 => 10,
-        _ => 25,
+        _ => 10,
     });
     let go_on = TURN.with(|turn| {
         let mut turn = turn.borrow_mut();
@@ -116,7 +118,7 @@ pub(super) fn busy(attempt: i32) -> bool {
                 true
             }
             // A read (or a write made while opening): a few seconds at most.
-            None => Duration::from_millis(25) * u32::try_from(attempt).unwrap_or(0) < READ_WAIT,
+            None => Duration::from_millis(10) * u32::try_from(attempt).unwrap_or(0) < READ_WAIT,
         }
     });
     if go_on {
