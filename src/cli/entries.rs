@@ -14,7 +14,7 @@ use super::{OutputFormat, parse_amount_option, parse_choice, parse_date_option, 
 use crate::core::date::{Clock, Period, format_date};
 use crate::core::model::{Category, EntryKind, Fund, IncomeSource, NewEntry, PaymentForm};
 use crate::core::money::format_fen;
-use crate::core::report::FundBalance;
+use crate::core::report::{FundBalance, FundTotals};
 use crate::store::{Ledger, LedgerFilter, LedgerOrder, LedgerRow};
 
 /// The entry subcommands.
@@ -742,27 +742,7 @@ pub fn ledger_table(rows: &[LedgerRow]) -> Table {
 struct BalanceJson<'a> {
     year: i32,
     funds: &'a [FundBalance],
-    total: BalanceTotal,
-}
-
-/// The sum of every fund's balance for a year.
-#[derive(Debug, Default, Serialize)]
-pub struct BalanceTotal {
-    pub opening_fen: i64,
-    pub income_fen: i64,
-    pub spending_fen: i64,
-    pub closing_fen: i64,
-}
-
-impl BalanceTotal {
-    pub fn of(balances: &[FundBalance]) -> Self {
-        balances.iter().fold(Self::default(), |total, b| Self {
-            opening_fen: total.opening_fen + b.opening_fen,
-            income_fen: total.income_fen + b.income_fen,
-            spending_fen: total.spending_fen + b.spending_fen,
-            closing_fen: total.closing_fen + b.closing_fen,
-        })
-    }
+    total: FundTotals,
 }
 
 /// `balance`: each fund's opening, income, spending and closing balance for a year.
@@ -778,7 +758,7 @@ pub fn balance(
     }
     let ledger = super::open_ledger(path, clock)?;
     let balances = ledger.fund_balances(year)?;
-    let total = BalanceTotal::of(&balances);
+    let total = FundTotals::of(&balances);
     match args.format {
         OutputFormat::Json => write_json(
             out,
@@ -802,7 +782,7 @@ pub fn balance(
 }
 
 /// Fund balances as a text table with a total line.
-pub fn balance_table(balances: &[FundBalance], total: &BalanceTotal) -> Table {
+pub fn balance_table(balances: &[FundBalance], total: &FundTotals) -> Table {
     let mut table = Table::new(&[
         ("资金", Align::Left),
         ("期初余额", Align::Right),

@@ -19,6 +19,59 @@ pub struct FundBalance {
     pub closing_fen: i64,
 }
 
+/// A fund's four figures: opening balance, income, spending, closing balance.
+pub trait FundFigures {
+    fn figures(&self) -> [i64; 4];
+}
+
+impl FundFigures for FundBalance {
+    fn figures(&self) -> [i64; 4] {
+        [
+            self.opening_fen,
+            self.income_fen,
+            self.spending_fen,
+            self.closing_fen,
+        ]
+    }
+}
+
+/// The 合计 row under every fund table — 首页, `balance`, the quarterly tally and the
+/// annual statement — summed here once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FundTotals {
+    pub opening_fen: i64,
+    pub income_fen: i64,
+    pub spending_fen: i64,
+    pub closing_fen: i64,
+}
+
+impl FundTotals {
+    pub fn of<T: FundFigures>(funds: &[T]) -> Self {
+        let mut sum = [0i64; 4];
+        for fund in funds {
+            for (total, fen) in sum.iter_mut().zip(fund.figures()) {
+                *total += fen;
+            }
+        }
+        let [opening_fen, income_fen, spending_fen, closing_fen] = sum;
+        Self {
+            opening_fen,
+            income_fen,
+            spending_fen,
+            closing_fen,
+        }
+    }
+
+    pub fn figures(&self) -> [i64; 4] {
+        [
+            self.opening_fen,
+            self.income_fen,
+            self.spending_fen,
+            self.closing_fen,
+        ]
+    }
+}
+
 /// Income and spending of one fund in one year, as kept by the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FundYearTotal {

@@ -90,23 +90,16 @@ impl HomeScreen {
             }
             ui.heading(format!("{} 年各项资金", data.year));
             ui.add_space(4.0);
-            let mut totals = [0i64; 4];
+            use crate::core::report::{FundFigures, FundTotals};
             let mut rows: Vec<(String, [i64; 4])> = data
                 .balances
                 .iter()
-                .map(|b| {
-                    (
-                        b.fund_name.clone(),
-                        [b.opening_fen, b.income_fen, b.spending_fen, b.closing_fen],
-                    )
-                })
+                .map(|b| (b.fund_name.clone(), b.figures()))
                 .collect();
-            for (_, figures) in &rows {
-                for (total, fen) in totals.iter_mut().zip(figures) {
-                    *total += fen;
-                }
-            }
-            rows.push(("合计".to_string(), totals));
+            rows.push((
+                "合计".to_string(),
+                FundTotals::of(&data.balances).figures(),
+            ));
             TableBuilder::new(ui)
                 .id_salt("home_funds")
                 .striped(true)

@@ -585,29 +585,6 @@ fn plan_ui(ui: &mut egui::Ui, data: &LedgerData, plan: &Plan) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.strong(&plan.name);
-        let eligibility = &plan.eligibility;
-        let mut who = Vec::new();
-        who.push(if eligibility.statuses.is_empty() {
-            "不限身份".to_string()
-        } else {
-            eligibility
-                .statuses
-                .iter()
-                .map(|status| status.label())
-                .collect::<Vec<_>>()
-                .join("、")
-        });
-        if let Some(gender) = eligibility.gender {
-            who.push(format!("{}职工", gender.label()));
-        }
-        match (eligibility.min_age, eligibility.max_age) {
-            (None, None) => {}
-            (min, max) => who.push(format!(
-                "{}–{} 岁",
-                min.unwrap_or(0),
-                max.map(|max| max.to_string()).unwrap_or_default()
-            )),
-        }
         egui::Grid::new(("insurance_plan", plan.id))
             .num_columns(2)
             .spacing([10.0, 4.0])
@@ -641,7 +618,7 @@ fn plan_ui(ui: &mut egui::Ui, data: &LedgerData, plan: &Plan) {
                         ),
                     ),
                     ("理赔截止", format_date(plan.claim_deadline())),
-                    ("参保条件", who.join("；")),
+                    ("参保条件", plan.eligibility.describe()),
                 ] {
                     ui.label(label);
                     ui.label(value);

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::core::model::{Gender, MemberDraft, MemberStatus};
 use crate::core::money::format_fen;
 
+mod spec;
+pub use spec::parse_benefit;
+
 labelled_enum!(
     /// Where a claim stands.
     ClaimState {
@@ -50,6 +53,30 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
 }
 
 impl PlanEligibility {
+    /// Who the plan admits, in words, as the window and the command line both show it
+    /// (`在职、退休；女职工；16–60 岁`, or `全体会员`).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.statuses.is_empty() {
+            let statuses: Vec<&str> = self.statuses.iter().map(|s| s.label()).collect();
+            parts.push(statuses.join("、"));
+        }
+        if let Some(gender) = self.gender {
+            parts.push(format!("{}职工", gender.label()));
+        }
+        match (self.min_age, self.max_age) {
+            (Some(min), Some(max)) => parts.push(format!("{min}–{max} 岁")),
+            (Some(min), None) => parts.push(format!("{min} 岁以上")),
+            (None, Some(max)) => parts.push(format!("{max} 岁以下")),
+            (None, None) => {}
+        }
+        if parts.is_empty() {
+            "全体会员".to_string()
+        } else {
+            parts.join("；")
+        }
+    }
+
     /// `Ok` when the plan admits the member on `on`, or why not, naming the member.
     pub fn admits(&self, member: &MemberDraft, on: NaiveDate) -> Result<(), String> {
         if !member.is_union_member {
@@ -688,6 +715,20 @@ pub struct PlanYearTotal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plans_eligibility_in_words() {
+        let mut eligibility = PlanEligibility::default();
+        assert_eq!(eligibility.describe(), "全体会员");
+        eligibility.statuses = vec![MemberStatus::InService, MemberStatus::Retired];
+        eligibility.gender = Some(Gender::Female);
+        eligibility.min_age = Some(16);
+        assert_eq!(eligibility.describe(), "在职、退休；女职工；16 岁以上");
+        eligibility.max_age = Some(60);
+        assert!(eligibility.describe().ends_with("；16–60 岁"));
+        eligibility.min_age = None;
+        assert!(eligibility.describe().ends_with("；60 岁以下"));
+    }
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 

@@ -1,0 +1,347 @@
+//! The printed forms as values. Each form is first computed from the ledger's figures
+//! into a [`Form`]: a title block, tables of typed cells (text, 人次, money in fen) and
+//! a signature block. The PDF, the spreadsheet, the text and the on-screen preview all
+//! draw the same value, so a figure can never differ between the screen and the paper.
+//!
+//! This file holds what every form is made of (cells, columns, tables, the head and
+//! the signatures); each form's builder has a file of its own (`quarterly.rs`,
+//! `annual.rs`, `member_ledger.rs`, `signoff.rs`, `voucher.rs`, `visits_register.rs`,
+//! `claims_register.rs`; `funds.rs` for the fund movements two of them share).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use unicode_width::UnicodeWidthStr;
+
+use crate::core::date::{Period, format_date};
+use crate::core::money::{chinese_capitals, format_fen};
+use crate::core::policy::{PastPayout, Rule, RuleCheck, covers};
+use crate::core::report::{CategoryAmount, CategoryTotalRow, FundBalance, category_totals};
+
+labelled_enum!(
+    /// The forms the union prints.
+    FormKind {
+        Quarterly => "quarterly", "季度汇总表", ["季报", "季度"];
+        Annual => "annual", "收入支出表", ["年报", "年度"];
+        Member => "member", "个人台账", ["个人"];
+        Signoff => "signoff", "发放签领表", ["签领表", "签领"];
+        Voucher => "voucher", "支出凭单", ["凭单"];
+        Visits => "visits", "走访慰问登记表", ["走访"];
+        Claims => "claims", "互助保障报销登记表", ["报销", "理赔"];
+        Audit => "audit", "年度审计报告", ["审计"];
+    }
+);
+
+/// Which form to make, and for what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum FormRequest {
+    Quarterly { year: i32, quarter: u32 },
+    Annual { year: i32 },
+    Member { member_id: i64, period: Period },
+    Signoff { batch_id: i64 },
+    Voucher { entry_id: i64 },
+    Visits { period: Period },
+    Claims { period: Period },
+    Audit { year: i32 },
+}
+
+impl FormRequest {
+    pub fn kind(&self) -> FormKind {
+        match self {
+            FormRequest::Quarterly { .. } => FormKind::Quarterly,
+            FormRequest::Annual { .. } => FormKind::Annual,
+            FormRequest::Member { .. } => FormKind::Member,
+            FormRequest::Signoff { .. } => FormKind::Signoff,
+            FormRequest::Voucher { .. } => FormKind::Voucher,
+            FormRequest::Visits { .. } => FormKind::Visits,
+            FormRequest::Claims { .. } => FormKind::Claims,
+            FormRequest::Audit { .. } => FormKind::Audit,
+        }
+    }
+}
+
+/// What a column holds, which decides its alignment and how it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    Text,
+    /// A whole number (人次, 人数), right-aligned.
+    Count,
+    /// Money in fen, written as yuan with two decimals, right-aligned.
+    Money,
+    /// Left empty on paper for a hand signature.
+    Signature,
+}
+
+/// A column of a table. `group` spans a second header row over consecutive columns
+/// with the same group (本季数 over 人次 and 金额). `width` is in character cells of
+/// a Chinese character, used for paper and spreadsheet column widths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    pub title: String,
+    pub group: String,
+    pub kind: ColumnKind,
+    pub width: u16,
+}
+
+impl Column {
+    fn new(title: &str, kind: ColumnKind, width: u16) -> Self {
+        Self {
+            title: title.to_string(),
+            group: String::new(),
+            kind,
+            width,
+        }
+    }
+
+    fn text(title: &str, width: u16) -> Self {
+        Self::new(title, ColumnKind::Text, width)
+    }
+
+    fn count(title: &str) -> Self {
+        Self::new(title, ColumnKind::Count, 4)
+    }
+
+    fn money(title: &str) -> Self {
+        Self::new(title, ColumnKind::Money, 7)
+    }
+
+    fn grouped(mut self, group: &str) -> Self {
+        self.group = group.to_string();
+        self
+    }
+}
+
+/// How a row is set: an ordinary line, a category group heading with its subtotal, a
+/// subtotal (a department), or the grand total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStyle {
+    Item,
+    Group,
+    Subtotal,
+    Total,
+    /// A heading across the whole table (a department on a sign-off sheet): only its
+    /// first cell holds text.
+    Section,
+}
+
+/// One cell. Money stays an integer number of fen until it is drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cell {
+    Text(String),
+    Count(i64),
+    Money(i64),
+    Blank,
+}
+
+impl Cell {
+    fn text(text: impl Into<String>) -> Self {
+        Cell::Text(text.into())
+    }
+
+    /// The cell as printed: money as `1,234.50`, counts as digits.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Count(count) => count.to_string(),
+            Cell::Money(fen) => format_fen(*fen),
+            Cell::Blank => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub style: RowStyle,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    fn new(style: RowStyle, cells: Vec<Cell>) -> Self {
+        Self { style, cells }
+    }
+}
+
+/// A table with a caption ("一、支出", empty for none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub caption: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Rows that begin a new page on paper (ascending, never 0).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_breaks: Vec<usize>,
+}
+
+impl Table {
+    /// The sum of a money or count column over the rows of one style, for checks.
+    pub fn column_sum(&self, column: usize, style: RowStyle) -> i64 {
+        self.rows
+            .iter()
+            .filter(|row| row.style == style)
+            .filter_map(|row| match row.cells.get(column) {
+                Some(Cell::Money(value) | Cell::Count(value)) => Some(*value),
+                _ => None,
+            })
+            .sum()
+    }
+}
+
+/// A labelled value on a form laid out as boxes rather than a table (the voucher).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub label: String,
+    pub value: Cell,
+    /// Takes the whole width of the form instead of half of it.
+    pub wide: bool,
+}
+
+impl Field {
+    fn new(label: &str, value: Cell, wide: bool) -> Self {
+        Self {
+            label: label.to_string(),
+            value,
+            wide,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "block", rename_all = "snake_case")]
+pub enum Block {
+    Table(Table),
+    Fields { fields: Vec<Field> },
+}
+
+/// What every form carries at its head: the union's name and the day it is printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormHead {
+    pub union_name: String,
+    pub printed_on: NaiveDate,
+}
+
+/// A printed form, ready to be drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Form {
+    pub kind: FormKind,
+    pub union_name: String,
+    pub title: String,
+    /// The period or the subject ("2026年第3季度", "批次 P2026-0003").
+    pub period: String,
+    pub landscape: bool,
+    pub printed_on: NaiveDate,
+    /// Lines under the title: what the form is about.
+    pub facts: Vec<(String, String)>,
+    pub blocks: Vec<Block>,
+    /// Lines after the tables (the total in capitals, notes).
+    pub notes: Vec<String>,
+    /// The signature block, e.g. 制表, 复核, 财务负责人, 工会主席.
+    pub signatures: Vec<String>,
+}
+
+impl Form {
+    fn new(kind: FormKind, head: &FormHead, period: String) -> Self {
+        Self {
+            kind,
+            union_name: head.union_name.clone(),
+            title: kind.label().to_string(),
+            period,
+            landscape: false,
+            printed_on: head.printed_on,
+            facts: Vec::new(),
+            blocks: Vec::new(),
+            notes: Vec::new(),
+            signatures: standard_signatures(),
+        }
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.blocks.iter().filter_map(|block| match block {
+            Block::Table(table) => Some(table),
+            Block::Fields { .. } => None,
+        })
+    }
+
+    /// A file name for saving: `季度汇总表-2026年第3季度`.
+    pub fn file_stem(&self) -> String {
+        let subject: String = self
+            .period
+            .chars()
+            .map(|ch| {
+                if ch.is_whitespace() || "/\\:*?\"<>|".contains(ch) {
+                    '_'
+                } else {
+                    ch
+                }
+            })
+            .collect();
+        format!("{}-{subject}", self.title)
+    }
+}
+
+/// Sizes each column to its widest cell or title (in Chinese-character widths), so
+/// paper and spreadsheet give room where the text is. Long text columns are capped
+/// and wrap; a signature column keeps the room set for signing.
+fn fitted(mut table: Table) -> Block {
+    for (index, column) in table.columns.iter_mut().enumerate() {
+        if column.kind == ColumnKind::Signature {
+            continue;
+        }
+        let widest = table
+            .rows
+            .iter()
+            .filter(|row| row.style != RowStyle::Section)
+            .filter_map(|row| row.cells.get(index))
+            .map(|cell| cell.display().width())
+            .chain([column.title.width(), column.group.width() / 2])
+            .max()
+            .unwrap_or(0);
+        let cap = if column.kind == ColumnKind::Text {
+            16
+        } else {
+            9
+        };
+        column.width = (widest.div_ceil(2) as u16 + 1).clamp(2, cap);
+    }
+    Block::Table(table)
+}
+
+fn standard_signatures() -> Vec<String> {
+    ["制表", "复核", "财务负责人", "工会主席"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn date_cell(date: NaiveDate) -> Cell {
+    Cell::Text(format_date(date))
+}
+
+fn optional_date_cell(date: Option<NaiveDate>) -> Cell {
+    date.map_or(Cell::Blank, date_cell)
+}
+
+mod annual;
+mod claims_register;
+mod funds;
+mod member_ledger;
+mod quarterly;
+mod signoff;
+mod visits_register;
+mod voucher;
+
+pub use annual::*;
+pub use claims_register::*;
+pub use funds::*;
+pub use member_ledger::*;
+pub use quarterly::*;
+pub use signoff::*;
+pub use visits_register::*;
+pub use voucher::*;
+
+#[cfg(test)]
+mod tests;
