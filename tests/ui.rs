@@ -2,6 +2,7 @@
 //! balance change, reverse it, import a roster. The harness panics on any character
 //! the bundled font cannot draw, and on any input without an accessible name.
 
+#[path = "it/common.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

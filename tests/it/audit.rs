@@ -3,7 +3,7 @@
 //! path; closing a year carries the balances forward; a read-only ledger stays
 //! byte-for-byte the same.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
