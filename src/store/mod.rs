@@ -167,8 +167,9 @@ pub struct Ledger {
     skip_turns: bool,
     /// The last write gave up waiting for its turn (the window tries it again).
     waited_out: bool,
-    /// The queue for the write turn among programs (see `presence::WriteTurn`).
-    write_turn: Option<presence::WriteTurn>,
+    /// Whether this connection's change-capture triggers are in place: made before the
+    /// first write, so a command that only reads never compiles them.
+    capturing: bool,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -255,7 +256,7 @@ impl Ledger {
             waiting,
             skip_turns: turns::skipped(),
             waited_out: false,
-            write_turn: presence::write_turn(path),
+            capturing: false,
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
@@ -332,7 +333,7 @@ impl Ledger {
             waiting: Waiting::default(),
             skip_turns: false,
             waited_out: false,
-            write_turn: None,
+            capturing: false,
         })
     }
 
@@ -351,7 +352,7 @@ impl Ledger {
             waiting: Waiting::default(),
             skip_turns: false,
             waited_out: false,
-            write_turn: None,
+            capturing: false,
         };
         ledger.prepare(clock)?;
         Ok(ledger)
@@ -399,7 +400,6 @@ impl Ledger {
             self.automatic_backup(&format!("升级前v{version}"), clock.now())?;
         }
         schema::migrations().to_latest(&mut self.conn)?;
-        changelog::install_capture(&self.conn)?;
         if version < schema::LATEST_VERSION {
             // A new or upgraded ledger: the log records every table as it now is (a
             // migration's own changes are not captured), so `verify` can replay from
@@ -458,32 +458,10 @@ impl Ledger {
                     .unwrap_or_else(|| "台账以只读方式打开（审计查阅）".to_string()),
             });
         }
-        // Our turn: first in the queue among programs, then SQLite's write lock, both
-        // taken before anything is read, so everything below reads what the previous
-        // writer committed (see `turns`).
-        let queued = match &self.write_turn {
-            Some(turn) if !self.skip_turns => {
-                let started = std::time::Instant::now();
-                match turn.take(self.waiting.wait, &|| self.waiting.announce()) {
-                    Ok(held) => Some((held, started.elapsed())),
-                    Err(_) => {
-                        self.waited_out = true;
-                        return Err(StoreError::WaitedOut {
-                            seconds: self.waiting.wait.as_secs(),
-                        });
-                    }
-                }
-            }
-            _ => None,
-        };
-        // What is left of the wait is SQLite's to use.
-        let waiting = match &queued {
-            Some((_, waited)) => Waiting {
-                wait: self.waiting.wait.saturating_sub(*waited),
-                announce: self.waiting.announce.clone(),
-            },
-            None => self.waiting.clone(),
-        };
+        self.capture_changes()?;
+        // Our turn: SQLite's write lock, taken before anything is read, so everything
+        // below reads what the previous writer committed (see `turns`).
+        let waiting = self.waiting.clone();
         let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&waiting));
         let behavior = if self.skip_turns {
             rusqlite::TransactionBehavior::Deferred
@@ -521,13 +499,23 @@ impl Ledger {
         };
         changelog::append(&tx, &clerk, self.clock.now(), entries_before, action, None)?;
         tx.commit()?;
-        drop(queued);
         Ok(value)
+    }
+
+    /// Puts this connection's change-capture triggers in place (temporary, made from
+    /// the tables as they now are; see `changelog`), once, outside any transaction.
+    fn capture_changes(&mut self) -> Result<()> {
+        if !self.capturing {
+            changelog::install_capture(&self.conn)?;
+            self.capturing = true;
+        }
+        Ok(())
     }
 
     /// Appends a baseline row to the change log: every row of every covered table (see
     /// `replay`).
     fn write_baseline(&mut self, reason: &str) -> Result<()> {
+        self.capture_changes()?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

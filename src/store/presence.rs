@@ -75,51 +75,6 @@ pub fn take_gate(ledger: &Path, wait: Duration, announce: &dyn Fn()) -> Result<G
     }
 }
 
-/// The queue for the write turn: `ledger.db.sessions/turn`, locked exclusively for
-/// the length of one write transaction. Waiters sleep in the kernel and the one that
-/// gets the lock is woken the moment it is released, so eight programs writing at
-/// once leave SQLite's lock no idle time between writes (SQLite's own busy handler
-/// can only poll).
-#[derive(Debug)]
-pub struct WriteTurn {
-    file: File,
-}
-
-/// A write turn held; released when dropped.
-#[derive(Debug)]
-pub struct HeldTurn {
-    file: File,
-}
-
-impl Drop for HeldTurn {
-    fn drop(&mut self) {
-        let _ = self.file.unlock();
-    }
-}
-
-/// Opens the write-turn file beside the ledger; `None` where it cannot be made.
-pub fn write_turn(ledger: &Path) -> Option<WriteTurn> {
-    let dir = sessions_dir(ledger);
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(dir.join("turn"))
-        .ok()?;
-    Some(WriteTurn { file })
-}
-
-impl WriteTurn {
-    /// Waits for the turn up to `wait`; `announce` is called once if it has to wait.
-    /// `Ok(None)` when the lock cannot be used at all (then SQLite's lock alone
-    /// decides).
-    pub fn take(&self, wait: Duration, announce: &dyn Fn()) -> Result<Option<HeldTurn>, GateError> {
-        Ok(lock_waiting(&self.file, wait, announce)?.map(|file| HeldTurn { file }))
-    }
-}
-
 /// Locks `file` exclusively, waiting up to `wait` (`announce` is called once if it
 /// has to wait), and returns the handle that holds the lock; `None` when the lock
 /// cannot be used at all. Waiters sleep in the kernel and the next is woken the moment
@@ -377,34 +332,6 @@ mod tests {
         // Closing removes the mark.
         drop(first);
         assert_eq!(others(&ledger, Some(&third.session)), 1);
-    }
-
-    #[test]
-    fn the_write_turn_queues_and_times_out() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = dir.path().join("ledger.db");
-        let first = write_turn(&ledger).unwrap();
-        let second = write_turn(&ledger).unwrap();
-        let held = first.take(Duration::ZERO, &|| {}).unwrap().unwrap();
-        let announced = std::cell::Cell::new(false);
-        assert!(matches!(
-            second.take(Duration::from_millis(50), &|| announced.set(true)),
-            Err(GateError::TimedOut)
-        ));
-        assert!(announced.get());
-        // Released while the second waits: it gets the turn at once.
-        let releaser = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(50));
-            drop(held);
-        });
-        let started = Instant::now();
-        let turn = second.take(Duration::from_secs(10), &|| {}).unwrap();
-        assert!(turn.is_some());
-        assert!(started.elapsed() < Duration::from_secs(5));
-        releaser.join().unwrap();
-        // A turn given up on (timed out above) was not left held by nobody.
-        drop(turn);
-        assert!(first.take(Duration::ZERO, &|| {}).unwrap().is_some());
     }
 
     #[test]
