@@ -2375,3 +2375,76 @@ fn a_save_that_waits_for_another_program_says_so_keeps_the_form_and_then_saves()
     assert_eq!(notice(&harness), "已保存凭证 2026-000001");
     assert_eq!(welfare_balance(&harness), 200_000);
 }
+
+#[test]
+fn a_yearly_cap_used_by_another_program_shows_in_the_typed_form_before_saving() {
+    let (_dir, path) = temp_ledger();
+    // 李四 has had 1,400 of the 1,500 a year of holiday money.
+    strict_ledger(&path);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "登记");
+    type_into(&mut harness, "姓名、工号或拼音首字母", "李四");
+    type_into(&mut harness, "如 住院、sbzy、春节", "春节");
+    harness.get_by(placeholder("如 500")).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by(placeholder("如 500")).type_text("100");
+    harness.run();
+    let breach = |harness: &Harness<'_, LedgerApp>| {
+        harness
+            .state()
+            .entry
+            .findings
+            .iter()
+            .any(|finding| finding.is_breach())
+    };
+    assert!(!breach(&harness), "100 more is within the cap");
+    // Meanwhile another clerk pays 李四 the last 100 of the year's holiday money.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_union-ledger"))
+        .arg("--db")
+        .arg(&path)
+        .args([
+            "entry",
+            "add",
+            "--kind",
+            "支出",
+            "--category",
+            "端午",
+            "--member",
+            "A002",
+        ])
+        .args([
+            "--amount",
+            "100",
+            "--payment-form",
+            "实物",
+            "--date",
+            "2026-06-01",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Without a click the form shows the cap now exceeded, and keeps what was typed.
+    let mut frames = 0;
+    while !breach(&harness) && frames < 40 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        harness.step();
+        frames += 1;
+    }
+    assert!(
+        breach(&harness),
+        "the typed entry now breaks the yearly cap"
+    );
+    harness.run();
+    harness.get_by_label_contains("节日慰问年度上限");
+    assert_eq!(harness.state().entry.amount, "100");
+    let save_disabled = harness
+        .get_by_label("保存（Enter）")
+        .accesskit_node()
+        .is_disabled();
+    assert!(save_disabled, "saving needs a reason and an approval now");
+}

@@ -7,160 +7,47 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, NaiveDate};
 
+pub use super::command::{Command, Notice, Screen};
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
 use super::screens::audit::{AuditCommand, AuditScreen, period_text};
 use super::screens::batches::{BatchCommand, BatchesScreen};
 use super::screens::insurance::{InsuranceCommand, InsuranceScreen};
 use super::screens::reports::{RenderJob, ReportCommand, ReportsScreen, SaveAs};
-use super::screens::rules::PolicyCommand;
 use super::screens::{
     entry::EntryScreen, home::HomeScreen, ledger::LedgerScreen, members::MembersScreen,
     settings::SettingsScreen, visit_form::saved_text, visits::VisitList, visits::VisitsScreen,
 };
 use crate::core::changelog::ChainReport;
 use crate::core::date::{Clock, Period};
-use crate::core::model::{EntryExtras, MemberDraft, NewEntry};
-use crate::core::visit::NewVisit;
-use crate::store::{CategoryEdit, Ledger, LedgerRow, VisitFilter};
+use crate::store::{Ledger, LedgerRow};
 
-/// The screens, in the order of the navigation bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Home,
-    Members,
-    Entry,
-    Visits,
-    Batches,
-    Insurance,
-    Ledger,
-    Reports,
-    Audit,
-    Settings,
+/// What applying a command came to.
+enum Outcome {
+    /// Nothing written: no view needs reading again.
+    Quiet,
+    /// Written: every view is read again and the message shown.
+    Done(String),
+    /// Refused, with the message in the clerk's words.
+    Failed(String),
 }
 
-impl Screen {
-    pub const ALL: [Screen; 10] = [
-        Screen::Home,
-        Screen::Members,
-        Screen::Entry,
-        Screen::Visits,
-        Screen::Batches,
-        Screen::Insurance,
-        Screen::Ledger,
-        Screen::Reports,
-        Screen::Audit,
-        Screen::Settings,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Screen::Home => "首页",
-            Screen::Members => "会员",
-            Screen::Entry => "登记",
-            Screen::Visits => "走访",
-            Screen::Batches => "节日慰问",
-            Screen::Insurance => "互助保障",
-            Screen::Ledger => "台账",
-            Screen::Reports => "报表",
-            Screen::Audit => "审计",
-            Screen::Settings => "设置",
+impl Outcome {
+    fn of(result: Result<String, String>) -> Self {
+        match result {
+            Ok(message) => Outcome::Done(message),
+            Err(message) => Outcome::Failed(message),
         }
     }
-}
 
-/// Something a screen asks the app to do. Applied after the frame, outside drawing code.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    GoTo(Screen),
-    AddMember(MemberDraft),
-    UpdateMember(i64, MemberDraft),
-    PickRoster,
-    PreviewRoster(PathBuf),
-    ImportMembers(Vec<MemberDraft>),
-    /// Save an entry with its event, approval and, over a rule, the written reason.
-    AddEntry(NewEntry, EntryExtras),
-    /// Check the entry being typed against the rules (when its fields changed).
-    CheckEntry {
-        entry: NewEntry,
-        event: String,
-    },
-    /// Open 节日慰问 on a new batch for this category and date.
-    OpenBatch {
-        category_id: Option<i64>,
-        date: NaiveDate,
-    },
-    Batch(BatchCommand),
-    /// 报表: preview, save and print the forms.
-    Report(ReportCommand),
-    /// 审计: verify, close and reopen periods, back up, read the change log.
-    Audit(AuditCommand),
-    /// 互助保障: plans, enrolment and claims.
-    Insurance(InsuranceCommand),
-    Policy(PolicyCommand),
-    ReverseEntry {
-        entry_id: i64,
-        reason: String,
-        date: NaiveDate,
-    },
-    /// Open the ledger screen on one member's entries.
-    ShowMemberLedger(i64),
-    SetUnionName(String),
-    SetHandler(String),
-    AddFund(String),
-    UpdateFund {
-        id: i64,
-        name: String,
-        is_active: bool,
-    },
-    SetFundOpening {
-        fund_id: i64,
-        year: i32,
-        opening_fen: Option<i64>,
-    },
-    AddCategory {
-        parent_id: Option<i64>,
-        edit: CategoryEdit,
-    },
-    UpdateCategory {
-        id: i64,
-        edit: CategoryEdit,
-    },
-    LoadDemo,
-    /// Show the 打开或新建台账 dialog.
-    ShowOpenDialog,
-    /// Ask the native dialog for a ledger file, into the open dialog's path.
-    PickLedger,
-    /// Open (or create) the ledger at this path; the current one stays open on failure.
-    OpenLedger(PathBuf),
-    /// Open an existing ledger read-only, for the audit committee.
-    OpenLedgerReadOnly(PathBuf),
-    /// Check a visit against the rules for the 走访 form (before saving).
-    CheckVisit(NewVisit),
-    AddVisit {
-        visit: NewVisit,
-        extras: EntryExtras,
-    },
-    /// Read the visits and their totals for the 走访 list.
-    LoadVisits(VisitFilter),
-    /// Open 走访 asking for the discharge date of an open visit.
-    AskCloseVisit(i64),
-    CloseVisit {
-        visit_id: i64,
-        date: NaiveDate,
-    },
-    /// Open the 走访 form for a member, with a reason by code (`visit::reason_code`).
-    StartVisit {
-        member_id: i64,
-        reason_code: Option<String>,
-    },
-}
-
-/// What happened after a command, shown in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    Info(String),
-    Error(String),
+    /// A screen's own `apply`: `Ok(None)` when nothing was written.
+    fn from_screen(result: Result<Option<String>, String>) -> Self {
+        match result {
+            Ok(Some(message)) => Outcome::Done(message),
+            Ok(None) => Outcome::Quiet,
+            Err(message) => Outcome::Failed(message),
+        }
+    }
 }
 
 /// An open ledger and the view values read from it.
@@ -914,7 +801,83 @@ impl LedgerApp {
         }
     }
 
+    /// Applies one command: every command goes to the one function of its domain, and
+    /// each returns an [`Outcome`] that [`LedgerApp::settle`] shows — on the screen the
+    /// command came from.
     fn apply(&mut self, command: Command) {
+        let origin = self.screen;
+        let outcome = match command {
+            Command::GoTo(_)
+            | Command::ShowOpenDialog
+            | Command::PickLedger
+            | Command::OpenLedger(_)
+            | Command::OpenLedgerReadOnly(_)
+            | Command::OpenBatch { .. }
+            | Command::StartVisit { .. }
+            | Command::ShowMemberLedger(_)
+            | Command::AskCloseVisit(_) => self.apply_window(command),
+            Command::Report(command) => {
+                self.apply_report(command);
+                Outcome::Quiet
+            }
+            Command::PickRoster
+            | Command::PreviewRoster(_)
+            | Command::AddMember(_)
+            | Command::UpdateMember(..)
+            | Command::ImportMembers(_) => self.apply_members(command),
+            Command::AddEntry(..) | Command::CheckEntry { .. } | Command::ReverseEntry { .. } => {
+                self.apply_entries(command)
+            }
+            Command::Batch(command) => self.apply_batch(command),
+            Command::Insurance(command) => self.apply_insurance(command),
+            Command::CheckVisit(_)
+            | Command::LoadVisits(_)
+            | Command::AddVisit { .. }
+            | Command::CloseVisit { .. } => self.apply_visits(command),
+            Command::Policy(_)
+            | Command::SetUnionName(_)
+            | Command::SetHandler(_)
+            | Command::AddFund(_)
+            | Command::UpdateFund { .. }
+            | Command::SetFundOpening { .. }
+            | Command::AddCategory { .. }
+            | Command::UpdateCategory { .. }
+            | Command::LoadDemo => self.apply_settings(command),
+            Command::Audit(command) => self.apply_audit(command),
+        };
+        self.settle(outcome, origin);
+    }
+
+    /// Shows what a command came to: after a write every view is read again and the
+    /// message goes to the status bar; a refusal shows beside the fields of the screen
+    /// the command came from (entry, reversal, batch, claim and discharge forms), or in
+    /// a dialog.
+    fn settle(&mut self, outcome: Outcome, origin: Screen) {
+        match outcome {
+            Outcome::Quiet => {}
+            Outcome::Done(message) => {
+                if let Err(error) = self.refresh(self.clock.today()) {
+                    self.notice = Some(Notice::Error(error.to_string()));
+                } else {
+                    self.notice = Some(Notice::Info(message));
+                }
+            }
+            Outcome::Failed(message) => {
+                let beside = matches!(
+                    origin,
+                    Screen::Entry | Screen::Ledger | Screen::Batches | Screen::Insurance
+                ) || (origin == Screen::Visits && self.visits.close.is_some());
+                if !beside {
+                    self.error_dialog = Some(message.clone());
+                }
+                self.notice = Some(Notice::Error(message));
+            }
+        }
+    }
+
+    /// Navigation, opening ledgers and dialogs, and screens opened on something: nothing
+    /// is written.
+    fn apply_window(&mut self, command: Command) -> Outcome {
         let today = self.clock.today();
         match command {
             Command::GoTo(screen) => {
@@ -923,57 +886,193 @@ impl LedgerApp {
                     self.notice = None;
                 }
                 self.screen = screen;
-                return;
             }
             Command::ShowOpenDialog => {
                 self.open_dialog = Some(self.db_path.display().to_string());
-                return;
             }
             Command::PickLedger => {
                 if let Some(path) = self.dialogs.pick_ledger() {
                     self.open_dialog = Some(path.display().to_string());
                 }
-                return;
             }
-            Command::OpenLedger(path) => {
-                self.open(path);
-                return;
-            }
-            Command::OpenLedgerReadOnly(path) => {
-                self.open_as(path, true);
-                return;
-            }
+            Command::OpenLedger(path) => self.open(path),
+            Command::OpenLedgerReadOnly(path) => self.open_as(path, true),
             Command::OpenBatch { category_id, date } => {
                 // Holiday goods are handed out before the holiday, and the ledger
                 // refuses entries dated after today.
-                self.batches
-                    .prefill(category_id, date.min(self.clock.today()));
+                self.batches.prefill(category_id, date.min(today));
                 self.screen = Screen::Batches;
-                return;
             }
-            Command::Report(command) => {
-                self.apply_report(command);
-                return;
+            Command::StartVisit {
+                member_id,
+                reason_code,
+            } => {
+                if let Some(session) = &self.session {
+                    self.visits
+                        .start(&session.data, member_id, reason_code.as_deref(), today);
+                    self.screen = Screen::Visits;
+                }
             }
+            Command::ShowMemberLedger(member_id) => {
+                if let Some(session) = &self.session {
+                    self.ledger_view.show_member(member_id, &session.data);
+                    self.screen = Screen::Ledger;
+                }
+            }
+            Command::AskCloseVisit(visit_id) => {
+                if let Some(session) = &self.session {
+                    match session.ledger.visit(visit_id) {
+                        Ok(visit) => {
+                            self.visits.ask_close(&visit, today);
+                            self.screen = Screen::Visits;
+                        }
+                        Err(error) => self.error_dialog = Some(error.to_string()),
+                    }
+                }
+            }
+            // Routed to their own domains by `apply`.
+            _ => {}
+        }
+        Outcome::Quiet
+    }
+
+    /// 会员: the register and roster imports.
+    fn apply_members(&mut self, command: Command) -> Outcome {
+        match command {
             Command::PickRoster => {
                 if let Some(path) = self.dialogs.pick_roster() {
                     self.members.import.path = path.display().to_string();
-                    self.apply(Command::PreviewRoster(path));
+                    return self.apply_members(Command::PreviewRoster(path));
                 }
-                return;
+                return Outcome::Quiet;
             }
             Command::PreviewRoster(path) => {
                 self.members.import.preview =
                     Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
-                return;
+                return Outcome::Quiet;
             }
-            Command::Insurance(InsuranceCommand::PickAttachment { claim_id, kind }) => {
+            _ => {}
+        }
+        let Some(session) = self.session.as_mut() else {
+            return Outcome::Quiet;
+        };
+        let clock = self.clock.as_ref();
+        let result =
+            match command {
+                Command::AddMember(draft) => session.ledger.add_member(&draft, clock).map(|_| {
+                    self.members.editor = None;
+                    format!("已添加会员 {}（{}）", draft.name, draft.employee_no)
+                }),
+                Command::UpdateMember(id, draft) => {
+                    session.ledger.update_member(id, &draft, clock).map(|()| {
+                        self.members.editor = None;
+                        format!("已保存会员 {}", draft.name)
+                    })
+                }
+                Command::ImportMembers(drafts) => session
+                    .ledger
+                    .upsert_members(&drafts, clock)
+                    .map(|summary| {
+                        self.members.import = Default::default();
+                        format!(
+                            "名册已导入：新增 {} 人，更新 {} 人，未变 {} 人",
+                            summary.added, summary.updated, summary.unchanged
+                        )
+                    }),
+                // Routed to their own domains by `apply`.
+                _ => return Outcome::Quiet,
+            };
+        Outcome::of(result.map_err(|e| e.to_string()))
+    }
+
+    /// 登记 and 台账: saving, checking and reversing entries.
+    fn apply_entries(&mut self, command: Command) -> Outcome {
+        let Some(session) = self.session.as_mut() else {
+            return Outcome::Quiet;
+        };
+        let clock = self.clock.as_ref();
+        match command {
+            Command::AddEntry(entry, extras) => {
+                match session.ledger.add_entry_with(&entry, &extras, clock) {
+                    Ok(saved) => {
+                        self.entry.saved(&saved);
+                        Outcome::Done(if saved.override_reason.is_empty() {
+                            format!("已保存凭证 {}", saved.voucher_no())
+                        } else {
+                            format!(
+                                "已保存凭证 {}（超标准发放，已记录说明和审批）",
+                                saved.voucher_no()
+                            )
+                        })
+                    }
+                    Err(error) => {
+                        self.entry.failed(&error);
+                        Outcome::Failed(error.to_string())
+                    }
+                }
+            }
+            Command::CheckEntry { entry, event } => {
+                let findings = session
+                    .ledger
+                    .check_entry(&entry, &event)
+                    .map_err(|e| e.to_string());
+                self.entry.checked(findings);
+                Outcome::Quiet
+            }
+            Command::ReverseEntry {
+                entry_id,
+                reason,
+                date,
+            } => {
+                let handler = session.data.handler.clone();
+                match session
+                    .ledger
+                    .reverse_entry(entry_id, &reason, date, &handler, clock)
+                {
+                    Ok(reversal) => {
+                        self.ledger_view.reversal = None;
+                        Outcome::Done(format!("已冲销，冲销凭证 {}", reversal.voucher_no()))
+                    }
+                    Err(error) => {
+                        if let Some(dialog) = self.ledger_view.reversal.as_mut() {
+                            dialog.error = Some(error.to_string());
+                        }
+                        Outcome::Failed(error.to_string())
+                    }
+                }
+            }
+            // Routed to their own domains by `apply`.
+            _ => Outcome::Quiet,
+        }
+    }
+
+    /// 节日慰问: applied by the batches screen.
+    fn apply_batch(&mut self, command: BatchCommand) -> Outcome {
+        let Some(session) = self.session.as_mut() else {
+            return Outcome::Quiet;
+        };
+        let handler = session.data.handler.clone();
+        Outcome::from_screen(self.batches.apply(
+            command,
+            &mut session.ledger,
+            &handler,
+            self.clock.as_ref(),
+        ))
+    }
+
+    /// 互助保障: a scan picked or typed is read here (the file dialog and the disk
+    /// belong to the app); everything else is applied by the insurance screen.
+    fn apply_insurance(&mut self, command: InsuranceCommand) -> Outcome {
+        match command {
+            InsuranceCommand::PickAttachment { claim_id, kind } => {
                 match self.dialogs.pick_attachment() {
-                    Some(path) => self.apply(Command::Insurance(InsuranceCommand::AttachFrom {
-                        claim_id,
-                        kind,
-                        path,
-                    })),
+                    Some(path) => {
+                        return self.apply_insurance(InsuranceCommand::AttachFrom {
+                            claim_id,
+                            kind,
+                            path,
+                        });
+                    }
                     // No system dialog on this desktop (or cancelled): typed instead.
                     None => {
                         self.insurance.claims.attach_path =
@@ -985,148 +1084,63 @@ impl LedgerApp {
                             });
                     }
                 }
-                return;
+                Outcome::Quiet
             }
-            Command::Insurance(InsuranceCommand::AttachFrom {
+            InsuranceCommand::AttachFrom {
                 claim_id,
                 kind,
                 path,
-            }) => {
-                match std::fs::read(&path) {
-                    Ok(bytes) => {
-                        let file_name = path.file_name().map_or_else(
-                            || path.display().to_string(),
-                            |name| name.to_string_lossy().into_owned(),
-                        );
-                        self.apply(Command::Insurance(InsuranceCommand::Attach {
-                            claim_id,
-                            kind,
-                            file_name,
-                            bytes,
-                        }));
-                    }
-                    Err(error) => {
-                        self.error_dialog = Some(format!(
-                            "无法读取“{}”：{}",
-                            path.display(),
-                            crate::print::io_error_text(&error)
-                        ));
-                    }
+            } => match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let file_name = path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |name| name.to_string_lossy().into_owned(),
+                    );
+                    self.apply_insurance(InsuranceCommand::Attach {
+                        claim_id,
+                        kind,
+                        file_name,
+                        bytes,
+                    })
                 }
-                return;
+                Err(error) => {
+                    self.error_dialog = Some(format!(
+                        "无法读取“{}”：{}",
+                        path.display(),
+                        crate::print::io_error_text(&error)
+                    ));
+                    Outcome::Quiet
+                }
+            },
+            command => {
+                let Some(session) = self.session.as_mut() else {
+                    return Outcome::Quiet;
+                };
+                let handler = session.data.handler.clone();
+                Outcome::from_screen(self.insurance.apply(
+                    command,
+                    &mut session.ledger,
+                    &handler,
+                    self.clock.as_ref(),
+                ))
             }
-            _ => {}
         }
+    }
+
+    /// 走访: checking, listing, recording and ending visits.
+    fn apply_visits(&mut self, command: Command) -> Outcome {
+        let today = self.clock.today();
         let Some(session) = self.session.as_mut() else {
-            return;
+            return Outcome::Quiet;
         };
         let clock = self.clock.as_ref();
-        let result: Result<String, String> = match command {
-            Command::AddMember(draft) => session
-                .ledger
-                .add_member(&draft, clock)
-                .map(|_| {
-                    self.members.editor = None;
-                    format!("已添加会员 {}（{}）", draft.name, draft.employee_no)
-                })
-                .map_err(|e| e.to_string()),
-            Command::UpdateMember(id, draft) => session
-                .ledger
-                .update_member(id, &draft, clock)
-                .map(|()| {
-                    self.members.editor = None;
-                    format!("已保存会员 {}", draft.name)
-                })
-                .map_err(|e| e.to_string()),
-            Command::ImportMembers(drafts) => session
-                .ledger
-                .upsert_members(&drafts, clock)
-                .map(|summary| {
-                    self.members.import = Default::default();
-                    format!(
-                        "名册已导入：新增 {} 人，更新 {} 人，未变 {} 人",
-                        summary.added, summary.updated, summary.unchanged
-                    )
-                })
-                .map_err(|e| e.to_string()),
-            Command::AddEntry(entry, extras) => {
-                match session.ledger.add_entry_with(&entry, &extras, clock) {
-                    Ok(saved) => {
-                        self.entry.saved(&saved);
-                        if saved.override_reason.is_empty() {
-                            Ok(format!("已保存凭证 {}", saved.voucher_no()))
-                        } else {
-                            Ok(format!(
-                                "已保存凭证 {}（超标准发放，已记录说明和审批）",
-                                saved.voucher_no()
-                            ))
-                        }
-                    }
-                    Err(error) => {
-                        self.entry.failed(&error);
-                        Err(error.to_string())
-                    }
-                }
-            }
-            Command::ReverseEntry {
-                entry_id,
-                reason,
-                date,
-            } => {
-                let handler = session.data.handler.clone();
-                session
-                    .ledger
-                    .reverse_entry(entry_id, &reason, date, &handler, clock)
-                    .map(|reversal| {
-                        self.ledger_view.reversal = None;
-                        format!("已冲销，冲销凭证 {}", reversal.voucher_no())
-                    })
-                    .map_err(|e| {
-                        if let Some(dialog) = self.ledger_view.reversal.as_mut() {
-                            dialog.error = Some(e.to_string());
-                        }
-                        e.to_string()
-                    })
-            }
-            Command::CheckEntry { entry, event } => {
-                let findings = session
-                    .ledger
-                    .check_entry(&entry, &event)
-                    .map_err(|e| e.to_string());
-                self.entry.checked(findings);
-                return;
-            }
-            Command::Batch(command) => {
-                let handler = session.data.handler.clone();
-                match self
-                    .batches
-                    .apply(command, &mut session.ledger, &handler, clock)
-                {
-                    Ok(Some(message)) => Ok(message),
-                    // Nothing was written: no view needs reading again.
-                    Ok(None) => return,
-                    Err(message) => Err(message),
-                }
-            }
-            Command::Insurance(command) => {
-                let handler = session.data.handler.clone();
-                match self
-                    .insurance
-                    .apply(command, &mut session.ledger, &handler, clock)
-                {
-                    Ok(Some(message)) => Ok(message),
-                    // Nothing was written: no view needs reading again.
-                    Ok(None) => return,
-                    Err(message) => Err(message),
-                }
-            }
-            Command::Policy(command) => self.settings.apply_policy(command, &mut session.ledger),
+        match command {
             Command::CheckVisit(visit) => {
                 let result = session.ledger.check_visit(&visit);
                 self.visits
                     .form
                     .check_result(&visit, result.map_err(|e| e.to_string()));
-                return;
+                Outcome::Quiet
             }
             Command::LoadVisits(filter) => {
                 let period = filter.period.unwrap_or_else(|| Period::year(today.year()));
@@ -1140,202 +1154,169 @@ impl LedgerApp {
                 });
                 match list {
                     Ok(list) => self.visits.loaded(list),
+                    // In the status bar only: the list stays as it was.
                     Err(error) => self.notice = Some(Notice::Error(error.to_string())),
                 }
-                return;
+                Outcome::Quiet
             }
-            Command::AddVisit { visit, extras } => session
-                .ledger
-                .add_visit(&visit, &extras, clock)
-                .map(|saved| {
-                    let message = saved_text(&saved);
-                    self.visits.form.saved();
-                    self.visits.last_saved = Some(message.clone());
-                    message
-                })
-                .map_err(|e| e.to_string()),
-            Command::AskCloseVisit(visit_id) => {
-                match session.ledger.visit(visit_id) {
+            Command::AddVisit { visit, extras } => Outcome::of(
+                session
+                    .ledger
+                    .add_visit(&visit, &extras, clock)
+                    .map(|saved| {
+                        let message = saved_text(&saved);
+                        self.visits.form.saved();
+                        self.visits.last_saved = Some(message.clone());
+                        message
+                    })
+                    .map_err(|e| e.to_string()),
+            ),
+            Command::CloseVisit { visit_id, date } => {
+                match session.ledger.close_visit(visit_id, date, clock) {
                     Ok(visit) => {
-                        self.visits.ask_close(&visit, today);
-                        self.screen = Screen::Visits;
+                        self.visits.close = None;
+                        Outcome::Done(format!(
+                            "已结束走访：{} {}，出院日期 {}",
+                            visit.member_name,
+                            visit.reason_text(),
+                            crate::core::date::format_date(date)
+                        ))
                     }
-                    Err(error) => self.error_dialog = Some(error.to_string()),
+                    Err(error) => {
+                        if let Some(dialog) = self.visits.close.as_mut() {
+                            dialog.error = Some(error.to_string());
+                        }
+                        Outcome::Failed(error.to_string())
+                    }
                 }
-                return;
             }
-            Command::CloseVisit { visit_id, date } => session
-                .ledger
-                .close_visit(visit_id, date, clock)
-                .map(|visit| {
-                    self.visits.close = None;
-                    format!(
-                        "已结束走访：{} {}，出院日期 {}",
-                        visit.member_name,
-                        visit.reason_text(),
-                        crate::core::date::format_date(date)
-                    )
-                })
-                .map_err(|e| {
-                    if let Some(dialog) = self.visits.close.as_mut() {
-                        dialog.error = Some(e.to_string());
-                    }
-                    e.to_string()
-                }),
-            Command::StartVisit {
-                member_id,
-                reason_code,
-            } => {
-                self.visits
-                    .start(&session.data, member_id, reason_code.as_deref(), today);
-                self.screen = Screen::Visits;
-                return;
+            // Routed to their own domains by `apply`.
+            _ => Outcome::Quiet,
+        }
+    }
+
+    /// 设置: the union's name, the clerk, funds and opening balances, categories, the
+    /// rules, and the demo data.
+    fn apply_settings(&mut self, command: Command) -> Outcome {
+        let Some(session) = self.session.as_mut() else {
+            return Outcome::Quiet;
+        };
+        let clock = self.clock.as_ref();
+        let ledger = &mut session.ledger;
+        let result = match command {
+            Command::Policy(command) => {
+                return Outcome::of(self.settings.apply_policy(command, ledger));
             }
-            Command::ShowMemberLedger(member_id) => {
-                self.ledger_view.show_member(member_id, &session.data);
-                self.screen = Screen::Ledger;
-                return;
-            }
-            Command::SetUnionName(name) => session
-                .ledger
+            Command::SetUnionName(name) => ledger
                 .set_union_name(&name)
-                .map(|()| "已保存工会名称".to_string())
-                .map_err(|e| e.to_string()),
-            Command::SetHandler(name) => session
-                .ledger
+                .map(|()| "已保存工会名称".to_string()),
+            Command::SetHandler(name) => ledger
                 .set_setting("handler", name.trim())
-                .map(|()| "已保存经办人".to_string())
-                .map_err(|e| e.to_string()),
-            Command::AddFund(name) => session
-                .ledger
+                .map(|()| "已保存经办人".to_string()),
+            Command::AddFund(name) => ledger
                 .add_fund(&name)
-                .map(|_| format!("已添加资金“{}”", name.trim()))
-                .map_err(|e| e.to_string()),
+                .map(|_| format!("已添加资金“{}”", name.trim())),
             Command::UpdateFund {
                 id,
                 name,
                 is_active,
-            } => session
-                .ledger
+            } => ledger
                 .update_fund(id, &name, is_active)
-                .map(|()| format!("已保存资金“{}”", name.trim()))
-                .map_err(|e| e.to_string()),
+                .map(|()| format!("已保存资金“{}”", name.trim())),
             Command::SetFundOpening {
                 fund_id,
                 year,
                 opening_fen,
-            } => session
-                .ledger
+            } => ledger
                 .set_fund_opening(fund_id, year, opening_fen)
-                .map(|()| format!("已保存 {year} 年初余额"))
-                .map_err(|e| e.to_string()),
-            Command::AddCategory { parent_id, edit } => session
-                .ledger
+                .map(|()| format!("已保存 {year} 年初余额")),
+            Command::AddCategory { parent_id, edit } => ledger
                 .add_category(parent_id, &edit)
-                .map(|_| format!("已添加类别“{}”", edit.name.trim()))
-                .map_err(|e| e.to_string()),
-            Command::UpdateCategory { id, edit } => session
-                .ledger
+                .map(|_| format!("已添加类别“{}”", edit.name.trim())),
+            Command::UpdateCategory { id, edit } => ledger
                 .update_category(id, &edit)
-                .map(|()| format!("已保存类别“{}”", edit.name.trim()))
-                .map_err(|e| e.to_string()),
+                .map(|()| format!("已保存类别“{}”", edit.name.trim())),
             Command::LoadDemo => {
-                super::demo::load_demo(&mut session.ledger, clock).map_err(|e| e.to_string())
+                return Outcome::of(
+                    super::demo::load_demo(ledger, clock).map_err(|e| e.to_string()),
+                );
             }
-            Command::GoTo(_)
-            | Command::ShowOpenDialog
-            | Command::OpenLedger(_)
-            | Command::OpenLedgerReadOnly(_)
-            | Command::OpenBatch { .. }
-            | Command::PickLedger
-            | Command::PickRoster
-            | Command::PreviewRoster(_)
-            | Command::Report(_) => return,
-            Command::Audit(command) => match command {
-                AuditCommand::Verify => match session.ledger.verify() {
-                    Ok(report) => {
-                        let message = report.summary();
-                        session.take_check(&report);
-                        self.audit.chain = Some(report);
-                        self.audit.chain_outdated = false;
-                        Ok(message)
+            // Routed to their own domains by `apply`.
+            _ => return Outcome::Quiet,
+        };
+        Outcome::of(result.map_err(|e| e.to_string()))
+    }
+
+    /// 审计: verify, the change log, closing and reopening periods, a backup now.
+    fn apply_audit(&mut self, command: AuditCommand) -> Outcome {
+        let Some(session) = self.session.as_mut() else {
+            return Outcome::Quiet;
+        };
+        let clock = self.clock.as_ref();
+        let result = match command {
+            AuditCommand::Verify => match session.ledger.verify() {
+                Ok(report) => {
+                    let message = report.summary();
+                    session.take_check(&report);
+                    self.audit.chain = Some(report);
+                    self.audit.chain_outdated = false;
+                    Ok(message)
+                }
+                Err(error) => Err(error),
+            },
+            AuditCommand::LoadLog(text) => {
+                let filter = crate::store::LogFilter {
+                    text,
+                    limit: 500,
+                    ..Default::default()
+                };
+                match session.ledger.change_log(&filter) {
+                    Ok(rows) => {
+                        self.audit.message = Some(format!("共 {} 条（最新的在前）", rows.len()));
+                        self.audit.log = Some(rows);
+                        return Outcome::Quiet;
                     }
                     Err(error) => Err(error),
-                },
-                AuditCommand::LoadLog(text) => {
-                    let filter = crate::store::LogFilter {
-                        text,
-                        limit: 500,
-                        ..Default::default()
-                    };
-                    match session.ledger.change_log(&filter) {
-                        Ok(rows) => {
-                            self.audit.message =
-                                Some(format!("共 {} 条（最新的在前）", rows.len()));
-                            self.audit.log = Some(rows);
-                            return;
-                        }
-                        Err(error) => Err(error),
-                    }
                 }
-                AuditCommand::Close { period, note } => {
-                    session.ledger.close_period(period, &note).map(|closed| {
-                        // The log has a new row: the head shown is no longer the head.
-                        self.audit.chain_outdated = true;
-                        format!("已结账：{}", period_text(closed.period))
-                    })
-                }
-                AuditCommand::Reopen { id, reason } => {
-                    session.ledger.reopen_period(id, &reason).map(|opened| {
-                        self.audit.reopen_reason.clear();
-                        self.audit.chain_outdated = true;
-                        format!("已反结账：{}", opened.period.label())
-                    })
-                }
-                // A copy of a file found damaged must not push a good backup out.
-                AuditCommand::BackupNow
-                    if session
-                        .data
-                        .chain
-                        .as_ref()
-                        .is_some_and(|chain| chain.damaged.is_some()) =>
-                {
-                    Err(crate::store::StoreError::invalid(
-                        "备份",
-                        "文件已损坏，不做备份（以免挤掉完好的备份）；请从 backups 文件夹中的备份恢复",
-                    ))
-                }
-                AuditCommand::BackupNow => session
+            }
+            AuditCommand::Close { period, note } => {
+                session.ledger.close_period(period, &note).map(|closed| {
+                    // The log has a new row: the head shown is no longer the head.
+                    self.audit.chain_outdated = true;
+                    format!("已结账：{}", period_text(closed.period))
+                })
+            }
+            AuditCommand::Reopen { id, reason } => {
+                session.ledger.reopen_period(id, &reason).map(|opened| {
+                    self.audit.reopen_reason.clear();
+                    self.audit.chain_outdated = true;
+                    format!("已反结账：{}", opened.period.label())
+                })
+            }
+            // A copy of a file found damaged must not push a good backup out.
+            AuditCommand::BackupNow
+                if session
+                    .data
+                    .chain
+                    .as_ref()
+                    .is_some_and(|chain| chain.damaged.is_some()) =>
+            {
+                Err(crate::store::StoreError::invalid(
+                    "备份",
+                    "文件已损坏，不做备份（以免挤掉完好的备份）；请从 backups 文件夹中的备份恢复",
+                ))
+            }
+            AuditCommand::BackupNow => {
+                session
                     .ledger
                     .automatic_backup("手动", clock.now())
                     .map(|path| match path {
                         Some(path) => format!("已备份到：{}", path.display()),
                         None => "内存中的台账无需备份".to_string(),
-                    }),
+                    })
             }
-            .map_err(|e| e.to_string()),
         };
-        match result {
-            Ok(message) => {
-                if let Err(error) = self.refresh(today) {
-                    self.notice = Some(Notice::Error(error.to_string()));
-                } else {
-                    self.notice = Some(Notice::Info(message));
-                }
-            }
-            Err(message) => {
-                // Entry, reversal, batch and discharge errors show beside their fields;
-                // others need a dialog.
-                let beside = matches!(
-                    self.screen,
-                    Screen::Entry | Screen::Ledger | Screen::Batches | Screen::Insurance
-                ) || (self.screen == Screen::Visits && self.visits.close.is_some());
-                if !beside {
-                    self.error_dialog = Some(message.clone());
-                }
-                self.notice = Some(Notice::Error(message));
-            }
-        }
+        Outcome::of(result.map_err(|e| e.to_string()))
     }
 
     /// A window left open over midnight (or over New Year) moves to the new day: this

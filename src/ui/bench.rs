@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::core::date::Clock;
-use crate::ui::app::{Command, LedgerApp, Screen};
+use crate::ui::app::LedgerApp;
+use crate::ui::command::{Command, Screen};
 use crate::ui::dialogs::ScriptedDialogs;
 
 /// Frame times of the ledger screen on the ledger at `path`: `frames` frames showing

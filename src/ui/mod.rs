@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod command;
 pub mod data;
 pub mod demo;
 pub mod dialogs;

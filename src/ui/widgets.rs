@@ -598,3 +598,125 @@ pub fn gender_combo(ui: &mut egui::Ui, id_salt: &str, gender: &mut Option<Gender
         });
     combo.response.accessible_name("性别");
 }
+
+/// The reason field of a [`ConfirmDialog`]: its label, its hint, and what it says when
+/// left empty.
+pub struct ReasonField<'a> {
+    pub label: &'a str,
+    pub hint: &'a str,
+    pub text: &'a mut String,
+}
+
+/// A modal that asks for a date (and, for a reversal, a reason) and confirms an action:
+/// reversing an entry (台账), reversing a batch (节日慰问), ending a hospital visit
+/// (走访). One layout and one set of checks for all three: a reason is required, the
+/// date must parse, and a message about a field goes once the field is changed.
+pub struct ConfirmDialog<'a> {
+    /// Tells the dialog's fields apart from every other field (`reversal`).
+    pub id: &'a str,
+    pub title: String,
+    pub summary: &'a str,
+    /// A line on what the action does, under the summary.
+    pub note: Option<&'a str>,
+    pub reason: Option<ReasonField<'a>>,
+    pub date_label: &'a str,
+    pub date_hint: &'a str,
+    pub date: &'a mut String,
+    pub error: &'a mut Option<String>,
+    pub confirm: &'a str,
+}
+
+/// What the clerk did with a [`ConfirmDialog`] this frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogAnswer {
+    /// Still open.
+    Open,
+    /// Confirmed with a valid date and, when asked for, a reason (trimmed).
+    Confirmed {
+        reason: String,
+        date: chrono::NaiveDate,
+    },
+    Cancelled,
+}
+
+impl ConfirmDialog<'_> {
+    pub fn show(self, ctx: &egui::Context) -> DialogAnswer {
+        let ConfirmDialog {
+            id,
+            title,
+            summary,
+            note,
+            mut reason,
+            date_label,
+            date_hint,
+            date,
+            error,
+            confirm,
+        } = self;
+        let mut answer = DialogAnswer::Open;
+        egui::Modal::new(egui::Id::unique((id, "dialog"))).show(ctx, |ui| {
+            ui.set_width(460.0);
+            ui.heading(title);
+            ui.label(summary);
+            if let Some(note) = note {
+                ui.weak(note);
+            }
+            ui.add_space(6.0);
+            egui::Grid::new((id, "form"))
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    if let Some(field) = reason.as_mut() {
+                        ui.label(field.label);
+                        let typed = ui.add(
+                            egui::TextEdit::singleline(field.text)
+                                .id_salt((id, "reason"))
+                                .hint_text(field.hint)
+                                .desired_width(280.0),
+                        );
+                        if typed.changed() {
+                            *error = None;
+                        }
+                        ui.end_row();
+                    }
+                    ui.label(date_label);
+                    let typed = ui.add(
+                        egui::TextEdit::singleline(date)
+                            .id_salt((id, "date"))
+                            .hint_text(date_hint)
+                            .desired_width(140.0),
+                    );
+                    if typed.changed() {
+                        *error = None;
+                    }
+                    ui.end_row();
+                });
+            if let Some(message) = error.as_ref() {
+                ui.colored_label(ui.visuals().error_fg_color, message);
+            }
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button(confirm).clicked() {
+                    let given = reason.as_ref().map(|field| field.text.trim().to_string());
+                    match (given, parse_date(date)) {
+                        (Some(text), _) if text.is_empty() => {
+                            let label = reason.as_ref().map_or("原因", |field| field.label);
+                            *error = Some(format!("{label}：必须填写"));
+                        }
+                        (_, Err(problem)) => *error = Some(format!("{date_label}：{problem}")),
+                        (given, Ok(date)) => {
+                            answer = DialogAnswer::Confirmed {
+                                reason: given.unwrap_or_default(),
+                                date,
+                            }
+                        }
+                    }
+                }
+                if ui.button("取消").clicked() {
+                    answer = DialogAnswer::Cancelled;
+                }
+            });
+        });
+        answer
+    }
+}

@@ -6,7 +6,7 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::core::changelog::{ChainReport, LogRow};
 use crate::core::date::{Period, format_date};
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
 /// What the clerk asks of the 审计 screen.

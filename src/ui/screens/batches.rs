@@ -11,9 +11,12 @@ use crate::core::date::{Clock, format_date, parse_date};
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::store::{BatchRecipient, Ledger, closed_covering};
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{ApprovalForm, GroupForm, heading_cell, id_combo, right_label};
+use crate::ui::widgets::{
+    ApprovalForm, ConfirmDialog, DialogAnswer, GroupForm, ReasonField, heading_cell, id_combo,
+    right_label,
+};
 
 /// The category group whose items are offered first.
 const HOLIDAY_GROUP: &str = "节日慰问";
@@ -928,58 +931,33 @@ impl BatchesScreen {
         let Some(dialog) = self.reversal.as_mut() else {
             return;
         };
-        let mut close = false;
-        egui::Modal::new(egui::Id::unique("batch_reversal")).show(ui.ctx(), |ui| {
-            ui.set_width(460.0);
-            ui.heading("整批冲销");
-            ui.label(&dialog.summary);
-            ui.weak("批次中每一笔凭证都另记一笔冲销凭证，原凭证保留在台账中。");
-            ui.add_space(6.0);
-            egui::Grid::new("batch_reversal_form")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    ui.label("冲销原因");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut dialog.reason)
-                            .id_salt("batch_reversal_reason")
-                            .hint_text("必填，如 发放名单有误")
-                            .desired_width(280.0),
-                    );
-                    ui.end_row();
-                    ui.label("冲销日期");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut dialog.date)
-                            .id_salt("batch_reversal_date")
-                            .hint_text("冲销日期")
-                            .desired_width(120.0),
-                    );
-                    ui.end_row();
-                });
-            if let Some(error) = &dialog.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
+        let answer = ConfirmDialog {
+            id: "batch_reversal",
+            title: "整批冲销".to_string(),
+            summary: &dialog.summary,
+            note: Some("批次中每一笔凭证都另记一笔冲销凭证，原凭证保留在台账中。"),
+            reason: Some(ReasonField {
+                label: "冲销原因",
+                hint: "必填，如 发放名单有误",
+                text: &mut dialog.reason,
+            }),
+            date_label: "冲销日期",
+            date_hint: "冲销日期",
+            date: &mut dialog.date,
+            error: &mut dialog.error,
+            confirm: "确认整批冲销",
+        }
+        .show(ui.ctx());
+        match answer {
+            DialogAnswer::Open => {}
+            DialogAnswer::Confirmed { reason, date } => {
+                commands.push(Command::Batch(BatchCommand::Reverse {
+                    batch_id: dialog.batch_id,
+                    reason,
+                    date,
+                }))
             }
-            ui.horizontal(|ui| {
-                if ui.button("确认整批冲销").clicked() {
-                    if dialog.reason.trim().is_empty() {
-                        dialog.error = Some("冲销原因：必须填写".into());
-                    } else {
-                        match parse_date(&dialog.date) {
-                            Ok(date) => commands.push(Command::Batch(BatchCommand::Reverse {
-                                batch_id: dialog.batch_id,
-                                reason: dialog.reason.trim().to_string(),
-                                date,
-                            })),
-                            Err(error) => dialog.error = Some(format!("冲销日期：{error}")),
-                        }
-                    }
-                }
-                if ui.button("取消").clicked() {
-                    close = true;
-                }
-            });
-        });
-        if close {
-            self.reversal = None;
+            DialogAnswer::Cancelled => self.reversal = None,
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::core::model::{Entry, EntryExtras, EntryKind, NewEntry, PaymentForm};
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
 use crate::core::policy::Finding;
 use crate::store::StoreError;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::widgets::{ApprovalForm, ChoicePicker, MemberPicker, id_combo};
 

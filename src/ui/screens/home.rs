@@ -5,7 +5,7 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::core::reminders::Reminder;
 use crate::core::visit::reason_code;
-use crate::ui::app::{Command, Screen};
+use crate::ui::command::{Command, Screen};
 use crate::ui::data::LedgerData;
 
 /// How many reminders show before 显示全部.

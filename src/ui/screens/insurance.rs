@@ -12,7 +12,7 @@ use crate::core::insurance::{
 use crate::core::model::Member;
 use crate::core::money::format_fen;
 use crate::store::{ClaimFilter, EnrolSpec, EnrolSummary, Ledger};
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::insurance_claims::ClaimsTab;
 use crate::ui::screens::insurance_plans::PlanForm;

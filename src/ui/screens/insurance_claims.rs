@@ -7,7 +7,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::core::date::{format_date, parse_date};
 use crate::core::insurance::{Claim, ClaimState, DocumentKind, NewClaim};
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::insurance::{ClaimDetail, InsuranceCommand, InsuranceView, plan_options};
 use crate::ui::widgets::{MemberPicker, heading_cell, id_combo, right_label};

@@ -5,7 +5,7 @@ use crate::core::date::{format_date, parse_date};
 use crate::core::insurance::{BenefitRule, Plan, PlanDraft, PlanEligibility, Tier, yuan};
 use crate::core::model::{Gender, MemberStatus};
 use crate::core::money::parse_amount_fen;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::insurance::InsuranceCommand;
 use crate::ui::widgets::{gender_combo, id_combo, status_checkboxes};

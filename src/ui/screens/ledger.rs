@@ -12,9 +12,11 @@ use crate::core::date::{Period, format_date, parse_date};
 use crate::core::model::EntryKind;
 use crate::core::money::format_fen;
 use crate::store::{Ledger, LedgerFilter, LedgerIndex, LedgerOrder, LedgerRow, closed_covering};
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::widgets::{MemberPicker, heading_cell, id_combo};
+use crate::ui::widgets::{
+    ConfirmDialog, DialogAnswer, MemberPicker, ReasonField, heading_cell, id_combo,
+};
 
 const PAGE_ROWS: i64 = 100;
 const MAX_CACHED_PAGES: usize = 40;
@@ -484,51 +486,31 @@ impl LedgerScreen {
         let Some(dialog) = self.reversal.as_mut() else {
             return;
         };
-        let mut close = false;
-        egui::Modal::new(egui::Id::unique("reversal_dialog")).show(ui.ctx(), |ui| {
-            ui.set_width(440.0);
-            ui.heading(format!("冲销凭证 {}", dialog.voucher_no));
-            ui.label(&dialog.summary);
-            ui.weak("原凭证保留在台账中，另记一笔金额相同、方向相反的冲销凭证。如需更正，冲销后重新登记。");
-            ui.add_space(6.0);
-            egui::Grid::new("reversal_form").num_columns(2).show(ui, |ui| {
-                ui.label("冲销原因");
-                // A message about a value goes once the value is changed.
-                if ui.add(egui::TextEdit::singleline(&mut dialog.reason).id_salt("reversal_reason").hint_text("必填，如 金额录错").desired_width(280.0)).changed() {
-                    dialog.error = None;
-                }
-                ui.end_row();
-                ui.label("冲销日期");
-                if ui.add(egui::TextEdit::singleline(&mut dialog.date).id_salt("reversal_date").hint_text("冲销日期").desired_width(120.0)).changed() {
-                    dialog.error = None;
-                }
-                ui.end_row();
-            });
-            if let Some(error) = &dialog.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            }
-            ui.horizontal(|ui| {
-                if ui.button("确认冲销").clicked() {
-                    if dialog.reason.trim().is_empty() {
-                        dialog.error = Some("冲销原因：必须填写".into());
-                    } else {
-                        match parse_date(&dialog.date) {
-                            Ok(date) => commands.push(Command::ReverseEntry {
-                                entry_id: dialog.entry_id,
-                                reason: dialog.reason.trim().to_string(),
-                                date,
-                            }),
-                            Err(error) => dialog.error = Some(format!("冲销日期：{error}")),
-                        }
-                    }
-                }
-                if ui.button("取消").clicked() {
-                    close = true;
-                }
-            });
-        });
-        if close {
-            self.reversal = None;
+        let answer = ConfirmDialog {
+            id: "reversal",
+            title: format!("冲销凭证 {}", dialog.voucher_no),
+            summary: &dialog.summary,
+            note: Some("原凭证保留在台账中，另记一笔金额相同、方向相反的冲销凭证。如需更正，冲销后重新登记。"),
+            reason: Some(ReasonField {
+                label: "冲销原因",
+                hint: "必填，如 金额录错",
+                text: &mut dialog.reason,
+            }),
+            date_label: "冲销日期",
+            date_hint: "冲销日期",
+            date: &mut dialog.date,
+            error: &mut dialog.error,
+            confirm: "确认冲销",
+        }
+        .show(ui.ctx());
+        match answer {
+            DialogAnswer::Open => {}
+            DialogAnswer::Confirmed { reason, date } => commands.push(Command::ReverseEntry {
+                entry_id: dialog.entry_id,
+                reason,
+                date,
+            }),
+            DialogAnswer::Cancelled => self.reversal = None,
         }
     }
 }

@@ -6,7 +6,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::core::date::{format_date, parse_date};
 use crate::core::model::{Gender, HardshipFile, HardshipLevel, MemberDraft, MemberStatus};
 use crate::import::RosterPreview;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
 /// The member form: text as typed, parsed only on save.

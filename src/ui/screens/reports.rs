@@ -12,7 +12,7 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 use crate::core::date::{Period, format_date, quarter_number};
 use crate::core::forms::{Block, Cell, ColumnKind, Form, FormKind, FormRequest, RowStyle, Table};
 use crate::print::OutputFormat;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::widgets::{MemberPicker, heading_cell, id_combo};
 

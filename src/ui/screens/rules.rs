@@ -6,7 +6,7 @@ use crate::core::money::{format_fen_plain, parse_amount_fen};
 use crate::core::policy::{Rule, RuleCheck, RuleKind, presets};
 use crate::core::visit::VisitReason;
 use crate::store::Ledger;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
 /// What the rules and visit-reason editors ask the app to write.

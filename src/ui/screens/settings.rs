@@ -8,7 +8,7 @@ use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen, parse_signed_amount_fen};
 use crate::core::report;
 use crate::store::{CategoryEdit, Ledger};
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::rules::{PolicyCommand, RulesSection};
 use crate::ui::screens::visit_reasons::VisitReasonsSection;

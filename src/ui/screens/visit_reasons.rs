@@ -2,7 +2,7 @@
 //! and goods to, and whether it names a relative or can stay open.
 
 use crate::core::visit::VisitReason;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::rules::PolicyCommand;
 use crate::ui::widgets::id_combo;

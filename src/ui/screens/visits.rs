@@ -5,14 +5,14 @@
 use chrono::{Datelike, NaiveDate};
 use egui_extras::{Column, TableBuilder};
 
-use crate::core::date::{Period, format_date, parse_date};
+use crate::core::date::{Period, format_date};
 use crate::core::money::format_fen;
 use crate::core::visit::{Visit, VisitTotal, reason_code};
 use crate::store::VisitFilter;
-use crate::ui::app::Command;
+use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::screens::visit_form::VisitForm;
-use crate::ui::widgets::{heading_cell, id_combo};
+use crate::ui::widgets::{ConfirmDialog, DialogAnswer, heading_cell, id_combo};
 
 /// The parts of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -354,46 +354,26 @@ impl VisitsScreen {
         let Some(dialog) = self.close.as_mut() else {
             return;
         };
-        let mut cancel = false;
-        egui::Modal::new(egui::Id::unique("close_visit_dialog")).show(ui.ctx(), |ui| {
-            ui.set_width(440.0);
-            ui.heading("结束走访（出院）");
-            ui.label(&dialog.summary);
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                ui.label("出院日期");
-                let typed = ui.add(
-                    egui::TextEdit::singleline(&mut dialog.date)
-                        .id_salt("close_visit_date")
-                        .hint_text("出院日期，如 2026-07-02")
-                        .desired_width(140.0),
-                );
-                // A message about the date goes once the date is changed.
-                if typed.changed() {
-                    dialog.error = None;
-                }
-            });
-            if let Some(error) = &dialog.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
-            }
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                if ui.button("确认出院").clicked() {
-                    match parse_date(&dialog.date) {
-                        Ok(date) => commands.push(Command::CloseVisit {
-                            visit_id: dialog.visit_id,
-                            date,
-                        }),
-                        Err(error) => dialog.error = Some(format!("出院日期：{error}")),
-                    }
-                }
-                if ui.button("取消").clicked() {
-                    cancel = true;
-                }
-            });
-        });
-        if cancel {
-            self.close = None;
+        let answer = ConfirmDialog {
+            id: "close_visit",
+            title: "结束走访（出院）".to_string(),
+            summary: &dialog.summary,
+            note: None,
+            reason: None,
+            date_label: "出院日期",
+            date_hint: "出院日期，如 2026-07-02",
+            date: &mut dialog.date,
+            error: &mut dialog.error,
+            confirm: "确认出院",
+        }
+        .show(ui.ctx());
+        match answer {
+            DialogAnswer::Open => {}
+            DialogAnswer::Confirmed { date, .. } => commands.push(Command::CloseVisit {
+                visit_id: dialog.visit_id,
+                date,
+            }),
+            DialogAnswer::Cancelled => self.close = None,
         }
     }
 }

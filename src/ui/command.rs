@@ -1,0 +1,156 @@
+//! What the screens ask the app to do, and what the app says back: the navigation's
+//! screens, the [`Command`]s a screen emits while drawing (applied by `app` after the
+//! frame, outside drawing code) and the [`Notice`] in the status bar. In a module of its
+//! own so the screens depend on it, not on the app that draws them.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::screens::audit::AuditCommand;
+use super::screens::batches::BatchCommand;
+use super::screens::insurance::InsuranceCommand;
+use super::screens::reports::ReportCommand;
+use super::screens::rules::PolicyCommand;
+use crate::core::model::{EntryExtras, MemberDraft, NewEntry};
+use crate::core::visit::NewVisit;
+use crate::store::{CategoryEdit, VisitFilter};
+
+/// The screens, in the order of the navigation bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Members,
+    Entry,
+    Visits,
+    Batches,
+    Insurance,
+    Ledger,
+    Reports,
+    Audit,
+    Settings,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 10] = [
+        Screen::Home,
+        Screen::Members,
+        Screen::Entry,
+        Screen::Visits,
+        Screen::Batches,
+        Screen::Insurance,
+        Screen::Ledger,
+        Screen::Reports,
+        Screen::Audit,
+        Screen::Settings,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::Home => "首页",
+            Screen::Members => "会员",
+            Screen::Entry => "登记",
+            Screen::Visits => "走访",
+            Screen::Batches => "节日慰问",
+            Screen::Insurance => "互助保障",
+            Screen::Ledger => "台账",
+            Screen::Reports => "报表",
+            Screen::Audit => "审计",
+            Screen::Settings => "设置",
+        }
+    }
+}
+
+/// Something a screen asks the app to do. Applied after the frame, outside drawing code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    GoTo(Screen),
+    AddMember(MemberDraft),
+    UpdateMember(i64, MemberDraft),
+    PickRoster,
+    PreviewRoster(PathBuf),
+    ImportMembers(Vec<MemberDraft>),
+    /// Save an entry with its event, approval and, over a rule, the written reason.
+    AddEntry(NewEntry, EntryExtras),
+    /// Check the entry being typed against the rules (when its fields changed).
+    CheckEntry {
+        entry: NewEntry,
+        event: String,
+    },
+    /// Open 节日慰问 on a new batch for this category and date.
+    OpenBatch {
+        category_id: Option<i64>,
+        date: NaiveDate,
+    },
+    Batch(BatchCommand),
+    /// 报表: preview, save and print the forms.
+    Report(ReportCommand),
+    /// 审计: verify, close and reopen periods, back up, read the change log.
+    Audit(AuditCommand),
+    /// 互助保障: plans, enrolment and claims.
+    Insurance(InsuranceCommand),
+    Policy(PolicyCommand),
+    ReverseEntry {
+        entry_id: i64,
+        reason: String,
+        date: NaiveDate,
+    },
+    /// Open the ledger screen on one member's entries.
+    ShowMemberLedger(i64),
+    SetUnionName(String),
+    SetHandler(String),
+    AddFund(String),
+    UpdateFund {
+        id: i64,
+        name: String,
+        is_active: bool,
+    },
+    SetFundOpening {
+        fund_id: i64,
+        year: i32,
+        opening_fen: Option<i64>,
+    },
+    AddCategory {
+        parent_id: Option<i64>,
+        edit: CategoryEdit,
+    },
+    UpdateCategory {
+        id: i64,
+        edit: CategoryEdit,
+    },
+    LoadDemo,
+    /// Show the 打开或新建台账 dialog.
+    ShowOpenDialog,
+    /// Ask the native dialog for a ledger file, into the open dialog's path.
+    PickLedger,
+    /// Open (or create) the ledger at this path; the current one stays open on failure.
+    OpenLedger(PathBuf),
+    /// Open an existing ledger read-only, for the audit committee.
+    OpenLedgerReadOnly(PathBuf),
+    /// Check a visit against the rules for the 走访 form (before saving).
+    CheckVisit(NewVisit),
+    AddVisit {
+        visit: NewVisit,
+        extras: EntryExtras,
+    },
+    /// Read the visits and their totals for the 走访 list.
+    LoadVisits(VisitFilter),
+    /// Open 走访 asking for the discharge date of an open visit.
+    AskCloseVisit(i64),
+    CloseVisit {
+        visit_id: i64,
+        date: NaiveDate,
+    },
+    /// Open the 走访 form for a member, with a reason by code (`visit::reason_code`).
+    StartVisit {
+        member_id: i64,
+        reason_code: Option<String>,
+    },
+}
+
+/// What happened after a command, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
