@@ -1,20 +1,22 @@
 //! What the screens ask the app to do, and what the app says back: the navigation's
 //! screens, the [`Command`]s a screen emits while drawing (applied by `app` after the
 //! frame, outside drawing code) and the [`Notice`] in the status bar. In a module of its
-//! own so the screens depend on it, not on the app that draws them.
+//! own so the screens depend on it, not on the app that draws them; the sub-commands of
+//! 节日慰问, 互助保障, 审计, 报表 and the rules live here too, so it depends on no screen.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::screens::audit::AuditCommand;
-use super::screens::batches::BatchCommand;
-use super::screens::insurance::InsuranceCommand;
-use super::screens::reports::ReportCommand;
-use super::screens::rules::PolicyCommand;
+use crate::core::batch::BatchSpec;
+use crate::core::date::Period;
+use crate::core::forms::FormRequest;
+use crate::core::insurance::{DocumentKind, NewClaim, PlanDraft};
 use crate::core::model::{EntryExtras, MemberDraft, NewEntry};
-use crate::core::visit::NewVisit;
-use crate::store::{CategoryEdit, VisitFilter};
+use crate::core::policy::Rule;
+use crate::core::visit::{NewVisit, VisitReason};
+use crate::print::OutputFormat;
+use crate::store::{CategoryEdit, EnrolSpec, VisitFilter};
 
 /// The screens, in the order of the navigation bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,4 +155,109 @@ pub enum Command {
 pub enum Notice {
     Info(String),
     Error(String),
+}
+
+/// What the batches screen asks the app to do with the ledger.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchCommand {
+    /// Decide who would receive; nothing is written.
+    Preview(BatchSpec),
+    Commit(BatchSpec),
+    Reverse {
+        batch_id: i64,
+        reason: String,
+        date: NaiveDate,
+    },
+    /// Read a batch's recipients for the list under the batches.
+    ShowRecipients(i64),
+}
+
+/// What the insurance screen asks the app to do with the ledger.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InsuranceCommand {
+    /// Read the plans, the year's totals, the chosen plan's enrolment lists, the claims
+    /// and the selected claim's details.
+    Load,
+    AddPlan(PlanDraft),
+    Enrol(EnrolSpec),
+    AddClaim(NewClaim),
+    SetDocument {
+        claim_id: i64,
+        kind: DocumentKind,
+        present: bool,
+    },
+    /// Ask the clerk for a scanned file (the app owns the dialogs), then attach it.
+    PickAttachment {
+        claim_id: i64,
+        kind: DocumentKind,
+    },
+    /// Attach the file at a typed path (where the system dialog gave none).
+    AttachFrom {
+        claim_id: i64,
+        kind: DocumentKind,
+        path: std::path::PathBuf,
+    },
+    Attach {
+        claim_id: i64,
+        kind: DocumentKind,
+        file_name: String,
+        bytes: Vec<u8>,
+    },
+    Submit {
+        claim_id: i64,
+        date: NaiveDate,
+    },
+    Approve {
+        claim_id: i64,
+        amount_fen: i64,
+        date: NaiveDate,
+    },
+    Pay {
+        claim_id: i64,
+        date: NaiveDate,
+    },
+    Reject {
+        claim_id: i64,
+        reason: String,
+        date: NaiveDate,
+    },
+}
+
+/// What the clerk asks of the 审计 screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuditCommand {
+    Verify,
+    LoadLog(String),
+    Close { period: Period, note: String },
+    Reopen { id: i64, reason: String },
+    BackupNow,
+}
+
+/// What the clerk asks of the 报表 screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportCommand {
+    /// Make the form and show it.
+    Preview(FormRequest),
+    /// Find the voucher by its number, then make its 支出凭单.
+    PreviewVoucher(String),
+    /// Save the previewed form, asking where (the system dialog, or a typed path when
+    /// it gives none).
+    Save(OutputFormat),
+    /// Save the previewed form to this file.
+    SaveTo(OutputFormat, PathBuf),
+    /// Lay the previewed form out as PDF and open it in the system viewer.
+    OpenPdf,
+}
+
+/// What the rules and visit-reason editors ask the app to write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyCommand {
+    /// Replace the rule set with a shipped preset (by code).
+    ApplyPreset(String),
+    AddRule(Rule),
+    UpdateRule(Rule),
+    DeleteRule(i64),
+    SetDuplicateWindow(i64),
+    AddVisitReason(VisitReason),
+    UpdateVisitReason(VisitReason),
 }

@@ -96,3 +96,21 @@ fn printing_reads_form_values_only() {
     );
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn screens_depend_on_the_commands_not_on_the_app() {
+    // The screens emit `Command`s (ui/command.rs) and never reach into the app that
+    // applies them; the commands know no screen.
+    let found = offending_lines(
+        "src/ui/screens",
+        &["ui::app", "super::app", "super::super::app"],
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui/command.rs");
+    let text = std::fs::read_to_string(root).unwrap();
+    let imports_screens: Vec<&str> = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with("use ") && line.contains("screens"))
+        .collect();
+    assert!(imports_screens.is_empty(), "{imports_screens:?}");
+}

@@ -9,15 +9,7 @@ use crate::core::date::{Period, format_date};
 use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
-/// What the clerk asks of the 审计 screen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuditCommand {
-    Verify,
-    LoadLog(String),
-    Close { period: Period, note: String },
-    Reopen { id: i64, reason: String },
-    BackupNow,
-}
+pub use crate::ui::command::AuditCommand;
 
 #[derive(Debug, Default)]
 pub struct AuditScreen {

@@ -23,20 +23,7 @@ const HOLIDAY_GROUP: &str = "节日慰问";
 /// The category group a batch is never for.
 const VISITS_GROUP: &str = "五必访";
 
-/// What the batches screen asks the app to do with the ledger.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BatchCommand {
-    /// Decide who would receive; nothing is written.
-    Preview(BatchSpec),
-    Commit(BatchSpec),
-    Reverse {
-        batch_id: i64,
-        reason: String,
-        date: NaiveDate,
-    },
-    /// Read a batch's recipients for the list under the batches.
-    ShowRecipients(i64),
-}
+pub use crate::ui::command::BatchCommand;
 
 /// The two halves of the screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

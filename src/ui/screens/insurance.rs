@@ -6,9 +6,7 @@ use chrono::NaiveDate;
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::date::{Clock, Period, format_date, parse_date};
-use crate::core::insurance::{
-    Claim, DocumentKind, Enrolment, NewClaim, Plan, PlanDraft, PlanYearTotal, yuan,
-};
+use crate::core::insurance::{Claim, DocumentKind, Enrolment, Plan, PlanYearTotal, yuan};
 use crate::core::model::Member;
 use crate::core::money::format_fen;
 use crate::store::{ClaimFilter, EnrolSpec, EnrolSummary, Ledger};
@@ -18,56 +16,7 @@ use crate::ui::screens::insurance_claims::ClaimsTab;
 use crate::ui::screens::insurance_plans::PlanForm;
 use crate::ui::widgets::{ApprovalForm, GroupForm, id_combo, member_label};
 
-/// What the insurance screen asks the app to do with the ledger.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InsuranceCommand {
-    /// Read the plans, the year's totals, the chosen plan's enrolment lists, the claims
-    /// and the selected claim's details.
-    Load,
-    AddPlan(PlanDraft),
-    Enrol(EnrolSpec),
-    AddClaim(NewClaim),
-    SetDocument {
-        claim_id: i64,
-        kind: DocumentKind,
-        present: bool,
-    },
-    /// Ask the clerk for a scanned file (the app owns the dialogs), then attach it.
-    PickAttachment {
-        claim_id: i64,
-        kind: DocumentKind,
-    },
-    /// Attach the file at a typed path (where the system dialog gave none).
-    AttachFrom {
-        claim_id: i64,
-        kind: DocumentKind,
-        path: std::path::PathBuf,
-    },
-    Attach {
-        claim_id: i64,
-        kind: DocumentKind,
-        file_name: String,
-        bytes: Vec<u8>,
-    },
-    Submit {
-        claim_id: i64,
-        date: NaiveDate,
-    },
-    Approve {
-        claim_id: i64,
-        amount_fen: i64,
-        date: NaiveDate,
-    },
-    Pay {
-        claim_id: i64,
-        date: NaiveDate,
-    },
-    Reject {
-        claim_id: i64,
-        reason: String,
-        date: NaiveDate,
-    },
-}
+pub use crate::ui::command::InsuranceCommand;
 
 /// The three tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

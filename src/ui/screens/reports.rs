@@ -16,21 +16,7 @@ use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::widgets::{MemberPicker, heading_cell, id_combo};
 
-/// What the clerk asks of the 报表 screen.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReportCommand {
-    /// Make the form and show it.
-    Preview(FormRequest),
-    /// Find the voucher by its number, then make its 支出凭单.
-    PreviewVoucher(String),
-    /// Save the previewed form, asking where (the system dialog, or a typed path when
-    /// it gives none).
-    Save(OutputFormat),
-    /// Save the previewed form to this file.
-    SaveTo(OutputFormat, PathBuf),
-    /// Lay the previewed form out as PDF and open it in the system viewer.
-    OpenPdf,
-}
+pub use crate::ui::command::ReportCommand;
 
 /// Which stretch of time a form covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,23 +4,11 @@
 use crate::core::model::{MemberStatus, PaymentForm};
 use crate::core::money::{format_fen_plain, parse_amount_fen};
 use crate::core::policy::{Rule, RuleCheck, RuleKind, presets};
-use crate::core::visit::VisitReason;
 use crate::store::Ledger;
 use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
-/// What the rules and visit-reason editors ask the app to write.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PolicyCommand {
-    /// Replace the rule set with a shipped preset (by code).
-    ApplyPreset(String),
-    AddRule(Rule),
-    UpdateRule(Rule),
-    DeleteRule(i64),
-    SetDuplicateWindow(i64),
-    AddVisitReason(VisitReason),
-    UpdateVisitReason(VisitReason),
-}
+pub use crate::ui::command::PolicyCommand;
 
 impl PolicyCommand {
     /// Writes the change; the message tells the clerk what happened.
