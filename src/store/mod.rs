@@ -461,8 +461,7 @@ impl Ledger {
         self.capture_changes()?;
         // Our turn: SQLite's write lock, taken before anything is read, so everything
         // below reads what the previous writer committed (see `turns`).
-        let waiting = self.waiting.clone();
-        let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&waiting));
+        let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&self.waiting));
         let behavior = if self.skip_turns {
             rusqlite::TransactionBehavior::Deferred
         } else {

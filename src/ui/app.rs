@@ -438,7 +438,10 @@ impl LedgerApp {
             return;
         }
         session.looked_at = std::time::Instant::now();
-        session.data.other_sessions = session.ledger.other_sessions();
+        // Counting reads the sessions folder: only while 首页, which shows it, is open.
+        if self.screen == Screen::Home {
+            session.data.other_sessions = session.ledger.other_sessions();
+        }
         let Ok(version) = session.ledger.data_version() else {
             return;
         };
