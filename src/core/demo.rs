@@ -545,18 +545,245 @@ impl Holiday {
     }
 }
 
+/// Whether a must-visit falls to a person in a year; `Rate` draws from the generator.
+#[derive(Debug, Clone, Copy)]
+enum Chance {
+    Never,
+    Always,
+    Rate(f64),
+}
+
+/// When a must-visit is paid.
+#[derive(Debug, Clone, Copy)]
+enum VisitDate {
+    /// On the person's birthday this year (28 February in place of 29 February).
+    Birthday,
+    /// Any day of the year.
+    AnyDay,
+    /// Up to three weeks after the day the person retired.
+    AfterRetirement,
+    /// Any day from April to November, the season of family visits.
+    VisitingSeason,
+}
+
+impl VisitDate {
+    fn draw(self, rng: &mut ChaCha8Rng, out: &YearBuilder, person: &Person) -> NaiveDate {
+        match self {
+            VisitDate::Birthday => person
+                .birth
+                .and_then(|birth| NaiveDate::from_ymd_opt(out.year, birth.month(), birth.day()))
+                .unwrap_or_else(|| out.day(2, 28)),
+            VisitDate::AnyDay => out.random_date(rng),
+            VisitDate::AfterRetirement => match person.retirement {
+                Some(retired_on) => out.shift(retired_on, rng.random_range(0..=20)),
+                None => out.random_date(rng),
+            },
+            VisitDate::VisitingSeason => {
+                let month = rng.random_range(4..=11);
+                out.day(month, rng.random_range(1..=28))
+            }
+        }
+    }
+}
+
+/// The note on a must-visit's voucher.
+#[derive(Debug, Clone, Copy)]
+enum VisitNote {
+    Fixed(&'static str),
+    /// One of two, with even odds.
+    Either(&'static str, &'static str),
+    OneOf(&'static [&'static str]),
+    /// A ward and a bed number.
+    Ward,
+}
+
+impl VisitNote {
+    fn draw(self, rng: &mut ChaCha8Rng, out: &mut YearBuilder) -> u32 {
+        match self {
+            VisitNote::Fixed(text) => out.static_note(text),
+            VisitNote::Either(first, second) => {
+                out.static_note(if rng.random_bool(0.5) { first } else { second })
+            }
+            VisitNote::OneOf(texts) => out.static_note(pick(rng, texts).copied().unwrap_or("慰问")),
+            VisitNote::Ward => {
+                let ward = pick(rng, WARDS).copied().unwrap_or("内科");
+                let bed = rng.random_range(1..=40);
+                out.note(format!("住院慰问：{ward}{bed}床"))
+            }
+        }
+    }
+}
+
+/// How much a must-visit pays, and its note.
+#[derive(Debug, Clone, Copy)]
+enum VisitPay {
+    /// The category's standard amount, or `default_yuan` when it has none.
+    Standard { default_yuan: i64, note: VisitNote },
+    /// One tier drawn out of 100: each tier covers the draws below its bound; an amount
+    /// of `None` is the category's standard amount (or `default_yuan`).
+    Tiers {
+        default_yuan: i64,
+        tiers: &'static [(u32, Option<i64>, VisitNote)],
+    },
+}
+
+impl VisitPay {
+    fn draw(
+        self,
+        rng: &mut ChaCha8Rng,
+        out: &mut YearBuilder,
+        category: CategoryRef,
+    ) -> (i64, u32) {
+        match self {
+            VisitPay::Standard { default_yuan, note } => {
+                (category.amount_or(default_yuan), note.draw(rng, out))
+            }
+            VisitPay::Tiers {
+                default_yuan,
+                tiers,
+            } => {
+                let roll = rng.random_range(0..100u32);
+                let (_, amount, note) = tiers
+                    .iter()
+                    .copied()
+                    .find(|(below, _, _)| roll < *below)
+                    .or_else(|| tiers.last().copied())
+                    .unwrap_or((100, None, VisitNote::Fixed("慰问")));
+                let amount_fen = amount.map_or(category.amount_or(default_yuan), yuan);
+                (amount_fen, note.draw(rng, out))
+            }
+        }
+    }
+}
+
+/// One of the five must-visits (and the birthday greeting): which category pays it, who
+/// hands it over, in what form when the category names none, to whom and how often,
+/// when, how much and with what note.
+#[derive(Debug, Clone, Copy)]
+struct MustVisit {
+    category: &'static str,
+    handler: Handler,
+    form: PaymentForm,
+    /// Given the person, their phase that year and the year.
+    chance: fn(&Person, Phase, i32) -> Chance,
+    date: VisitDate,
+    pay: VisitPay,
+}
+
+/// The must-visits, checked for each eligible person in this order every year.
+const MUST_VISITS: [MustVisit; 7] = [
+    MustVisit {
+        category: "生日",
+        handler: Handler::Officer,
+        form: PaymentForm::GoodsVoucher,
+        chance: |person, phase, _| match (phase, person.birth) {
+            (Phase::Working, Some(_)) => Chance::Always,
+            _ => Chance::Never,
+        },
+        date: VisitDate::Birthday,
+        pay: VisitPay::Standard {
+            default_yuan: 300,
+            note: VisitNote::Fixed("生日慰问：蛋糕券"),
+        },
+    },
+    MustVisit {
+        category: "生病住院",
+        handler: Handler::Chair,
+        form: PaymentForm::Cash,
+        chance: |_, phase, _| match phase {
+            Phase::Working => Chance::Rate(0.03),
+            Phase::Retired => Chance::Rate(0.07),
+        },
+        date: VisitDate::AnyDay,
+        pay: VisitPay::Tiers {
+            default_yuan: 500,
+            tiers: &[
+                (75, None, VisitNote::Ward),
+                (90, Some(800), VisitNote::Fixed("住院慰问：手术后探望")),
+                (100, Some(1000), VisitNote::Fixed("住院慰问：重大手术")),
+            ],
+        },
+    },
+    MustVisit {
+        category: "结婚",
+        handler: Handler::Officer,
+        form: PaymentForm::Cash,
+        chance: |person, phase, year| match (phase, person.age_in(year).unwrap_or(40)) {
+            (Phase::Working, 22..=35) => Chance::Rate(0.035),
+            _ => Chance::Never,
+        },
+        date: VisitDate::AnyDay,
+        pay: VisitPay::Standard {
+            default_yuan: 500,
+            note: VisitNote::Either("新婚慰问", "结婚慰问金"),
+        },
+    },
+    MustVisit {
+        category: "生育",
+        handler: Handler::Officer,
+        form: PaymentForm::Cash,
+        chance: |person, phase, year| {
+            let age = person.age_in(year).unwrap_or(40);
+            match (phase, person.female, age) {
+                (Phase::Working, true, 23..=42) => Chance::Rate(0.045),
+                (Phase::Working, false, 24..=42) => Chance::Rate(0.008),
+                _ => Chance::Never,
+            }
+        },
+        date: VisitDate::AnyDay,
+        pay: VisitPay::Standard {
+            default_yuan: 500,
+            note: VisitNote::Either("生育慰问：喜得千金", "生育慰问：喜得贵子"),
+        },
+    },
+    MustVisit {
+        category: "直系亲属去世",
+        handler: Handler::Chair,
+        form: PaymentForm::Cash,
+        chance: |_, _, _| Chance::Rate(0.02),
+        date: VisitDate::AnyDay,
+        pay: VisitPay::Standard {
+            default_yuan: 1000,
+            note: VisitNote::OneOf(RELATIVE_DEATH_NOTES),
+        },
+    },
+    MustVisit {
+        category: "退休",
+        handler: Handler::Chair,
+        form: PaymentForm::Goods,
+        chance: |person, _, year| match person.retirement {
+            Some(retired_on) if retired_on.year() == year => Chance::Always,
+            _ => Chance::Never,
+        },
+        date: VisitDate::AfterRetirement,
+        pay: VisitPay::Standard {
+            default_yuan: 500,
+            note: VisitNote::OneOf(RETIREMENT_NOTES),
+        },
+    },
+    MustVisit {
+        category: "困难",
+        handler: Handler::Chair,
+        form: PaymentForm::Cash,
+        chance: |person, _, _| match person.hardship {
+            Some(_) => Chance::Always,
+            None => Chance::Never,
+        },
+        date: VisitDate::VisitingSeason,
+        pay: VisitPay::Standard {
+            default_yuan: 500,
+            note: VisitNote::Fixed("困难职工家访慰问"),
+        },
+    },
+];
+
 /// The streams of the chart the generator uses; `None` where the chart lacks one.
 #[derive(Debug, Clone)]
 struct Streams {
     holidays: Vec<(Holiday, CategoryRef)>,
-    sick: Option<CategoryRef>,
-    marriage: Option<CategoryRef>,
-    childbirth: Option<CategoryRef>,
+    /// The must-visits the chart has, in the order of `MUST_VISITS`.
+    visits: Vec<(&'static MustVisit, CategoryRef)>,
     own_death: Option<CategoryRef>,
-    relative_death: Option<CategoryRef>,
-    retirement: Option<CategoryRef>,
-    hardship_visit: Option<CategoryRef>,
-    birthday: Option<CategoryRef>,
     warmth: Option<CategoryRef>,
     relief: Option<CategoryRef>,
     study: Option<CategoryRef>,
@@ -585,14 +812,11 @@ impl Streams {
                 .iter()
                 .filter_map(|&holiday| category(holiday.category_name()).map(|c| (holiday, c)))
                 .collect(),
-            sick: category("生病住院"),
-            marriage: category("结婚"),
-            childbirth: category("生育"),
+            visits: MUST_VISITS
+                .iter()
+                .filter_map(|visit| category(visit.category).map(|c| (visit, c)))
+                .collect(),
             own_death: category("本人去世"),
-            relative_death: category("直系亲属去世"),
-            retirement: category("退休"),
-            hardship_visit: category("困难"),
-            birthday: category("生日"),
             warmth: category("送温暖"),
             relief: category("临时救助"),
             study: category("助学"),
@@ -852,147 +1076,22 @@ impl<'a> Generator<'a> {
         let year = out.year;
         let streams = &self.streams;
         for &(person, phase) in eligible {
-            let age = person.age_in(year).unwrap_or(40);
-            let working = phase == Phase::Working;
-
-            if let Some(category) = streams.birthday
-                && working
-                && let Some(birth) = person.birth
-            {
-                let date = NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
-                    .unwrap_or_else(|| out.day(2, 28));
-                let note = out.static_note("生日慰问：蛋糕券");
-                let form = category.form_or(PaymentForm::GoodsVoucher);
-                out.pay(
-                    Payer::new(category, form, Handler::Officer),
-                    date,
-                    Some(person.id),
-                    category.amount_or(300),
-                    note,
-                );
-            }
-
-            if let Some(category) = streams.sick {
-                let rate = if working { 0.03 } else { 0.07 };
-                if rng.random_bool(rate) {
-                    let date = out.random_date(rng);
-                    let (amount_fen, note) = match rng.random_range(0..100) {
-                        0..=74 => {
-                            let ward = pick(rng, WARDS).copied().unwrap_or("内科");
-                            let bed = rng.random_range(1..=40);
-                            (
-                                category.amount_or(500),
-                                out.note(format!("住院慰问：{ward}{bed}床")),
-                            )
-                        }
-                        75..=89 => (yuan(800), out.static_note("住院慰问：手术后探望")),
-                        _ => (yuan(1000), out.static_note("住院慰问：重大手术")),
-                    };
-                    let form = category.form_or(PaymentForm::Cash);
-                    out.pay(
-                        Payer::new(category, form, Handler::Chair),
-                        date,
-                        Some(person.id),
-                        amount_fen,
-                        note,
-                    );
-                }
-            }
-
-            if let Some(category) = streams.marriage
-                && working
-                && (22..=35).contains(&age)
-                && rng.random_bool(0.035)
-            {
-                let date = out.random_date(rng);
-                let note = out.static_note(if rng.random_bool(0.5) {
-                    "新婚慰问"
-                } else {
-                    "结婚慰问金"
-                });
-                let form = category.form_or(PaymentForm::Cash);
-                out.pay(
-                    Payer::new(category, form, Handler::Officer),
-                    date,
-                    Some(person.id),
-                    category.amount_or(500),
-                    note,
-                );
-            }
-
-            if let Some(category) = streams.childbirth
-                && working
-            {
-                let rate = match (person.female, age) {
-                    (true, 23..=42) => 0.045,
-                    (false, 24..=42) => 0.008,
-                    _ => 0.0,
+            for &(visit, category) in &streams.visits {
+                let happens = match (visit.chance)(person, phase, year) {
+                    Chance::Never => false,
+                    Chance::Always => true,
+                    Chance::Rate(rate) => rng.random_bool(rate),
                 };
-                if rate > 0.0 && rng.random_bool(rate) {
-                    let date = out.random_date(rng);
-                    let note = out.static_note(if rng.random_bool(0.5) {
-                        "生育慰问：喜得千金"
-                    } else {
-                        "生育慰问：喜得贵子"
-                    });
-                    let form = category.form_or(PaymentForm::Cash);
-                    out.pay(
-                        Payer::new(category, form, Handler::Officer),
-                        date,
-                        Some(person.id),
-                        category.amount_or(500),
-                        note,
-                    );
+                if !happens {
+                    continue;
                 }
-            }
-
-            if let Some(category) = streams.relative_death
-                && rng.random_bool(0.02)
-            {
-                let date = out.random_date(rng);
-                let note = out.static_note(
-                    pick(rng, RELATIVE_DEATH_NOTES)
-                        .copied()
-                        .unwrap_or("直系亲属去世慰问"),
-                );
-                let form = category.form_or(PaymentForm::Cash);
+                let date = visit.date.draw(rng, out, person);
+                let (amount_fen, note) = visit.pay.draw(rng, out, category);
                 out.pay(
-                    Payer::new(category, form, Handler::Chair),
+                    Payer::new(category, category.form_or(visit.form), visit.handler),
                     date,
                     Some(person.id),
-                    category.amount_or(1000),
-                    note,
-                );
-            }
-
-            if let Some(category) = streams.retirement
-                && let Some(retired_on) = person.retirement
-                && retired_on.year() == year
-            {
-                let date = out.shift(retired_on, rng.random_range(0..=20));
-                let note =
-                    out.static_note(pick(rng, RETIREMENT_NOTES).copied().unwrap_or("退休纪念品"));
-                let form = category.form_or(PaymentForm::Goods);
-                out.pay(
-                    Payer::new(category, form, Handler::Chair),
-                    date,
-                    Some(person.id),
-                    category.amount_or(500),
-                    note,
-                );
-            }
-
-            if let Some(category) = streams.hardship_visit
-                && person.hardship.is_some()
-            {
-                let date = out.day(rng.random_range(4..=11), rng.random_range(1..=28));
-                let note = out.static_note("困难职工家访慰问");
-                let form = category.form_or(PaymentForm::Cash);
-                out.pay(
-                    Payer::new(category, form, Handler::Chair),
-                    date,
-                    Some(person.id),
-                    category.amount_or(500),
+                    amount_fen,
                     note,
                 );
             }

@@ -114,3 +114,11 @@ fn screens_depend_on_the_commands_not_on_the_app() {
         .collect();
     assert!(imports_screens.is_empty(), "{imports_screens:?}");
 }
+
+#[test]
+fn only_the_apps_dispatch_writes_to_the_ledger() {
+    // Screens may read (`&Ledger`) to fill their views, but every write is a command
+    // applied by one `apply_*` function per domain in src/ui/app/.
+    let found = offending_lines("src/ui/screens", &["&mut Ledger", "mut ledger"]);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::batch::{BatchPreview, BatchSpec};
-use crate::core::date::{Clock, format_date, parse_date};
+use crate::core::date::{format_date, parse_date};
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen};
-use crate::store::{BatchRecipient, Ledger, closed_covering};
+use crate::store::{BatchRecipient, closed_covering};
 use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 use crate::ui::widgets::{
@@ -129,84 +129,24 @@ impl BatchesScreen {
         self.recipients_outdated = self.recipients.is_some();
     }
 
-    /// Carries out a command. `Ok(None)` when nothing was written, so the views need no
-    /// refresh; errors are also kept beside the form or in the dialog.
-    pub fn apply(
-        &mut self,
-        command: BatchCommand,
-        ledger: &mut Ledger,
-        handler: &str,
-        clock: &dyn Clock,
-    ) -> Result<Option<String>, String> {
-        match command {
-            BatchCommand::Preview(spec) => match ledger
-                .preview_batch(&spec, clock)
-                .and_then(|preview| Ok((preview, ledger.duplicate_window_days()?)))
-            {
-                Ok((preview, window_days)) => {
-                    self.error = None;
-                    self.set_preview(spec, preview, window_days);
-                    Ok(None)
-                }
-                Err(error) => {
-                    self.error = Some(error.to_string());
-                    Err(error.to_string())
-                }
-            },
-            BatchCommand::Commit(spec) => {
-                self.confirm = false;
-                match ledger.commit_batch(&spec, clock) {
-                    Ok(batch) => {
-                        // The form starts blank again, so the same batch is not
-                        // committed twice by two more clicks; the date stays.
-                        *self = Self {
-                            tab: BatchTab::List,
-                            date: std::mem::take(&mut self.date),
-                            ..Self::default()
-                        };
-                        Ok(Some(format!(
-                            "已提交批次 {}：发放 {} 人，合计 {} 元，凭证 {} 至 {}",
-                            batch.number(),
-                            batch.recipient_count,
-                            format_fen(batch.total_fen),
-                            batch.first_voucher,
-                            batch.last_voucher
-                        )))
-                    }
-                    Err(error) => {
-                        self.error = Some(error.to_string());
-                        Err(error.to_string())
-                    }
-                }
-            }
-            BatchCommand::Reverse {
-                batch_id,
-                reason,
-                date,
-            } => match ledger.reverse_batch(batch_id, &reason, date, handler, clock) {
-                Ok(batch) => {
-                    self.reversal = None;
-                    Ok(Some(format!("已整批冲销批次 {}", batch.number())))
-                }
-                Err(error) => {
-                    if let Some(dialog) = self.reversal.as_mut() {
-                        dialog.error = Some(error.to_string());
-                    }
-                    Err(error.to_string())
-                }
-            },
-            BatchCommand::ShowRecipients(batch_id) => match ledger.batch_recipients(batch_id) {
-                Ok(rows) => {
-                    self.recipients = Some((batch_id, rows));
-                    self.recipients_outdated = false;
-                    Ok(None)
-                }
-                Err(error) => Err(error.to_string()),
-            },
-        }
+    /// After a batch was committed: the form starts blank again, so the same batch is
+    /// not committed twice by two more clicks; the date stays.
+    pub fn committed(&mut self) {
+        *self = Self {
+            tab: BatchTab::List,
+            date: std::mem::take(&mut self.date),
+            ..Self::default()
+        };
     }
 
-    fn set_preview(&mut self, spec: BatchSpec, preview: BatchPreview, window_days: i64) {
+    /// A committed batch's recipients, as read from the ledger.
+    pub fn show_recipients(&mut self, batch_id: i64, rows: Vec<BatchRecipient>) {
+        self.recipients = Some((batch_id, rows));
+        self.recipients_outdated = false;
+    }
+
+    /// A preview read from the ledger, shown with the rows flagged as possible repeats.
+    pub fn set_preview(&mut self, spec: BatchSpec, preview: BatchPreview, window_days: i64) {
         self.preview_outdated = false;
         let duplicates = preview
             .possible_duplicates()

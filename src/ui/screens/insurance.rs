@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use egui_extras::{Column, TableBuilder};
 
-use crate::core::date::{Clock, Period, format_date, parse_date};
+use crate::core::date::{Period, format_date, parse_date};
 use crate::core::insurance::{Claim, DocumentKind, Enrolment, Plan, PlanYearTotal, yuan};
 use crate::core::model::Member;
 use crate::core::money::format_fen;
@@ -81,139 +81,20 @@ impl InsuranceScreen {
         self.outdated = true;
     }
 
-    /// Carries out a command. `Ok(None)` when nothing was written; errors are also kept
-    /// beside the form they came from.
-    pub fn apply(
-        &mut self,
-        command: InsuranceCommand,
-        ledger: &mut Ledger,
-        handler: &str,
-        clock: &dyn Clock,
-    ) -> Result<Option<String>, String> {
-        let today = clock.today();
-        match command {
-            InsuranceCommand::Load => {
-                self.load(ledger, today).map_err(|e| e.to_string())?;
-                Ok(None)
-            }
-            InsuranceCommand::AddPlan(draft) => match ledger.add_plan(&draft, clock) {
-                Ok(_) => {
-                    self.plan_form = PlanForm::default();
-                    Ok(Some(format!("已添加互助保障计划“{}”", draft.name.trim())))
-                }
-                Err(error) => {
-                    self.plan_form.error = Some(error.to_string());
-                    Err(error.to_string())
-                }
-            },
-            InsuranceCommand::Enrol(spec) => match ledger.enrol(&spec, clock) {
-                Ok(summary) => {
-                    let message = enrol_text(&summary);
-                    self.enrol.error = None;
-                    self.enrol.group.picked.clear();
-                    self.enrol.result = Some(summary);
-                    Ok(Some(message))
-                }
-                Err(error) => {
-                    self.enrol.error = Some(error.to_string());
-                    Err(error.to_string())
-                }
-            },
-            InsuranceCommand::AddClaim(claim) => match ledger.add_claim(&claim, clock) {
-                Ok(saved) => {
-                    self.claims.registered(&saved);
-                    Ok(Some(format!(
-                        "已登记理赔：{} {}，计算赔付 {} 元",
-                        saved.name,
-                        saved.facts.illness,
-                        format_fen(saved.computed.amount_fen)
-                    )))
-                }
-                Err(error) => {
-                    self.claims.form.error = Some(error.to_string());
-                    Err(error.to_string())
-                }
-            },
-            InsuranceCommand::SetDocument {
-                claim_id,
-                kind,
-                present,
-            } => self.action(
-                ledger
-                    .set_claim_document(claim_id, kind, present)
-                    .map(|()| {
-                        if present {
-                            format!("已勾选材料：{}", kind.label())
-                        } else {
-                            format!("已取消材料：{}", kind.label())
-                        }
-                    }),
-            ),
-            InsuranceCommand::PickAttachment { .. } | InsuranceCommand::AttachFrom { .. } => {
-                Ok(None)
-            }
-            InsuranceCommand::Attach {
-                claim_id,
-                kind,
-                file_name,
-                bytes,
-            } => self.action(
-                ledger
-                    .attach_claim_file(claim_id, kind, &file_name, &bytes, clock)
-                    .map(|_| format!("已附加扫描件“{file_name}”（{}）", kind.label())),
-            ),
-            InsuranceCommand::Submit { claim_id, date } => self.action(
-                ledger
-                    .submit_claim(claim_id, date, clock)
-                    .map(|claim| claim_text("已提交", &claim)),
-            ),
-            InsuranceCommand::Approve {
-                claim_id,
-                amount_fen,
-                date,
-            } => self.action(
-                ledger
-                    .approve_claim(claim_id, amount_fen, date, clock)
-                    .map(|claim| claim_text("已核定", &claim)),
-            ),
-            InsuranceCommand::Pay { claim_id, date } => self.action(
-                ledger
-                    .pay_claim(claim_id, date, handler, clock)
-                    .map(|claim| {
-                        format!(
-                            "{}，凭证 {}",
-                            claim_text("已支付", &claim),
-                            claim.paid_voucher
-                        )
-                    }),
-            ),
-            InsuranceCommand::Reject {
-                claim_id,
-                reason,
-                date,
-            } => self.action(
-                ledger
-                    .reject_claim(claim_id, &reason, date, clock)
-                    .map(|claim| format!("已驳回 {} {} 的理赔", claim.name, claim.facts.illness)),
-            ),
-        }
+    /// After a plan was added: the form starts blank.
+    pub fn plan_added(&mut self) {
+        self.plan_form = PlanForm::default();
     }
 
-    /// A claim action's result; its error shows in the detail panel.
-    fn action(&mut self, result: crate::store::Result<String>) -> Result<Option<String>, String> {
-        match result {
-            Ok(message) => {
-                self.claims.actions.error = None;
-                Ok(Some(message))
-            }
-            Err(error) => {
-                self.claims.actions.error = Some(error.to_string());
-                Err(error.to_string())
-            }
-        }
+    /// After an enrolment: the group picked is cleared and the summary shown.
+    pub fn enrolled(&mut self, summary: EnrolSummary) {
+        self.enrol.error = None;
+        self.enrol.group.picked.clear();
+        self.enrol.result = Some(summary);
     }
 
-    fn load(&mut self, ledger: &Ledger, today: NaiveDate) -> crate::store::Result<()> {
+    /// Reads the plans, enrolments and claims the screen shows.
+    pub fn load(&mut self, ledger: &Ledger, today: NaiveDate) -> crate::store::Result<()> {
         self.outdated = false;
         self.loaded = true;
         let view = &mut self.view;
@@ -566,7 +447,7 @@ pub fn enrol_text(summary: &EnrolSummary) -> String {
     )
 }
 
-fn claim_text(what: &str, claim: &Claim) -> String {
+pub fn claim_text(what: &str, claim: &Claim) -> String {
     let amount = claim.approved_fen.unwrap_or(claim.computed.amount_fen);
     format!(
         "{what} {} {} 的理赔，金额 {} 元（{}）",

@@ -4,53 +4,10 @@
 use crate::core::model::{MemberStatus, PaymentForm};
 use crate::core::money::{format_fen_plain, parse_amount_fen};
 use crate::core::policy::{Rule, RuleCheck, RuleKind, presets};
-use crate::store::Ledger;
 use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
 pub use crate::ui::command::PolicyCommand;
-
-impl PolicyCommand {
-    /// Writes the change; the message tells the clerk what happened.
-    pub fn apply(self, ledger: &mut Ledger) -> Result<String, String> {
-        let result = match self {
-            PolicyCommand::ApplyPreset(code) => ledger.apply_preset(&code).map(|summary| {
-                let mut message =
-                    format!("已套用“{}”：{} 条规则", summary.name, summary.rule_count);
-                if !summary.missing_categories.is_empty() {
-                    message.push_str(&format!(
-                        "。本台账没有类别“{}”，涉及这些类别的规则未套用",
-                        summary.missing_categories.join("、")
-                    ));
-                }
-                message
-            }),
-            PolicyCommand::AddRule(rule) => ledger
-                .add_rule(&rule)
-                .map(|_| format!("已添加规则“{}”", rule.name.trim())),
-            PolicyCommand::UpdateRule(rule) => ledger
-                .update_rule(&rule)
-                .map(|()| format!("已保存规则“{}”", rule.name.trim())),
-            PolicyCommand::DeleteRule(id) => ledger.delete_rule(id).map(|()| "已删除规则".into()),
-            PolicyCommand::SetDuplicateWindow(days) => {
-                ledger.set_duplicate_window_days(days).map(|()| {
-                    if days == 0 {
-                        "已关闭重复发放提醒".to_string()
-                    } else {
-                        format!("已保存：相隔 {days} 天内重复发放时提醒")
-                    }
-                })
-            }
-            PolicyCommand::AddVisitReason(reason) => ledger
-                .add_visit_reason(&reason)
-                .map(|_| format!("已添加走访事由“{}”", reason.name.trim())),
-            PolicyCommand::UpdateVisitReason(reason) => ledger
-                .update_visit_reason(&reason)
-                .map(|()| format!("已保存走访事由“{}”", reason.name.trim())),
-        };
-        result.map_err(|error| error.to_string())
-    }
-}
 
 /// A rule being added or edited, as typed.
 #[derive(Debug, Clone)]

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use crate::core::model::PaymentForm;
 use crate::core::money::{format_fen, format_fen_plain, parse_amount_fen, parse_signed_amount_fen};
 use crate::core::report;
-use crate::store::{CategoryEdit, Ledger};
+use crate::store::CategoryEdit;
 use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
-use crate::ui::screens::rules::{PolicyCommand, RulesSection};
+use crate::ui::screens::rules::RulesSection;
 use crate::ui::screens::visit_reasons::VisitReasonsSection;
 use crate::ui::widgets::id_combo;
 
@@ -79,17 +79,6 @@ impl SettingsScreen {
             })
             .collect();
         self.loaded = true;
-    }
-
-    /// Writes a change to the rules or the visit reasons; its dialog closes once saved.
-    pub fn apply_policy(
-        &mut self,
-        command: PolicyCommand,
-        ledger: &mut Ledger,
-    ) -> Result<String, String> {
-        let message = command.apply(ledger)?;
-        self.rules.saved();
-        Ok(message)
     }
 
     /// The funds with the opening balance the clerk set for the chosen year (blank when

@@ -1,0 +1,139 @@
+//! 报表: previewing, saving and printing forms.
+
+use super::*;
+
+impl LedgerApp {
+    /// Starts laying the previewed form out as PDF on a worker thread.
+    pub(super) fn start_pdf(&mut self, target: PathBuf, open_when_done: bool) {
+        let Some((_, form)) = &self.reports.preview else {
+            return;
+        };
+        let form = form.clone();
+        let options = crate::print::PrintOptions::beside(&self.db_path);
+        let (sender, done) = std::sync::mpsc::channel();
+        let path = target.clone();
+        std::thread::spawn(move || {
+            let outcome = crate::print::render_pdf(&form, &options)
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    crate::print::write_file_whole(&path, &bytes).map_err(|error| error.to_string())
+                });
+            let _ = sender.send(outcome);
+        });
+        self.reports.job = Some(RenderJob {
+            label: format!(
+                "{} PDF",
+                self.reports
+                    .preview
+                    .as_ref()
+                    .map_or("", |(_, f)| f.title.as_str())
+            ),
+            target,
+            open_when_done,
+            done,
+        });
+    }
+
+    pub(super) fn apply_report(&mut self, command: ReportCommand) {
+        let today = self.clock.today();
+        match command {
+            ReportCommand::Preview(request) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                match session.ledger.form(&request, today) {
+                    Ok(form) => self.reports.show_form(request, form),
+                    Err(error) => self.reports.problem = Some(error.to_string()),
+                }
+            }
+            ReportCommand::PreviewVoucher(voucher) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                let made = session.ledger.entry_by_voucher(&voucher).and_then(|entry| {
+                    let request = crate::core::forms::FormRequest::Voucher { entry_id: entry.id };
+                    session
+                        .ledger
+                        .form(&request, today)
+                        .map(|form| (request, form))
+                });
+                match made {
+                    Ok((request, form)) => {
+                        self.reports.problem = None;
+                        self.reports.show_form(request, form);
+                    }
+                    Err(error) => self.reports.problem = Some(error.to_string()),
+                }
+            }
+            ReportCommand::Save(format) => {
+                let Some((_, form)) = &self.reports.preview else {
+                    return;
+                };
+                let stem = form.file_stem();
+                match self.dialogs.save_form(&stem, format) {
+                    Some(path) => self.apply_report(ReportCommand::SaveTo(format, path)),
+                    // No system dialog on this desktop (or the clerk cancelled it): the
+                    // path is typed instead, proposed in the documents folder.
+                    None => {
+                        let folder = directories::UserDirs::new()
+                            .and_then(|dirs| dirs.document_dir().map(Path::to_path_buf))
+                            .or_else(|| self.db_path.parent().map(Path::to_path_buf))
+                            .unwrap_or_default();
+                        let file = folder.join(format!("{stem}.{}", format.extension()));
+                        self.reports.save_as = Some(SaveAs {
+                            format,
+                            path: file.display().to_string(),
+                            error: None,
+                        });
+                    }
+                }
+            }
+            ReportCommand::SaveTo(format, path) => {
+                let Some((_, form)) = &self.reports.preview else {
+                    return;
+                };
+                if format == crate::print::OutputFormat::Pdf {
+                    self.reports.save_as = None;
+                    self.start_pdf(path, false);
+                    return;
+                }
+                let written =
+                    crate::print::render(form, format, &crate::print::PrintOptions::default())
+                        .map_err(|error| error.to_string())
+                        .and_then(|bytes| {
+                            crate::print::write_file_whole(&path, &bytes)
+                                .map_err(|error| error.to_string())
+                        });
+                match written {
+                    Ok(()) => {
+                        self.notice = Some(Notice::Info(format!(
+                            "已保存 {}：{}",
+                            form.title,
+                            path.display()
+                        )));
+                        self.reports.saved.push(path);
+                        self.reports.save_as = None;
+                    }
+                    // Said where the path was typed, else in a dialog.
+                    Err(error) => match self.reports.save_as.as_mut() {
+                        Some(save_as) => save_as.error = Some(error),
+                        None => self.error_dialog = Some(error),
+                    },
+                }
+            }
+            ReportCommand::OpenPdf => {
+                let Some((_, form)) = &self.reports.preview else {
+                    return;
+                };
+                let dir = std::env::temp_dir().join("union-ledger");
+                if let Err(error) = std::fs::create_dir_all(&dir) {
+                    self.error_dialog =
+                        Some(format!("无法创建临时文件夹“{}”：{error}", dir.display()));
+                    return;
+                }
+                let target = dir.join(format!("{}.pdf", form.file_stem()));
+                self.start_pdf(target, true);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! 设置: the union, the clerk, funds, categories, the rules and the demo data.
+
+use super::*;
+use crate::ui::command::PolicyCommand;
+
+impl LedgerApp {
+    /// 设置: the union's name, the clerk, funds and opening balances, categories, the
+    /// rules, and the demo data.
+    pub(super) fn apply_settings(&mut self, command: Command) -> Outcome {
+        let Some(session) = self.session.as_mut() else {
+            return Outcome::Quiet;
+        };
+        let clock = self.clock.as_ref();
+        let ledger = &mut session.ledger;
+        let result = match command {
+            Command::Policy(command) => {
+                let result = apply_policy(command, ledger);
+                if result.is_ok() {
+                    // The rule's dialog closes once saved.
+                    self.settings.rules.saved();
+                }
+                return Outcome::of(result);
+            }
+            Command::SetUnionName(name) => ledger
+                .set_union_name(&name)
+                .map(|()| "已保存工会名称".to_string()),
+            Command::SetHandler(name) => ledger
+                .set_setting("handler", name.trim())
+                .map(|()| "已保存经办人".to_string()),
+            Command::AddFund(name) => ledger
+                .add_fund(&name)
+                .map(|_| format!("已添加资金“{}”", name.trim())),
+            Command::UpdateFund {
+                id,
+                name,
+                is_active,
+            } => ledger
+                .update_fund(id, &name, is_active)
+                .map(|()| format!("已保存资金“{}”", name.trim())),
+            Command::SetFundOpening {
+                fund_id,
+                year,
+                opening_fen,
+            } => ledger
+                .set_fund_opening(fund_id, year, opening_fen)
+                .map(|()| format!("已保存 {year} 年初余额")),
+            Command::AddCategory { parent_id, edit } => ledger
+                .add_category(parent_id, &edit)
+                .map(|_| format!("已添加类别“{}”", edit.name.trim())),
+            Command::UpdateCategory { id, edit } => ledger
+                .update_category(id, &edit)
+                .map(|()| format!("已保存类别“{}”", edit.name.trim())),
+            Command::LoadDemo => {
+                return Outcome::of(
+                    crate::ui::demo::load_demo(ledger, clock).map_err(|e| e.to_string()),
+                );
+            }
+            // Routed to their own domains by `apply`.
+            _ => return Outcome::Quiet,
+        };
+        Outcome::of(result.map_err(|e| e.to_string()))
+    }
+}
+
+/// 发放规则 and 走访事由: writes the change; the message tells the clerk what happened.
+fn apply_policy(command: PolicyCommand, ledger: &mut Ledger) -> Result<String, String> {
+    let result = match command {
+        PolicyCommand::ApplyPreset(code) => ledger.apply_preset(&code).map(|summary| {
+            let mut message = format!("已套用“{}”：{} 条规则", summary.name, summary.rule_count);
+            if !summary.missing_categories.is_empty() {
+                message.push_str(&format!(
+                    "。本台账没有类别“{}”，涉及这些类别的规则未套用",
+                    summary.missing_categories.join("、")
+                ));
+            }
+            message
+        }),
+        PolicyCommand::AddRule(rule) => ledger
+            .add_rule(&rule)
+            .map(|_| format!("已添加规则“{}”", rule.name.trim())),
+        PolicyCommand::UpdateRule(rule) => ledger
+            .update_rule(&rule)
+            .map(|()| format!("已保存规则“{}”", rule.name.trim())),
+        PolicyCommand::DeleteRule(id) => ledger.delete_rule(id).map(|()| "已删除规则".into()),
+        PolicyCommand::SetDuplicateWindow(days) => {
+            ledger.set_duplicate_window_days(days).map(|()| {
+                if days == 0 {
+                    "已关闭重复发放提醒".to_string()
+                } else {
+                    format!("已保存：相隔 {days} 天内重复发放时提醒")
+                }
+            })
+        }
+        PolicyCommand::AddVisitReason(reason) => ledger
+            .add_visit_reason(&reason)
+            .map(|_| format!("已添加走访事由“{}”", reason.name.trim())),
+        PolicyCommand::UpdateVisitReason(reason) => ledger
+            .update_visit_reason(&reason)
+            .map(|()| format!("已保存走访事由“{}”", reason.name.trim())),
+    };
+    result.map_err(|error| error.to_string())
+}
