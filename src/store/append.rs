@@ -18,8 +18,8 @@
 
 use std::collections::HashMap;
 
+use super::sql::{OptionalExtension, Transaction};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{OptionalExtension, Transaction};
 use serde_json::{Value, json};
 
 use super::Result;
@@ -209,25 +209,45 @@ impl Writer<'_, '_, '_> {
         }
         let rows = std::mem::take(&mut self.pending);
         let count = rows.len() as i64;
+        let sql = if self.tx.is_server() {
+            INSERT_ROWS_SERVER
+        } else {
+            INSERT_ROWS
+        };
         self.tx
-            .prepare_cached(
-                "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id, member_id,
-                    amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note,
-                    created_at, reverses_entry_id, reversal_reason, fund_cumulative_fen,
-                    approval_id, batch_id, visit_id, event, override_reason)
-                 SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,
-                    r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,
-                    r.value ->> 2, r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13,
-                    r.value ->> 14, r.value ->> 15, r.value ->> 16, r.value ->> 17, r.value ->> 18,
-                    r.value ->> 19, r.value ->> 20, r.value ->> 21
-                 FROM json_each(?1) r ORDER BY r.key",
-            )?
+            .prepare_cached(sql)?
             .execute([Value::Array(rows).to_string()])?;
-        let last = self.tx.last_insert_rowid();
+        let last = self.tx.last_insert_rowid()?;
         self.ids.extend(last - count + 1..=last);
         Ok(())
     }
 }
+
+/// The entry columns the rows below fill, in the order `row_json` lists them.
+const INSERT_ROWS: &str = "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id,
+        member_id, amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note,
+        created_at, reverses_entry_id, reversal_reason, fund_cumulative_fen,
+        approval_id, batch_id, visit_id, event, override_reason)
+     SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,
+        r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,
+        r.value ->> 2, r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13,
+        r.value ->> 14, r.value ->> 15, r.value ->> 16, r.value ->> 17, r.value ->> 18,
+        r.value ->> 19, r.value ->> 20, r.value ->> 21
+     FROM json_each(?1) r ORDER BY r.key";
+
+/// The same on the server, whose `->>` gives text: each column cast to its type.
+const INSERT_ROWS_SERVER: &str = "INSERT INTO entries (kind, date, year, fund_id, category_id,
+        source_id, member_id, amount_fen, delta_fen, payment_form, voucher_year, voucher_seq,
+        handler, note, created_at, reverses_entry_id, reversal_reason, fund_cumulative_fen,
+        approval_id, batch_id, visit_id, event, override_reason)
+     SELECT r.value ->> 0, r.value ->> 1, (r.value ->> 2)::bigint, (r.value ->> 3)::bigint,
+        (r.value ->> 4)::bigint, (r.value ->> 5)::bigint, (r.value ->> 6)::bigint,
+        (r.value ->> 7)::bigint, (r.value ->> 8)::bigint, r.value ->> 9,
+        (r.value ->> 2)::bigint, (r.value ->> 10)::bigint, r.value ->> 11, r.value ->> 12,
+        r.value ->> 13, (r.value ->> 14)::bigint, r.value ->> 15, (r.value ->> 16)::bigint,
+        (r.value ->> 17)::bigint, (r.value ->> 18)::bigint, (r.value ->> 19)::bigint,
+        r.value ->> 20, r.value ->> 21
+     FROM json_array_elements(?1::json) WITH ORDINALITY AS r(value, key) ORDER BY r.key";
 
 fn delta(row: &NewRow<'_>) -> i64 {
     delta_fen(

@@ -18,7 +18,7 @@ pub const LARGE_PAYOUT_FEN: i64 = 200_000;
 const LINE_COLUMNS: &str = "printf('%d-%06d', e.voucher_year, e.voucher_seq), e.date,
     ifnull(m.name || '（' || m.employee_no || '）', ''), ifnull(c.name, ''), e.amount_fen";
 
-fn line(row: &rusqlite::Row<'_>, remark: String) -> rusqlite::Result<FindingLine> {
+fn line(row: &super::sql::Row<'_>, remark: String) -> super::sql::Result<FindingLine> {
     Ok(FindingLine {
         voucher_no: row.get(0)?,
         date: Some(parse_date(1, &row.get::<_, String>(1)?)?),
@@ -50,7 +50,7 @@ impl Ledger {
                         spending_fen: row.get(3)?,
                     })
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         let kept = self.fund_year_totals()?;
         let funds = fund_balances(&self.funds()?, &self.fund_openings()?, &recomputed, year)
@@ -107,7 +107,7 @@ impl Ledger {
                 if reversed {
                     remark.push_str("（已冲销）");
                 }
-                let finding = line(row, remark)?;
+                let finding = line(&row, remark)?;
                 match kind.as_str() {
                     "payment_forms" => form.push(finding),
                     "union_members_only" | "dues_paid" | "women_only" | "excluded_statuses"
@@ -151,7 +151,7 @@ impl Ledger {
                         format!("与 {earlier}（{earlier_date}）同一会员同一项目，相隔 {days} 天"),
                     )
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         add(FindingKind::PossibleDuplicate, duplicates);
 
@@ -182,7 +182,7 @@ impl Ledger {
                     };
                     line(row, remark)
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         add(FindingKind::NoApproval, no_approval);
 
@@ -233,7 +233,7 @@ impl Ledger {
                 .query_map([year], |row| {
                     line(row, "该会员没有困难职工档案".to_string())
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         add(FindingKind::NoHardshipFile, no_file);
 
@@ -243,7 +243,7 @@ impl Ledger {
                 conn.prepare("SELECT voucher_seq FROM entries WHERE voucher_year = ?1")?;
             statement
                 .query_map([year], |row| row.get(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         add(
             FindingKind::VoucherGap,
@@ -286,7 +286,7 @@ impl Ledger {
                         ),
                     )
                 })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         add(FindingKind::ChangedAfterClose, after_close);
 

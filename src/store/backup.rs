@@ -54,7 +54,10 @@ pub fn automatic_backups(ledger: &Path) -> Vec<PathBuf> {
 }
 
 /// Copies the open database into `target` (written beside it first, then renamed).
-fn copy_database(conn: &Connection, target: &Path) -> Result<()> {
+fn copy_database(conn: &super::sql::Connection, target: &Path) -> Result<()> {
+    let Some(conn) = conn.lite() else {
+        return super::copy::to_file(conn, target);
+    };
     let cannot = |detail: String| StoreError::CannotOpen {
         path: target.to_path_buf(),
         detail,
@@ -190,7 +193,9 @@ fn backup_state(file: &Path) -> Option<(i64, String)> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .ok()?;
-    let head = super::changelog::last_hash(&conn).ok()?.1;
+    let head = super::changelog::last_hash(&super::sql::Connection::Lite(conn))
+        .ok()?
+        .1;
     Some((version, head))
 }
 
@@ -273,7 +278,7 @@ fn restore_with(
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(StoreError::from)
-    .and_then(|source| copy_database(&source, &incoming));
+    .and_then(|source| copy_database(&super::sql::Connection::Lite(source), &incoming));
     if let Err(error) = copied {
         let _ = std::fs::remove_file(&incoming);
         return Err(error);

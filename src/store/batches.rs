@@ -1,8 +1,8 @@
 //! Holiday batches: every recipient's entry and the batch itself in one transaction,
 //! reversed as a whole the same way.
 
+use super::sql::{Connection, OptionalExtension, Row, Transaction};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 use super::append::{EntryLinks, NewRow, append};
@@ -52,7 +52,7 @@ fn packed_voucher(packed: i64) -> String {
     }
 }
 
-fn batch_from_row(row: &Row<'_>) -> rusqlite::Result<(Batch, i64)> {
+fn batch_from_row(row: &Row<'_>) -> super::sql::Result<(Batch, i64)> {
     Ok((
         Batch {
             id: row.get(0)?,
@@ -225,7 +225,7 @@ impl Ledger {
                 "INSERT INTO batches (category_id, fund_id, date, item, amount_fen, payment_form, approval_id,
                      group_text, group_spec, recipient_count, total_fen, handler, note, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                rusqlite::params![
+                super::sql::params![
                     spec.category_id,
                     spec.fund_id,
                     date_text(spec.date),
@@ -242,7 +242,7 @@ impl Ledger {
                     now,
                 ],
             )?;
-            let batch_id = tx.last_insert_rowid();
+            let batch_id = tx.last_insert_rowid()?;
             let number = format!("P{}-{batch_id:04}", spec.date.format("%Y"));
             let note = if spec.item.trim().is_empty() {
                 format!("批次 {number}")
@@ -333,7 +333,7 @@ impl Ledger {
                     Some(row.get::<_, i64>(0)?),
                 ))
             })?;
-            let reversals = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let reversals = rows.collect::<super::sql::Result<Vec<_>>>()?;
             drop(statement);
             insert_same_day(tx, &reversals, None, id, reason, &now)?;
             tx.execute(
@@ -355,7 +355,7 @@ impl Ledger {
             .conn()
             .prepare_cached(&format!("{BATCH_SELECT} ORDER BY b.date DESC, b.id DESC"))?;
         let rows = statement.query_map([], batch_from_row)?;
-        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = rows.collect::<super::sql::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(mut batch, approval_id)| {
                 batch.approval = approval_in(self.conn(), approval_id)?;
@@ -386,7 +386,7 @@ impl Ledger {
                 is_reversed: row.get(8)?,
             })
         })?;
-        let mut recipients = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut recipients = rows.collect::<super::sql::Result<Vec<_>>>()?;
         // Stable: within a department the SQL order (工号, entry) stays.
         recipients.sort_by_cached_key(|r| crate::core::search::pinyin_sort_key(&r.department));
         Ok(recipients)

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use super::sql::CellRef;
+use super::sql::{Connection, OptionalExtension};
 use chrono::NaiveDateTime;
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value, json};
 
 use super::codec::{datetime_text, parse_datetime};
@@ -66,6 +66,16 @@ pub(super) fn label(table: &str) -> &str {
 /// columns are logged without anyone remembering to; entries and the totals derived
 /// from them are left out (entries are covered by their hashes).
 pub(super) fn install_capture(conn: &Connection) -> Result<()> {
+    if conn.is_server() {
+        // The server's capture triggers are part of its schema (see `server`); each
+        // session brings the buffer they write into.
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS change_buffer (
+                 id BIGSERIAL PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL,
+                 before TEXT, after TEXT)",
+        )?;
+        return Ok(());
+    }
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS change_buffer (
              id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL,
@@ -78,7 +88,7 @@ pub(super) fn install_capture(conn: &Connection) -> Result<()> {
         )?;
         statement
             .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
+            .collect::<super::sql::Result<Vec<_>>>()?
     };
     let mut sql = String::new();
     for table in tables {
@@ -108,7 +118,7 @@ pub(super) fn column_names(conn: &Connection, table: &str) -> Result<Vec<String>
         conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
     let names = statement
         .query_map([table], |row| row.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(names)
 }
 
@@ -123,7 +133,7 @@ fn take_changes(conn: &Connection) -> Result<(Vec<Value>, String)> {
             .query_map([], |row| {
                 Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?
+            .collect::<super::sql::Result<Vec<_>>>()?
     };
     conn.execute("DELETE FROM temp.change_buffer", [])?;
     let parse = |text: &Option<String>| -> Map<String, Value> {
@@ -210,28 +220,31 @@ impl EntryHasher {
     /// with `sums`, its amount is also added to its fund's totals.
     fn hash(
         &mut self,
-        row: &rusqlite::Row<'_>,
+        row: &super::sql::Row<'_>,
         sums: Option<&mut EntrySums>,
     ) -> Result<(i64, [u8; 32])> {
         use std::io::Write as _;
         self.text.clear();
         self.ends.clear();
-        for index in 0..row.as_ref().column_count() {
-            match row.get_ref(index)? {
-                ValueRef::Null => self.text.push(0),
-                ValueRef::Integer(n) => {
-                    let _ = write!(self.text, "{n}");
+        for index in 0..row.column_count() {
+            let text = &mut self.text;
+            row.with_cell(index, |cell| {
+                match cell {
+                    CellRef::Null => text.push(0),
+                    CellRef::Integer(n) => {
+                        let _ = write!(text, "{n}");
+                    }
+                    CellRef::Real(x) => {
+                        let _ = write!(text, "{x}");
+                    }
+                    CellRef::Text(value) => text.extend_from_slice(value.as_bytes()),
+                    CellRef::Blob(bytes) => match std::str::from_utf8(bytes) {
+                        Ok(_) => text.extend_from_slice(bytes),
+                        Err(_) => text.extend_from_slice(String::from_utf8_lossy(bytes).as_bytes()),
+                    },
                 }
-                ValueRef::Real(x) => {
-                    let _ = write!(self.text, "{x}");
-                }
-                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => match std::str::from_utf8(bytes) {
-                    Ok(_) => self.text.extend_from_slice(bytes),
-                    Err(_) => self
-                        .text
-                        .extend_from_slice(String::from_utf8_lossy(bytes).as_bytes()),
-                },
-            }
+                Ok(())
+            })?;
             self.ends.push(self.text.len());
         }
         let mut start = 0;
@@ -245,7 +258,7 @@ impl EntryHasher {
         let id: i64 = row.get(0)?;
         if let Some(sums) = sums {
             // Columns: id, kind, date, year, fund_id, …, delta_fen (see above).
-            let kind = row.get_ref(1)?.as_str().unwrap_or_default();
+            let kind: String = row.get(1)?;
             let year: i64 = row.get(3)?;
             let fund: i64 = row.get(4)?;
             let delta: i64 = row.get(9)?;
@@ -271,7 +284,7 @@ fn recompute_entry_hashes(conn: &Connection, first: i64, last: i64) -> Result<Ve
     let mut hasher = EntryHasher::default();
     let mut hashes = Vec::new();
     while let Some(row) = rows.next()? {
-        let (id, digest) = hasher.hash(row, None)?;
+        let (id, digest) = hasher.hash(&row, None)?;
         hashes.push((id, hex_digest(&digest)));
     }
     Ok(hashes)
@@ -303,7 +316,7 @@ fn check_entry_range(
     let mut next_entry = |sums: &mut EntrySums| -> Result<Option<(i64, [u8; 64])>> {
         match entries.next()? {
             Some(row) => {
-                let (id, digest) = hasher.hash(row, Some(sums))?;
+                let (id, digest) = hasher.hash(&row, Some(sums))?;
                 Ok(Some((id, hex64(&digest))))
             }
             None => Ok(None),
@@ -315,7 +328,8 @@ fn check_entry_range(
     let mut current = next_entry(sums)?;
     while let Some(row) = stored.next()? {
         let id: i64 = row.get(0)?;
-        let hash = row.get_ref(1)?.as_bytes().unwrap_or_default();
+        let hash: String = row.get(1)?;
+        let hash = hash.as_bytes();
         digest.update(hash);
         digest.update(b"\n");
         count += 1;
@@ -364,9 +378,9 @@ fn in_snapshot<T>(conn: &Connection, check: impl FnOnce(&Connection) -> Result<T
     if !conn.is_autocommit() {
         return check(conn);
     }
-    let snapshot = conn.unchecked_transaction()?;
+    let snapshot = conn.snapshot()?;
     let result = check(&snapshot);
-    snapshot.finish()?;
+    snapshot.rollback()?;
     result
 }
 
@@ -461,7 +475,7 @@ pub(super) fn append(
     Ok(())
 }
 
-fn log_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
+fn log_row(row: &super::sql::Row<'_>) -> super::sql::Result<LogRow> {
     Ok(LogRow {
         id: row.get(0)?,
         at: parse_datetime(1, &row.get::<_, String>(1)?)?,
@@ -520,12 +534,12 @@ impl Ledger {
         let ((damage, outside), books) = match self.path() {
             Some(path) => std::thread::scope(|scope| {
                 let other = scope.spawn(|| {
-                    match Connection::open_with_flags(
+                    match rusqlite::Connection::open_with_flags(
                         path,
                         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
                             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                     ) {
-                        Ok(conn) => file_and_tables(&conn),
+                        Ok(conn) => file_and_tables(&Connection::Lite(conn)),
                         Err(error) => (Some(error.to_string()), Ok(Vec::new())),
                     }
                 });
@@ -579,7 +593,7 @@ impl Ledger {
             conn.prepare(&format!("SELECT {LOG_COLUMNS} FROM change_log ORDER BY id"))?;
         let rows = statement
             .query_map([], log_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<super::sql::Result<Vec<_>>>()?;
         let entries: i64 = conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
         let max_entry: i64 =
             conn.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |r| r.get(0))?;
@@ -630,7 +644,7 @@ impl Ledger {
             )?;
             statement
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+                .collect::<super::sql::Result<Vec<_>>>()?
         };
         let mut off = None;
         for (fund, year, income, spending) in &kept {
@@ -661,7 +675,7 @@ impl Ledger {
     /// Log rows, newest first, filtered.
     pub fn change_log(&self, filter: &LogFilter) -> Result<Vec<LogRow>> {
         let mut conditions = vec!["1".to_string()];
-        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        let mut params: Vec<super::sql::Value> = Vec::new();
         if !filter.text.trim().is_empty() {
             conditions.push("(action LIKE ? OR clerk LIKE ? OR detail LIKE ?)".into());
             let pattern = format!("%{}%", filter.text.trim());
@@ -689,8 +703,8 @@ impl Ledger {
             conditions.join(" AND ")
         ))?;
         let rows = statement
-            .query_map(rusqlite::params_from_iter(params), log_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map(super::sql::params_from_iter(params), log_row)?
+            .collect::<super::sql::Result<Vec<_>>>()?;
         Ok(rows)
     }
 }

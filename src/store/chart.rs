@@ -1,6 +1,6 @@
 //! Funds, opening balances, the category tree and income sources.
 
-use rusqlite::{OptionalExtension, Row};
+use super::sql::{OptionalExtension, Row};
 
 use super::codec::parse_code;
 use super::{Ledger, Result, StoreError};
@@ -12,7 +12,7 @@ const CATEGORY_COLUMNS: &str =
     "id, parent_id, name, default_fund_id, standard_amount_fen, account_code,
     default_payment_form, requires_member, is_active, sort_order";
 
-fn category_from_row(row: &Row<'_>) -> rusqlite::Result<Category> {
+fn category_from_row(row: &Row<'_>) -> super::sql::Result<Category> {
     let form: Option<String> = row.get(6)?;
     Ok(Category {
         id: row.get(0)?,
@@ -70,7 +70,7 @@ impl Ledger {
                 sort_order: row.get(3)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     pub fn add_fund(&mut self, name: &str) -> Result<i64> {
@@ -88,7 +88,7 @@ impl Ledger {
                 "INSERT INTO funds (name, sort_order) VALUES (?1, (SELECT ifnull(max(sort_order), 0) + 1 FROM funds))",
                 [&name],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(tx.last_insert_rowid()?)
         })
     }
 
@@ -130,7 +130,7 @@ impl Ledger {
                 opening_fen: row.get(2)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Sets (or, with `None`, clears) a fund's opening balance for a year. A year with no
@@ -181,7 +181,7 @@ impl Ledger {
                 spending_fen: row.get(3)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Each fund's opening, income, spending and closing balance for a year.
@@ -248,7 +248,7 @@ impl Ledger {
                     edit.is_active,
                 ),
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(tx.last_insert_rowid()?)
         })
     }
 
@@ -302,7 +302,7 @@ impl Ledger {
                 sort_order: row.get(4)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 }
 
@@ -325,11 +325,11 @@ fn validate_category(edit: &CategoryEdit) -> Result<()> {
 }
 
 /// The category tree, each group followed by its items, through any connection.
-pub(super) fn categories_in(conn: &rusqlite::Connection) -> Result<Vec<Category>> {
+pub(super) fn categories_in(conn: &super::sql::Connection) -> Result<Vec<Category>> {
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {CATEGORY_COLUMNS} FROM categories
          ORDER BY ifnull(parent_id, id), parent_id IS NOT NULL, sort_order, id"
     ))?;
     let rows = statement.query_map([], category_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
 }

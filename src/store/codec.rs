@@ -1,7 +1,6 @@
 //! Conversions between model values and their stored text.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::types::Type;
 
 /// Dates are stored as ISO text (`2026-03-08`), which sorts in date order.
 pub fn date_text(date: NaiveDate) -> String {
@@ -14,23 +13,21 @@ pub fn datetime_text(moment: NaiveDateTime) -> String {
 
 /// Reads a stored date; a malformed one is reported as a conversion error on that
 /// column rather than silently replaced.
-pub fn parse_date(column: usize, text: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|error| {
-        rusqlite::Error::FromSqlConversionFailure(column, Type::Text, Box::new(error))
-    })
+pub fn parse_date(column: usize, text: &str) -> super::sql::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|error| super::sql::Error::conversion(column, format!("日期“{text}”：{error}")))
 }
 
 pub fn parse_optional_date(
     column: usize,
     text: Option<String>,
-) -> rusqlite::Result<Option<NaiveDate>> {
+) -> super::sql::Result<Option<NaiveDate>> {
     text.map(|text| parse_date(column, &text)).transpose()
 }
 
-pub fn parse_datetime(column: usize, text: &str) -> rusqlite::Result<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").map_err(|error| {
-        rusqlite::Error::FromSqlConversionFailure(column, Type::Text, Box::new(error))
-    })
+pub fn parse_datetime(column: usize, text: &str) -> super::sql::Result<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .map_err(|error| super::sql::Error::conversion(column, format!("时间“{text}”：{error}")))
 }
 
 /// Reads a stored enum code with the enum's parser.
@@ -38,12 +35,7 @@ pub fn parse_code<T>(
     column: usize,
     text: &str,
     parse: fn(&str) -> Option<T>,
-) -> rusqlite::Result<T> {
-    parse(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            column,
-            Type::Text,
-            format!("unknown code {text:?}").into(),
-        )
-    })
+) -> super::sql::Result<T> {
+    parse(text)
+        .ok_or_else(|| super::sql::Error::conversion(column, format!("unknown code {text:?}")))
 }

@@ -1,8 +1,8 @@
 //! Entries: income and disbursements, append-only, with voucher numbers and running
 //! totals assigned inside the writing transaction.
 
+use super::sql::{OptionalExtension, Row, Transaction};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{OptionalExtension, Row, Transaction};
 
 use super::codec::{date_text, datetime_text, parse_code, parse_date, parse_datetime};
 use super::policy;
@@ -19,7 +19,7 @@ pub(super) const ENTRY_COLUMNS: &str = "e.id, e.kind, e.date, e.fund_id, e.categ
     e.approval_id, e.batch_id, e.visit_id, e.event, e.override_reason";
 
 /// Reads an entry from the first 22 columns of a row selected with [`ENTRY_COLUMNS`].
-pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(Entry, String)> {
+pub(super) fn entry_from_row(row: &Row<'_>) -> super::sql::Result<(Entry, String)> {
     Ok((
         Entry {
             id: row.get(0)?,
@@ -49,7 +49,7 @@ pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<(Entry, String)>
 }
 
 /// One entry by id through any connection (also inside a transaction).
-fn entry_in(conn: &rusqlite::Connection, id: i64) -> Result<Entry> {
+fn entry_in(conn: &super::sql::Connection, id: i64) -> Result<Entry> {
     conn.query_row(
         &format!("SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.id = ?1"),
         [id],
@@ -75,7 +75,7 @@ pub(super) fn insert_entry(
 
 /// Checks an entry against the chart and the register; the error names the field.
 pub(super) fn validate_entry(
-    tx: &rusqlite::Connection,
+    tx: &super::sql::Connection,
     entry: &NewEntry,
     today: NaiveDate,
 ) -> Result<()> {
@@ -400,7 +400,7 @@ impl Ledger {
                     amount_fen: row.get(2)?,
                 })
             })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Appends many entries in one transaction, for demo data and benchmarks. The

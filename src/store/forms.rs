@@ -59,7 +59,7 @@ impl Ledger {
                     spending_fen: row.get(2)?,
                 })
             })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Income per source in a period (reversals subtracted), every source listed.
@@ -78,7 +78,7 @@ impl Ledger {
                     amount_fen: row.get(2)?,
                 })
             })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Fund movements over a period that lies inside one calendar year.

@@ -1,8 +1,8 @@
 //! Mutual insurance: plans, enrolment with the union's premiums as one batch, and
 //! claims from registration to payment or rejection.
 
+use super::sql::{Connection, OptionalExtension, Row};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::batches::insert_same_day;
@@ -32,7 +32,7 @@ fn json_error(column: usize, error: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(error))
 }
 
-fn plan_from_row(row: &Row<'_>) -> rusqlite::Result<Plan> {
+fn plan_from_row(row: &Row<'_>) -> super::sql::Result<Plan> {
     Ok(Plan {
         id: row.get(0)?,
         draft: PlanDraft {
@@ -149,7 +149,7 @@ const CLAIM_SELECT: &str = "SELECT c.id, c.plan_id, p.name, c.member_id, m.emplo
     FROM claims c JOIN plans p ON p.id = c.plan_id JOIN members m ON m.id = c.member_id";
 
 /// A claim row with the enrolment date, before documents and warnings are added.
-fn claim_from_row(row: &Row<'_>) -> rusqlite::Result<(Claim, Option<NaiveDate>)> {
+fn claim_from_row(row: &Row<'_>) -> super::sql::Result<(Claim, Option<NaiveDate>)> {
     let steps: Vec<String> =
         serde_json::from_str(&row.get::<_, String>(17)?).map_err(|e| json_error(17, e))?;
     Ok((
@@ -200,7 +200,7 @@ fn documents_in(conn: &Connection, claim_id: i64) -> Result<Vec<(DocumentKind, b
     let rows = statement.query_map([claim_id], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, bool>(1)?))
     })?;
-    let present: Vec<(String, bool)> = rows.collect::<rusqlite::Result<_>>()?;
+    let present: Vec<(String, bool)> = rows.collect::<super::sql::Result<_>>()?;
     Ok(DocumentKind::ALL
         .iter()
         .map(|kind| {
@@ -357,7 +357,7 @@ impl Ledger {
             "SELECT {PLAN_COLUMNS} FROM plans ORDER BY starts_on DESC, id DESC"
         ))?;
         let rows = statement.query_map([], plan_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     pub fn plan(&self, id: i64) -> Result<Plan> {
@@ -402,7 +402,7 @@ impl Ledger {
                 "INSERT INTO plans (name, society, starts_on, ends_on, premium_union_fen, premium_worker_fen,
                      enrol_from, enrol_until, claim_days_after_end, eligibility, benefits, fund_id, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                rusqlite::params![
+                super::sql::params![
                     plan.name.trim(),
                     plan.society.trim(),
                     date_text(plan.starts_on),
@@ -418,7 +418,7 @@ impl Ledger {
                     now,
                 ],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(tx.last_insert_rowid()?)
         })
     }
 
@@ -495,7 +495,7 @@ impl Ledger {
                     "INSERT INTO batches (category_id, fund_id, date, item, amount_fen, payment_form, approval_id,
                          group_text, group_spec, recipient_count, total_fen, handler, note, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13)",
-                    rusqlite::params![
+                    super::sql::params![
                         category_id,
                         plan.fund_id,
                         date_text(spec.enrolled_on),
@@ -511,7 +511,7 @@ impl Ledger {
                         now,
                     ],
                 )?;
-                let id = tx.last_insert_rowid();
+                let id = tx.last_insert_rowid()?;
                 batch_id = Some(id);
                 let note = format!("{item}（批次 P{}-{id:04}）", spec.enrolled_on.format("%Y"));
                 let entries: Vec<(NewEntry, Option<i64>)> = newcomers
@@ -564,7 +564,7 @@ impl Ledger {
                 premium_voucher: row.get(6)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Members in service or retired who are not enrolled, each with why the plan
@@ -610,7 +610,7 @@ impl Ledger {
                      eligible_cost_fen, social_insurance_fen, other_aid_fen, grade, computed_fen, computation,
                      state, registered_on, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
-                rusqlite::params![
+                super::sql::params![
                     claim.plan_id,
                     claim.member_id,
                     claim.illness.trim(),
@@ -629,7 +629,7 @@ impl Ledger {
                     now,
                 ],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(tx.last_insert_rowid()?)
         })?;
         self.claim(id, today)
     }
@@ -642,7 +642,7 @@ impl Ledger {
     /// Claims matching the filter, newest admission first.
     pub fn claims(&self, filter: &ClaimFilter, today: NaiveDate) -> Result<Vec<Claim>> {
         let mut clauses = vec!["1 = 1".to_string()];
-        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        let mut params: Vec<super::sql::Value> = Vec::new();
         if let Some(plan_id) = filter.plan_id {
             clauses.push("c.plan_id = ?".to_string());
             params.push(plan_id.into());
@@ -666,8 +666,8 @@ impl Ledger {
         );
         let rows: Vec<(Claim, Option<NaiveDate>)> = {
             let mut statement = self.conn().prepare_cached(&sql)?;
-            let rows = statement.query_map(rusqlite::params_from_iter(params), claim_from_row)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
+            let rows = statement.query_map(super::sql::params_from_iter(params), claim_from_row)?;
+            rows.collect::<super::sql::Result<Vec<_>>>()?
         };
         rows.into_iter()
             .map(|row| finish_claim(self.conn(), row, today))
@@ -724,7 +724,7 @@ impl Ledger {
                 "INSERT INTO claim_files (claim_id, kind, file_name, content, added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 (claim_id, kind.code(), file_name.trim(), content, &now),
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             tx.execute(
                 "INSERT INTO claim_documents (claim_id, kind, is_present) VALUES (?1, ?2, 1)
                  ON CONFLICT (claim_id, kind) DO UPDATE SET is_present = 1",
@@ -747,7 +747,7 @@ impl Ledger {
                 row.get(3)?,
             ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// One attached file's name and bytes.
@@ -775,7 +775,7 @@ impl Ledger {
             tx.execute(
                 "UPDATE claims SET state = ?1, submitted_on = ?2, computed_fen = ?3, computation = ?4,
                      updated_at = ?5 WHERE id = ?6",
-                rusqlite::params![
+                super::sql::params![
                     ClaimState::Submitted.code(),
                     date_text(date),
                     computed.amount_fen,
@@ -812,7 +812,7 @@ impl Ledger {
             not_future("核定日期", date, today)?;
             tx.execute(
                 "UPDATE claims SET state = ?1, approved_fen = ?2, decided_on = ?3, updated_at = ?4 WHERE id = ?5",
-                rusqlite::params![ClaimState::Approved.code(), approved_fen, date_text(date), now, id],
+                super::sql::params![ClaimState::Approved.code(), approved_fen, date_text(date), now, id],
             )?;
             Ok(())
         })?;
@@ -838,7 +838,7 @@ impl Ledger {
             not_future("驳回日期", date, today)?;
             tx.execute(
                 "UPDATE claims SET state = ?1, reject_reason = ?2, decided_on = ?3, updated_at = ?4 WHERE id = ?5",
-                rusqlite::params![ClaimState::Rejected.code(), reason.trim(), date_text(date), now, id],
+                super::sql::params![ClaimState::Rejected.code(), reason.trim(), date_text(date), now, id],
             )?;
             Ok(())
         })?;
@@ -908,7 +908,7 @@ impl Ledger {
             tx.execute(
                 "UPDATE claims SET state = ?1, paid_on = ?2, paid_entry_id = ?3, received_entry_id = ?4,
                      updated_at = ?5 WHERE id = ?6",
-                rusqlite::params![
+                super::sql::params![
                     ClaimState::Paid.code(),
                     date_text(date),
                     paid_id,
@@ -947,7 +947,7 @@ impl Ledger {
                     paid_fen: row.get(5)?,
                 })
             })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// What each plan paid a member in its period, for the usage against the caps.
@@ -960,6 +960,6 @@ impl Ledger {
         let rows = statement.query_map([member_id], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 }

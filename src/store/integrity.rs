@@ -11,8 +11,8 @@
 
 use std::path::Path;
 
+use super::sql::{Connection, OptionalExtension};
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OptionalExtension};
 
 use super::{Ledger, Result, StoreError, backup, codec};
 
@@ -45,6 +45,9 @@ pub enum FileCheck {
 /// What SQLite's `integrity_check` (or `quick_check`) finds wrong with the file (its
 /// first few lines), or `None` when it reports ok.
 pub(super) fn integrity_problem(conn: &Connection, depth: FileCheck) -> Option<String> {
+    // A server keeps its own pages whole (checksums, WAL, its own tools); what the
+    // program can check there is the books (see `verify`).
+    let conn = conn.lite()?;
     let pragma = match depth {
         FileCheck::Full => "PRAGMA integrity_check(5)",
         FileCheck::Quick => "PRAGMA quick_check(5)",

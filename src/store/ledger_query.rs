@@ -5,7 +5,7 @@
 //! nearest anchor, so scrolling to row 1,900,000 of two million costs the same as
 //! scrolling to row 10, and only the rows on screen are ever read.
 
-use rusqlite::types::Value;
+use super::sql::Value;
 use serde::Serialize;
 
 use super::codec::{date_text, parse_date};
@@ -167,7 +167,7 @@ impl Ledger {
         let mut statement = self.conn().prepare(&format!(
             "SELECT e.date, e.id FROM entries e WHERE {clause} ORDER BY e.date, e.id"
         ))?;
-        let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+        let mut rows = statement.query(super::sql::params_from_iter(params))?;
         let mut anchors = Vec::new();
         let mut count = 0i64;
         while let Some(row) = rows.next()? {
@@ -206,7 +206,7 @@ impl Ledger {
              GROUP BY date ORDER BY date",
             conditions.join(" AND ")
         ))?;
-        let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+        let mut rows = statement.query(super::sql::params_from_iter(params))?;
         let mut anchors = Vec::new();
         let mut count = 0i64;
         while let Some(row) = rows.next()? {
@@ -272,7 +272,7 @@ impl Ledger {
         );
         let mut statement = self.conn().prepare_cached(&sql)?;
         let mut raw: Vec<(LedgerRow, i64, i32)> = statement
-            .query_map(rusqlite::params_from_iter(params), |row| {
+            .query_map(super::sql::params_from_iter(params), |row| {
                 let (entry, reversal_reason) = entry_from_row(row)?;
                 let category: Option<String> = row.get(23)?;
                 let group: Option<String> = row.get(24)?;
@@ -303,7 +303,7 @@ impl Ledger {
                     year,
                 ))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<super::sql::Result<_>>()?;
         let max_year = raw.iter().map(|(_, _, year)| *year).max().unwrap_or(0);
         let fund_ids: Vec<i64> = self.funds()?.iter().map(|f| f.id).collect();
         let openings = report::opening_balances(

@@ -1,6 +1,6 @@
 //! Members: the register, keyed by 工号.
 
-use rusqlite::{OptionalExtension, Row, Transaction};
+use super::sql::{OptionalExtension, Row, ToCell, Transaction};
 use serde::Serialize;
 
 use super::codec::{date_text, datetime_text, parse_code, parse_optional_date};
@@ -21,7 +21,7 @@ pub struct UpsertSummary {
     pub unchanged: usize,
 }
 
-fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
+fn member_from_row(row: &Row<'_>) -> super::sql::Result<Member> {
     let hardship_level: Option<String> = row.get(13)?;
     let hardship = match hardship_level {
         Some(level) => Some(HardshipFile {
@@ -73,7 +73,7 @@ pub fn validate_draft(draft: &MemberDraft) -> Result<()> {
     Ok(())
 }
 
-fn draft_params(draft: &MemberDraft) -> [Box<dyn rusqlite::ToSql + '_>; 15] {
+fn draft_params(draft: &MemberDraft) -> [Box<dyn ToCell + '_>; 15] {
     [
         Box::new(draft.employee_no.trim()),
         Box::new(draft.name.trim()),
@@ -107,7 +107,7 @@ fn draft_params(draft: &MemberDraft) -> [Box<dyn rusqlite::ToSql + '_>; 15] {
 
 fn insert_member(tx: &Transaction<'_>, draft: &MemberDraft, now: &str) -> Result<i64> {
     let values = draft_params(draft);
-    let mut params: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
+    let mut params: Vec<&dyn ToCell> = values.iter().map(|v| v.as_ref()).collect();
     params.push(&now);
     // Cached: a statement that fires the change-log triggers is costly to compile,
     // and a roster import runs it thousands of times.
@@ -118,12 +118,12 @@ fn insert_member(tx: &Transaction<'_>, draft: &MemberDraft, now: &str) -> Result
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
     )?
     .execute(params.as_slice())?;
-    Ok(tx.last_insert_rowid())
+    Ok(tx.last_insert_rowid()?)
 }
 
 fn update_member(tx: &Transaction<'_>, id: i64, draft: &MemberDraft, now: &str) -> Result<()> {
     let values = draft_params(draft);
-    let mut params: Vec<&dyn rusqlite::ToSql> = values.iter().map(|v| v.as_ref()).collect();
+    let mut params: Vec<&dyn ToCell> = values.iter().map(|v| v.as_ref()).collect();
     params.push(&now);
     params.push(&id);
     tx.prepare_cached(
@@ -137,7 +137,7 @@ fn update_member(tx: &Transaction<'_>, id: i64, draft: &MemberDraft, now: &str) 
     Ok(())
 }
 
-fn id_for_employee_no(tx: &rusqlite::Connection, employee_no: &str) -> Result<Option<i64>> {
+fn id_for_employee_no(tx: &super::sql::Connection, employee_no: &str) -> Result<Option<i64>> {
     Ok(tx
         .prepare_cached("SELECT id FROM members WHERE employee_no = ?1")?
         .query_row([employee_no.trim()], |row| row.get(0))
@@ -171,7 +171,7 @@ impl Ledger {
             "SELECT DISTINCT department FROM members WHERE department <> '' ORDER BY department",
         )?;
         let rows = statement.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Adds a new member. Refuses a 工号 already in the register.
@@ -269,16 +269,16 @@ pub(super) fn upsert_in(
 }
 
 /// Every member, sorted by 工号, read through any connection (also inside a transaction).
-pub(super) fn members_in(conn: &rusqlite::Connection) -> Result<Vec<Member>> {
+pub(super) fn members_in(conn: &super::sql::Connection) -> Result<Vec<Member>> {
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {MEMBER_COLUMNS} FROM members ORDER BY employee_no, id"
     ))?;
     let rows = statement.query_map([], member_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
 }
 
 /// One member by id through any connection (also inside a transaction).
-pub(super) fn member_in(conn: &rusqlite::Connection, id: i64) -> Result<Member> {
+pub(super) fn member_in(conn: &super::sql::Connection, id: i64) -> Result<Member> {
     conn.query_row(
         &format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"),
         [id],

@@ -8,6 +8,7 @@ mod batches;
 mod changelog;
 mod chart;
 mod codec;
+mod copy;
 mod demo;
 mod entries;
 mod forms;
@@ -21,6 +22,8 @@ mod presence;
 mod reminders;
 mod replay;
 pub mod schema;
+mod server;
+pub mod sql;
 mod turns;
 mod visits;
 
@@ -41,7 +44,8 @@ pub use visits::VisitFilter;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::OpenFlags;
+use sql::{Connection, OptionalExtension, Transaction};
 use thiserror::Error;
 
 use crate::core::date::Clock;
@@ -87,7 +91,7 @@ pub enum StoreError {
     // The underlying errors are part of the message, not a `source`, so printing the
     // whole chain (the command line does) does not repeat them.
     #[error("数据库错误：{0}")]
-    Sql(rusqlite::Error),
+    Sql(sql::Error),
     #[error("数据库升级失败：{0}")]
     Migration(rusqlite_migration::Error),
 }
@@ -101,11 +105,11 @@ fn breach_text(findings: &[crate::core::policy::Finding]) -> String {
     format!("违反发放规则：{listed}。如确需发放，请填写超标准说明并注明审批依据。")
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
+impl From<sql::Error> for StoreError {
+    fn from(error: sql::Error) -> Self {
         // The closed-period triggers stop any path that got past the checks above
         // them; say so in the clerk's words.
-        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &error
+        if let Some(message) = error.raised()
             && message.starts_with("closed period")
         {
             return Self::PeriodClosed {
@@ -119,6 +123,12 @@ impl From<rusqlite::Error> for StoreError {
             };
         }
         Self::Sql(error)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        sql::Error::from(error).into()
     }
 }
 
@@ -170,6 +180,8 @@ pub struct Ledger {
     /// Whether this connection's change-capture triggers are in place: made before the
     /// first write, so a command that only reads never compiles them.
     capturing: bool,
+    /// A ledger on a server: where (`user@host:port/db`, no password).
+    server: Option<String>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -234,12 +246,13 @@ impl Ledger {
                     ended.pid, ended.since
                 )
             });
-        let conn = Connection::open_with_flags(
+        let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
+        .map(Connection::Lite)
         .map_err(|error| StoreError::CannotOpen {
             path: path.to_path_buf(),
             detail: error.to_string(),
@@ -257,20 +270,54 @@ impl Ledger {
             skip_turns: turns::skipped(),
             waited_out: false,
             capturing: false,
+            server: None,
         };
         ledger.prepare(clock).map_err(|error| match error {
-            StoreError::Sql(rusqlite::Error::SqliteFailure(code, _))
-                if code.code == rusqlite::ErrorCode::DatabaseBusy
-                    || code.code == rusqlite::ErrorCode::DatabaseLocked =>
-            {
-                StoreError::Busy {
-                    path: path.to_path_buf(),
-                }
-            }
+            StoreError::Sql(error) if error.is_busy() => StoreError::Busy {
+                path: path.to_path_buf(),
+            },
             other => other,
         })?;
         drop(gate);
         Ok(ledger)
+    }
+
+    /// Opens the ledger on a PostgreSQL server at `url` (`postgres://user@host:port/db`
+    /// and every libpq form; the password from `PGPASSWORD` or `~/.pgpass`), creating
+    /// its schema and default chart in an empty database. A database holding anything
+    /// else is refused untouched.
+    pub fn open_server(url: &str, clock: &dyn Clock, waiting: Waiting) -> Result<Self> {
+        let address = sql::pg::Address::parse(url).map_err(|detail| StoreError::CannotOpen {
+            path: url.into(),
+            detail,
+        })?;
+        let described = address.describe();
+        let pg = sql::PgConnection::connect(&address).map_err(|detail| StoreError::CannotOpen {
+            path: described.clone().into(),
+            detail,
+        })?;
+        let mut ledger = Self {
+            conn: Connection::Pg(Box::new(pg)),
+            path: None,
+            clock: clock.shared(),
+            clerk: String::new(),
+            read_only: false,
+            read_only_reason: None,
+            session: None,
+            unclean_close: None,
+            waiting,
+            skip_turns: turns::skipped(),
+            waited_out: false,
+            capturing: false,
+            server: Some(described),
+        };
+        ledger.prepare(clock)?;
+        Ok(ledger)
+    }
+
+    /// Where a server ledger is (`user@host:port/db`), or `None` for a file.
+    pub fn server(&self) -> Option<&str> {
+        self.server.as_deref()
     }
 
     /// Opens a ledger that must already exist: a mistyped `--db` path is reported
@@ -303,7 +350,7 @@ impl Ledger {
             });
         }
         check_existing_file(path)?;
-        let conn = Connection::open_with_flags(
+        let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
@@ -313,6 +360,7 @@ impl Ledger {
         })?;
         conn.busy_handler(Some(turns::busy))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let conn = Connection::Lite(conn);
         if version < schema::LATEST_VERSION {
             return Err(StoreError::CannotOpen {
                 path: path.to_path_buf(),
@@ -334,12 +382,13 @@ impl Ledger {
             skip_turns: false,
             waited_out: false,
             capturing: false,
+            server: None,
         })
     }
 
     /// A fresh ledger in memory, with the default chart: for tests and dry runs.
     pub fn open_in_memory(clock: &dyn Clock) -> Result<Self> {
-        let conn = Connection::open_in_memory()?;
+        let conn = Connection::Lite(rusqlite::Connection::open_in_memory()?);
         let mut ledger = Self {
             conn,
             path: None,
@@ -353,6 +402,7 @@ impl Ledger {
             skip_turns: false,
             waited_out: false,
             capturing: false,
+            server: None,
         };
         ledger.prepare(clock)?;
         Ok(ledger)
@@ -365,41 +415,11 @@ impl Ledger {
 
     /// Sets connection options, brings the schema up to date and seeds a new ledger.
     fn prepare(&mut self, clock: &dyn Clock) -> Result<()> {
-        self.conn.busy_handler(Some(turns::busy))?;
-        self.conn.pragma_update(None, "foreign_keys", true)?;
-        let version: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))?;
-        if version == 0 {
-            // Claim the file before anything else is written, so that even a
-            // half-created ledger is recognised as ours.
-            self.conn
-                .pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-        }
-        if self.path.is_some() {
-            let mode: String =
-                self.conn
-                    .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(StoreError::CannotOpen {
-                    path: self.path.clone().unwrap_or_default(),
-                    detail: format!("无法启用 WAL 日志模式（当前 {mode}）"),
-                });
-            }
-            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-            // A batch to 10,000 members touches pages all over a large file's indexes
-            // and a rule check reads a year of a category's entries: a 64 MB page
-            // cache and memory-mapped reads keep both from going to the disk (and
-            // the kernel) page by page.
-            self.conn.pragma_update(None, "cache_size", -65_536)?;
-            self.conn
-                .pragma_update(None, "mmap_size", 1_073_741_824_i64)?;
-        }
-        if version > 0 && version < schema::LATEST_VERSION {
-            // Before an upgrade, a copy of the ledger as it was.
-            self.automatic_backup(&format!("升级前v{version}"), clock.now())?;
-        }
-        schema::migrations().to_latest(&mut self.conn)?;
+        let version = if self.conn.is_server() {
+            server::prepare(&self.conn, self.server.as_deref().unwrap_or_default())?
+        } else {
+            self.prepare_file(clock)?
+        };
         if version < schema::LATEST_VERSION {
             // A new or upgraded ledger: the log records every table as it now is (a
             // migration's own changes are not captured), so `verify` can replay from
@@ -429,6 +449,47 @@ impl Ledger {
             }
             Ok(())
         })
+    }
+
+    /// A SQLite file's connection options and schema upgrade; returns the version the
+    /// file had.
+    fn prepare_file(&mut self, clock: &dyn Clock) -> Result<i64> {
+        let Some(conn) = self.conn.lite() else {
+            return Ok(schema::LATEST_VERSION);
+        };
+        conn.busy_handler(Some(turns::busy))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version == 0 {
+            // Claim the file before anything else is written, so that even a
+            // half-created ledger is recognised as ours.
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        }
+        if self.path.is_some() {
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::CannotOpen {
+                    path: self.path.clone().unwrap_or_default(),
+                    detail: format!("无法启用 WAL 日志模式（当前 {mode}）"),
+                });
+            }
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // A batch to 10,000 members touches pages all over a large file's indexes
+            // and a rule check reads a year of a category's entries: a 64 MB page
+            // cache and memory-mapped reads keep both from going to the disk (and
+            // the kernel) page by page.
+            conn.pragma_update(None, "cache_size", -65_536)?;
+            conn.pragma_update(None, "mmap_size", 1_073_741_824_i64)?;
+        }
+        if version > 0 && version < schema::LATEST_VERSION {
+            // Before an upgrade, a copy of the ledger as it was.
+            self.automatic_backup(&format!("升级前v{version}"), clock.now())?;
+        }
+        if let Some(conn) = self.conn.lite_mut() {
+            schema::migrations().to_latest(conn)?;
+        }
+        Ok(version)
     }
 
     /// Runs `operation` in one transaction: committed when it returns `Ok`, rolled back
@@ -463,15 +524,13 @@ impl Ledger {
         // below reads what the previous writer committed (see `turns`).
         let asking = (!self.skip_turns).then(|| turns::AskingForTurn::new(&self.waiting));
         let behavior = if self.skip_turns {
-            rusqlite::TransactionBehavior::Deferred
+            sql::TransactionBehavior::Deferred
         } else {
-            rusqlite::TransactionBehavior::Immediate
+            sql::TransactionBehavior::Immediate
         };
         let tx = match self.conn.transaction_with_behavior(behavior) {
             Ok(tx) => tx,
-            Err(rusqlite::Error::SqliteFailure(code, _))
-                if code.code == rusqlite::ErrorCode::DatabaseBusy =>
-            {
+            Err(error) if error.is_busy() => {
                 self.waited_out = true;
                 return Err(StoreError::WaitedOut {
                     seconds: self.waiting.wait.as_secs(),
@@ -517,7 +576,7 @@ impl Ledger {
         self.capture_changes()?;
         let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(sql::TransactionBehavior::Immediate)?;
         let entries_before: i64 =
             tx.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |row| {
                 row.get(0)
@@ -586,9 +645,17 @@ impl Ledger {
     /// Changes when another connection commits (SQLite's `data_version`): a cheap way
     /// for the window to notice other writers.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "data_version", |row| row.get(0))?)
+        match self.conn.lite() {
+            Some(conn) => Ok(conn.pragma_query_value(None, "data_version", |row| row.get(0))?),
+            // On the server every write appends a change-log row.
+            None => {
+                Ok(self
+                    .conn
+                    .query_row("SELECT ifnull(max(id), 0) FROM change_log", [], |row| {
+                        row.get(0)
+                    })?)
+            }
+        }
     }
 
     /// Whether the last write gave up waiting for its turn; cleared by asking.
@@ -631,7 +698,7 @@ impl Ledger {
 
     /// A stored preference (e.g. the clerk's name as 经办人).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
+        use sql::OptionalExtension;
         Ok(self
             .conn
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
@@ -653,9 +720,10 @@ impl Ledger {
 
     /// The schema version of the open file.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+        match self.conn.lite() {
+            Some(conn) => Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?),
+            None => server::schema_version(&self.conn),
+        }
     }
 }
 
@@ -718,7 +786,7 @@ fn check_existing_file(path: &Path) -> Result<()> {
         path: path.to_path_buf(),
         detail: format!("{error}；{}", integrity::newest_backup_note(path)),
     };
-    let conn = Connection::open_with_flags(
+    let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
@@ -791,7 +859,7 @@ fn seed_chart(tx: &Transaction<'_>, clock: &dyn Clock) -> Result<()> {
              VALUES (NULL, ?1, ?2, ?3, ?4, ?5)",
             (group.name, group_fund, group.account_code, group.requires_member, group_order as i64),
         )?;
-        let group_id = tx.last_insert_rowid();
+        let group_id = tx.last_insert_rowid()?;
         for (item_order, item) in group.items.iter().enumerate() {
             tx.execute(
                 "INSERT INTO categories (parent_id, name, default_fund_id, standard_amount_fen, account_code,

@@ -4,8 +4,8 @@
 //! a year carries each fund's closing balance to the next year's opening. Reopening
 //! needs a reason; both are in the change log.
 
+use super::sql::OptionalExtension;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::codec::{date_text, datetime_text, parse_date, parse_datetime};
@@ -53,7 +53,7 @@ pub fn closed_covering(periods: &[ClosedPeriod], date: NaiveDate) -> Option<&Clo
 
 const PERIOD_COLUMNS: &str = "id, start, end, closed_at, clerk, note, reopened_at, reopen_reason";
 
-fn period_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ClosedPeriod> {
+fn period_from_row(row: &super::sql::Row<'_>) -> super::sql::Result<ClosedPeriod> {
     Ok(ClosedPeriod {
         id: row.get(0)?,
         period: Period::new(
@@ -78,7 +78,7 @@ impl Ledger {
             "SELECT {PERIOD_COLUMNS} FROM closed_periods ORDER BY start DESC, id DESC"
         ))?;
         let rows = statement.query_map([], period_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// The closed (not reopened) period a date falls in, if any.
@@ -163,7 +163,7 @@ impl Ledger {
                     note.trim(),
                 ),
             )?;
-            let id = tx.last_insert_rowid();
+            let id = tx.last_insert_rowid()?;
             for balance in &balances {
                 tx.execute(
                     "INSERT INTO fund_openings (fund_id, year, opening_fen) VALUES (?1, ?2, ?3)

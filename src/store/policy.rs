@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use super::sql::{Connection, OptionalExtension, Transaction};
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::chart::categories_in;
@@ -27,7 +27,7 @@ const CUSTOM_SET: &str = "自定义规则集";
 /// After a rule is added, changed or deleted the set is no longer the preset as
 /// shipped: its name says so ("示例一（已修改）"); the empty set with rules added is
 /// the union's own ("自定义规则集").
-fn mark_rule_set_edited(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+fn mark_rule_set_edited(tx: &super::sql::Transaction<'_>) -> Result<()> {
     tx.execute(
         "UPDATE settings
          SET value = CASE WHEN value LIKE '空规则集%' THEN ?3 ELSE value || ?2 END
@@ -359,7 +359,7 @@ fn insert_rule(tx: &Transaction<'_>, rule: &Rule) -> Result<i64> {
             order,
         ),
     )?;
-    Ok(tx.last_insert_rowid())
+    Ok(tx.last_insert_rowid()?)
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String> {
@@ -490,7 +490,7 @@ impl Ledger {
                 },
             ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// The rules an entry was saved over, as they read at the time.
@@ -504,6 +504,6 @@ impl Ledger {
                 message: row.get(1)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 }

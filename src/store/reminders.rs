@@ -111,9 +111,9 @@ impl Ledger {
         )
     }
 
-    fn member_ids(&self, sql: &str, params: impl rusqlite::Params) -> Result<HashSet<i64>> {
+    fn member_ids(&self, sql: &str, params: impl super::sql::Params) -> Result<HashSet<i64>> {
         let mut statement = self.conn().prepare_cached(sql)?;
         let rows = statement.query_map(params, |row| row.get::<_, i64>(0))?;
-        Ok(rows.collect::<rusqlite::Result<HashSet<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<HashSet<_>>>()?)
     }
 }

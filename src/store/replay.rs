@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::Connection;
+use super::sql::Connection;
 use serde_json::{Map, Value};
 
 use super::Result;
@@ -25,13 +25,19 @@ pub(super) const BASELINE_ACTION: &str = "记下各表现状";
 
 /// The tables covered row by row: every table but the unlogged ones.
 pub(super) fn covered_tables(conn: &Connection) -> Result<Vec<String>> {
+    if conn.is_server() {
+        return Ok(super::server::tables(conn)?
+            .into_iter()
+            .filter(|table| !UNLOGGED_TABLES.contains(&table.as_str()))
+            .collect());
+    }
     let mut statement = conn.prepare_cached(
         "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
          ORDER BY name",
     )?;
     let tables = statement
         .query_map([], |row| row.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<super::sql::Result<Vec<String>>>()?;
     Ok(tables
         .into_iter()
         .filter(|table| !UNLOGGED_TABLES.contains(&table.as_str()))
@@ -40,11 +46,14 @@ pub(super) fn covered_tables(conn: &Connection) -> Result<Vec<String>> {
 
 /// The columns of a table's primary key, in key order.
 pub(super) fn key_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    if conn.is_server() {
+        return super::server::key_columns(conn, table);
+    }
     let mut statement =
         conn.prepare_cached("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
     let names = statement
         .query_map([table], |row| row.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<super::sql::Result<Vec<_>>>()?;
     Ok(names)
 }
 
@@ -66,14 +75,23 @@ pub(super) fn row_json(columns: &[String], row: &str) -> String {
 fn current_state(conn: &Connection) -> Result<BTreeMap<String, Vec<Map<String, Value>>>> {
     let mut state = BTreeMap::new();
     for table in covered_tables(conn)? {
-        let columns = column_names(conn, &table)?;
-        let mut statement = conn.prepare(&format!(
-            "SELECT {} FROM main.\"{table}\"",
-            row_json(&columns, &format!("\"{table}\""))
-        ))?;
+        let select = if conn.is_server() {
+            let columns = super::server::columns(conn, &table)?;
+            format!(
+                "SELECT ({})::text FROM \"{table}\"",
+                super::server::row_json(&columns, &format!("\"{table}\""))
+            )
+        } else {
+            let columns = column_names(conn, &table)?;
+            format!(
+                "SELECT {} FROM main.\"{table}\"",
+                row_json(&columns, &format!("\"{table}\""))
+            )
+        };
+        let mut statement = conn.prepare(&select)?;
         let rows = statement
             .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
+            .collect::<super::sql::Result<Vec<_>>>()?
             .into_iter()
             .filter_map(|text| serde_json::from_str::<Value>(&text).ok())
             .filter_map(|value| value.as_object().cloned())
@@ -127,7 +145,7 @@ pub(super) fn outside_changes(conn: &Connection) -> Result<Vec<String>> {
             conn.prepare("SELECT id, detail FROM change_log WHERE id >= ?1 ORDER BY id")?;
         statement
             .query_map([start_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
+            .collect::<super::sql::Result<Vec<_>>>()?
     };
     let start = 0;
     let mut keys: HashMap<String, Vec<String>> = HashMap::new();

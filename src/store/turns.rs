@@ -132,3 +132,19 @@ pub(super) fn busy(attempt: i32) -> bool {
 pub(super) fn skipped() -> bool {
     std::env::var_os(SKIP_TURNS_VAR).is_some_and(|value| value == "1")
 }
+
+/// For a server ledger, whose lock waits in the server rather than in a busy handler:
+/// how long this write may still wait, and the announcement made once when it must.
+pub(super) fn server_wait() -> Option<Duration> {
+    TURN.with(|turn| {
+        let mut turn = turn.borrow_mut();
+        let turn = turn.as_mut()?;
+        if !turn.announced {
+            turn.announced = true;
+            if let Some(announce) = &turn.announce {
+                announce();
+            }
+        }
+        Some(turn.deadline.saturating_duration_since(Instant::now()))
+    })
+}

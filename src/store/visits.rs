@@ -2,8 +2,8 @@
 //! written in the same transaction as the visit, checked against the rules like any
 //! other entry.
 
+use super::sql::{Connection, OptionalExtension, Row, Transaction};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use super::codec::{date_text, datetime_text, parse_date, parse_datetime, parse_optional_date};
 use super::entries::{insert_judged, validate_entry};
@@ -18,7 +18,7 @@ use crate::core::visit::{NewVisit, Visit, VisitReason, VisitTotal};
 const REASON_COLUMNS: &str =
     "id, code, name, category_id, needs_relation, can_stay_open, is_active, sort_order";
 
-fn reason_from_row(row: &Row<'_>) -> rusqlite::Result<VisitReason> {
+fn reason_from_row(row: &Row<'_>) -> super::sql::Result<VisitReason> {
     Ok(VisitReason {
         id: row.get(0)?,
         code: row.get(1)?,
@@ -54,7 +54,7 @@ const VISIT_SELECT: &str = "SELECT v.id, v.member_id, m.name, m.department, v.re
     JOIN members m ON m.id = v.member_id
     JOIN visit_reasons r ON r.id = v.reason_id";
 
-fn visit_from_row(row: &Row<'_>) -> rusqlite::Result<Visit> {
+fn visit_from_row(row: &Row<'_>) -> super::sql::Result<Visit> {
     let vouchers: String = row.get(18)?;
     Ok(Visit {
         id: row.get(0)?,
@@ -291,7 +291,7 @@ impl Ledger {
             "SELECT {REASON_COLUMNS} FROM visit_reasons ORDER BY sort_order, id"
         ))?;
         let rows = statement.query_map([], reason_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Adds a reason to the list (e.g. 生日 in a union that visits on birthdays).
@@ -319,7 +319,7 @@ impl Ledger {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 (name, reason.category_id, reason.needs_relation, reason.can_stay_open, reason.is_active, order),
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(tx.last_insert_rowid()?)
         })
     }
 
@@ -380,7 +380,7 @@ impl Ledger {
                 "INSERT INTO visits (member_id, reason_id, relation, date, place, visitors, detail, note, goods,
                      is_open, handler, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-                rusqlite::params![
+                super::sql::params![
                     visit.member_id,
                     visit.reason_id,
                     visit.relation.trim(),
@@ -395,7 +395,7 @@ impl Ledger {
                     now,
                 ],
             )?;
-            let visit_id = tx.last_insert_rowid();
+            let visit_id = tx.last_insert_rowid()?;
             let entries = visit_entries(tx, visit, &reason)?;
             for (entry, _) in &entries {
                 validate_entry(tx, entry, today)?;
@@ -438,7 +438,7 @@ impl Ledger {
     /// Visits matching the filter, newest first.
     pub fn visits(&self, filter: &VisitFilter) -> Result<Vec<Visit>> {
         let mut clauses = vec!["1 = 1".to_string()];
-        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        let mut params: Vec<super::sql::Value> = Vec::new();
         if let Some(period) = filter.period {
             clauses.push("v.date >= ? AND v.date <= ?".to_string());
             params.push(date_text(period.start).into());
@@ -460,8 +460,8 @@ impl Ledger {
             clauses.join(" AND ")
         );
         let mut statement = self.conn().prepare_cached(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(params), visit_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let rows = statement.query_map(super::sql::params_from_iter(params), visit_from_row)?;
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 
     /// Per reason, the visits in a period (人次) and what they gave, reasons in display
@@ -486,6 +486,6 @@ impl Ledger {
                     goods_fen: row.get(4)?,
                 })
             })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
     }
 }

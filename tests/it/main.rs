@@ -13,5 +13,6 @@ mod forms;
 mod import_roster;
 mod insurance;
 mod rules;
+mod server;
 mod store;
 mod upgrade;
