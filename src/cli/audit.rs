@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 
 use super::{OutputFormat, parse_period_option, write_json};
 use crate::core::date::{Clock, parse_date};
-use crate::store::LogFilter;
+use crate::store::{Ledger, LogFilter};
 
 /// `verify`: recomputes the chain and every entry's hash.
 /// `verify`: the books (chain, every entry's hash, every table replayed, the kept
@@ -257,6 +257,11 @@ pub fn backup(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    if crate::store::server_address(path).is_some() && args.to.is_none() {
+        anyhow::bail!(
+            "服务器上的台账由服务器管理员备份（pg_dump）；要得到一份本机台账文件，请用 union-ledger backup --to 文件名.db"
+        );
+    }
     if args.list {
         let backups = crate::store::automatic_backups(path);
         if backups.is_empty() {
@@ -299,6 +304,29 @@ pub fn backup(
     Ok(())
 }
 
+/// `copy`: the whole ledger into a new file or an empty server database, both sides
+/// verified with the same chain head.
+pub fn copy(from: &Path, to: &Path, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+    let source = if crate::store::server_address(from).is_some() {
+        Ledger::open_read_only(from, clock)?
+    } else {
+        Ledger::open_existing_with(from, clock, super::waiting())?
+    };
+    let summary = crate::store::copy_ledger(&source, to)?;
+    writeln!(
+        out,
+        "已复制：{} → {}",
+        crate::store::location_text(from),
+        crate::store::location_text(to)
+    )?;
+    writeln!(
+        out,
+        "会员 {} 人，凭证 {} 张，变更日志 {} 条；两边校验通过，链头一致：{}",
+        summary.members, summary.entries, summary.log_rows, summary.head
+    )?;
+    Ok(())
+}
+
 /// `restore`: checks the backup, keeps the current file, and puts the backup in place.
 pub fn restore(
     from: &Path,
@@ -306,6 +334,11 @@ pub fn restore(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    if crate::store::server_address(path).is_some() {
+        anyhow::bail!(
+            "服务器上的台账不能用 restore 覆盖；请在服务器上新建一个空数据库，再用 union-ledger copy --from 备份文件 --to 新数据库地址"
+        );
+    }
     let summary = crate::store::check_backup(from, clock)?;
     writeln!(out, "备份检查通过：{summary}")?;
     let kept = crate::store::restore(from, path, clock)?;

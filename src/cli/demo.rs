@@ -50,7 +50,7 @@ pub fn run(
         out,
         "已生成演示数据（种子 {}）：{}",
         args.seed,
-        path.display()
+        crate::store::location_text(path)
     )?;
     writeln!(out, "会员：{} 人", summary.members)?;
     writeln!(

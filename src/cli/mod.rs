@@ -44,8 +44,8 @@ pub const DB_ENV_VAR: &str = "UNION_LEDGER_DB";
     long_about = None
 )]
 pub struct Cli {
-    /// 台账文件（ledger file）；默认取环境变量 UNION_LEDGER_DB，否则用数据目录下的 ledger.db
-    #[arg(long, global = true, value_name = "FILE")]
+    /// 台账文件，或服务器上的台账 postgres://用户@主机:端口/数据库（ledger file or server）；默认取环境变量 UNION_LEDGER_DB，否则用数据目录下的 ledger.db
+    #[arg(long, global = true, value_name = "FILE|URL")]
     pub db: Option<PathBuf>,
     /// 只读打开（审计查阅）：不做任何修改
     #[arg(long, global = true)]
@@ -118,6 +118,15 @@ pub enum Command {
         /// 备份文件
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+    },
+    /// 复制整本台账：本机文件与服务器之间（或文件到文件），两边校验链头一致才保留（copy a ledger）
+    Copy {
+        /// 源台账：文件或 postgres://…
+        #[arg(long, value_name = "FILE|URL")]
+        from: PathBuf,
+        /// 目标：新文件，或服务器上的空数据库 postgres://…
+        #[arg(long, value_name = "FILE|URL")]
+        to: PathBuf,
     },
     /// 结账与反结账（close and reopen a quarter or a year）
     #[command(subcommand)]
@@ -252,6 +261,7 @@ pub fn run(
         Command::Period(command) => audit::period(command, &path, clock, out),
         Command::Backup(args) => audit::backup(&args, &path, clock, out),
         Command::Restore { from } => audit::restore(&from, &path, clock, out),
+        Command::Copy { from, to } => audit::copy(&from, &to, clock, out),
         Command::Reminders(args) => reminders::run(&args, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),
@@ -260,12 +270,12 @@ pub fn run(
 
 /// Creates the ledger when it does not exist yet and shows what it holds.
 fn init(path: &Path, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
-    let existed = path.metadata().is_ok_and(|metadata| metadata.len() > 0);
     let ledger = Ledger::open_with(path, clock, waiting())?;
-    if existed {
-        writeln!(out, "台账已存在：{}", path.display())?;
+    let location = crate::store::location_text(path);
+    if ledger.created() {
+        writeln!(out, "已创建台账：{location}")?;
     } else {
-        writeln!(out, "已创建台账：{}", path.display())?;
+        writeln!(out, "台账已存在：{location}")?;
     }
     let funds = ledger.funds()?;
     let names: Vec<&str> = funds.iter().map(|fund| fund.name.as_str()).collect();

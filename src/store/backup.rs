@@ -56,7 +56,10 @@ pub fn automatic_backups(ledger: &Path) -> Vec<PathBuf> {
 /// Copies the open database into `target` (written beside it first, then renamed).
 fn copy_database(conn: &super::sql::Connection, target: &Path) -> Result<()> {
     let Some(conn) = conn.lite() else {
-        return super::copy::to_file(conn, target);
+        return Err(StoreError::invalid(
+            "备份",
+            "服务器上的台账用 union-ledger copy 复制为本机文件",
+        ));
     };
     let cannot = |detail: String| StoreError::CannotOpen {
         path: target.to_path_buf(),
@@ -94,6 +97,11 @@ impl Ledger {
     pub fn backup_to(&self, target: &Path) -> Result<()> {
         if self.path().is_some_and(|path| path == target) {
             return Err(StoreError::invalid("备份文件", "不能覆盖台账本身"));
+        }
+        if self.conn().is_server() {
+            // A server ledger is backed up as a ledger file of its own, checked.
+            super::copy::copy_ledger(self, target)?;
+            return Ok(());
         }
         copy_database(self.conn(), target)
     }

@@ -674,7 +674,7 @@ impl Ledger {
 
     /// Log rows, newest first, filtered.
     pub fn change_log(&self, filter: &LogFilter) -> Result<Vec<LogRow>> {
-        let mut conditions = vec!["1".to_string()];
+        let mut conditions = vec!["1 = 1".to_string()];
         let mut params: Vec<super::sql::Value> = Vec::new();
         if !filter.text.trim().is_empty() {
             conditions.push("(action LIKE ? OR clerk LIKE ? OR detail LIKE ?)".into());

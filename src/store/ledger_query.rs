@@ -146,7 +146,7 @@ impl Ledger {
             }
         }
         let clause = if conditions.is_empty() {
-            "1".to_string()
+            "1 = 1".to_string()
         } else {
             conditions.join(" AND ")
         };
@@ -186,7 +186,7 @@ impl Ledger {
     /// For filters on period, fund and kind only: positions come from the per-day
     /// counts kept by trigger, so two million entries need a few thousand rows read.
     fn ledger_index_by_day(&self, filter: &LedgerFilter) -> Result<LedgerIndex> {
-        let mut conditions = vec!["1".to_string()];
+        let mut conditions = vec!["1 = 1".to_string()];
         let mut params: Vec<Value> = Vec::new();
         if let Some(period) = filter.period {
             conditions.push("date >= ? AND date <= ?".into());

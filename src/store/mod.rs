@@ -31,6 +31,7 @@ pub use backup::{automatic_backups, backups_dir, check_backup, restore};
 pub use batches::BatchRecipient;
 pub use changelog::LogFilter;
 pub use chart::CategoryEdit;
+pub use copy::{CopySummary, copy_ledger};
 pub use demo::DemoSummary;
 pub use insurance::{ClaimFilter, EnrolSpec, EnrolSummary};
 pub use integrity::{FileCheck, FullCheck, newest_backup_note};
@@ -182,11 +183,32 @@ pub struct Ledger {
     capturing: bool,
     /// A ledger on a server: where (`user@host:port/db`, no password).
     server: Option<String>,
+    /// This opening made the ledger (a new file or an empty database).
+    created: bool,
 }
 
 impl std::fmt::Debug for Ledger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ledger").field("path", &self.path).finish()
+    }
+}
+
+/// The server address a `--db` value names (`postgres://…` or `postgresql://…`), or
+/// `None` for a file.
+pub fn server_address(location: &Path) -> Option<&str> {
+    location
+        .to_str()
+        .filter(|text| sql::pg::is_server_address(text))
+}
+
+/// A ledger's location as shown to the clerk: the file's path, or the server's
+/// address without its password.
+pub fn location_text(location: &Path) -> String {
+    match server_address(location) {
+        Some(url) => sql::pg::Address::parse(url)
+            .map(|address| address.describe())
+            .unwrap_or_else(|_| sql::pg::redact(url)),
+        None => location.display().to_string(),
     }
 }
 
@@ -204,6 +226,9 @@ impl Ledger {
     /// [`Ledger::open`], with how long opening and each write wait for another program
     /// (and how the wait is announced).
     pub fn open_with(path: &Path, clock: &dyn Clock, waiting: Waiting) -> Result<Self> {
+        if let Some(url) = server_address(path) {
+            return Self::open_server_as(url, clock, waiting, server::Opening::Create);
+        }
         let exists = path.exists();
         let is_empty = exists
             && std::fs::metadata(path)
@@ -271,6 +296,7 @@ impl Ledger {
             waited_out: false,
             capturing: false,
             server: None,
+            created: false,
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(error) if error.is_busy() => StoreError::Busy {
@@ -287,6 +313,15 @@ impl Ledger {
     /// its schema and default chart in an empty database. A database holding anything
     /// else is refused untouched.
     pub fn open_server(url: &str, clock: &dyn Clock, waiting: Waiting) -> Result<Self> {
+        Self::open_server_as(url, clock, waiting, server::Opening::Create)
+    }
+
+    fn open_server_as(
+        url: &str,
+        clock: &dyn Clock,
+        waiting: Waiting,
+        how: server::Opening,
+    ) -> Result<Self> {
         let address = sql::pg::Address::parse(url).map_err(|detail| StoreError::CannotOpen {
             path: url.into(),
             detail,
@@ -310,9 +345,45 @@ impl Ledger {
             waited_out: false,
             capturing: false,
             server: Some(described),
+            created: false,
         };
-        ledger.prepare(clock)?;
+        if how == server::Opening::ReadOnly {
+            ledger.read_only = true;
+            ledger.prepare_as(clock, how)?;
+            // The server refuses writes too, not only the program.
+            ledger
+                .conn
+                .execute_batch("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+        } else {
+            ledger.prepare_as(clock, how)?;
+        }
         Ok(ledger)
+    }
+
+    /// A ledger around a connection already made and prepared (a copy being checked
+    /// inside its transaction).
+    fn around(conn: Connection, server: Option<String>, clock: &dyn Clock) -> Self {
+        Self {
+            conn,
+            path: None,
+            clock: clock.shared(),
+            clerk: String::new(),
+            read_only: false,
+            read_only_reason: None,
+            session: None,
+            unclean_close: None,
+            waiting: Waiting::default(),
+            skip_turns: false,
+            waited_out: false,
+            capturing: false,
+            server,
+            created: false,
+        }
+    }
+
+    /// Whether this opening made the ledger (a new file, or an empty database).
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Where a server ledger is (`user@host:port/db`), or `None` for a file.
@@ -328,6 +399,9 @@ impl Ledger {
 
     /// [`Ledger::open_existing`] with how writes wait (see [`Ledger::open_with`]).
     pub fn open_existing_with(path: &Path, clock: &dyn Clock, waiting: Waiting) -> Result<Self> {
+        if let Some(url) = server_address(path) {
+            return Self::open_server_as(url, clock, waiting, server::Opening::Existing);
+        }
         if !path.exists() {
             return Err(StoreError::CannotOpen {
                 path: path.to_path_buf(),
@@ -343,6 +417,9 @@ impl Ledger {
     /// [`StoreError::ReadOnly`] before it reaches SQLite. The file must already be at
     /// this program's schema version.
     pub fn open_read_only(path: &Path, clock: &dyn Clock) -> Result<Self> {
+        if let Some(url) = server_address(path) {
+            return Self::open_server_as(url, clock, Waiting::default(), server::Opening::ReadOnly);
+        }
         if !path.exists() {
             return Err(StoreError::CannotOpen {
                 path: path.to_path_buf(),
@@ -383,6 +460,7 @@ impl Ledger {
             waited_out: false,
             capturing: false,
             server: None,
+            created: false,
         })
     }
 
@@ -403,6 +481,7 @@ impl Ledger {
             waited_out: false,
             capturing: false,
             server: None,
+            created: false,
         };
         ledger.prepare(clock)?;
         Ok(ledger)
@@ -415,11 +494,16 @@ impl Ledger {
 
     /// Sets connection options, brings the schema up to date and seeds a new ledger.
     fn prepare(&mut self, clock: &dyn Clock) -> Result<()> {
+        self.prepare_as(clock, server::Opening::Create)
+    }
+
+    fn prepare_as(&mut self, clock: &dyn Clock, how: server::Opening) -> Result<()> {
         let version = if self.conn.is_server() {
-            server::prepare(&self.conn, self.server.as_deref().unwrap_or_default())?
+            server::prepare(&self.conn, self.server.as_deref().unwrap_or_default(), how)?
         } else {
             self.prepare_file(clock)?
         };
+        self.created = version == 0;
         if version < schema::LATEST_VERSION {
             // A new or upgraded ledger: the log records every table as it now is (a
             // migration's own changes are not captured), so `verify` can replay from

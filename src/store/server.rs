@@ -514,6 +514,17 @@ fn id_triggers() -> String {
     sql
 }
 
+/// How a server ledger is being opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Opening {
+    /// `init`, or the window's default: an empty database becomes a ledger.
+    Create,
+    /// A command on a ledger that must exist.
+    Existing,
+    /// For the audit committee: nothing is written, not even an upgrade.
+    ReadOnly,
+}
+
 /// What is in the server's database now.
 enum Found {
     /// No tables: a new ledger is made here.
@@ -560,7 +571,7 @@ fn look(conn: &Connection) -> Result<Found> {
 /// Brings the server's schema up to date (under the ledger's advisory lock, so two
 /// programs opening a new database do not both create it); returns the version it
 /// had (0 for a new ledger). A database holding anything else is refused untouched.
-pub(super) fn prepare(conn: &Connection, describe: &str) -> Result<i64> {
+pub(super) fn prepare(conn: &Connection, describe: &str, how: Opening) -> Result<i64> {
     let Some(pg) = conn.pg() else {
         return Ok(schema::LATEST_VERSION);
     };
@@ -571,6 +582,21 @@ pub(super) fn prepare(conn: &Connection, describe: &str) -> Result<i64> {
     // Reading first: an up-to-date ledger is opened without taking the lock.
     match look(conn)? {
         Found::Ledger(version) if version == schema::LATEST_VERSION => return Ok(version),
+        Found::Empty if how != Opening::Create => {
+            return Err(StoreError::CannotOpen {
+                path: describe.into(),
+                detail: "这个数据库里还没有台账。新建请先运行 union-ledger init --db 该地址，或检查数据库名"
+                    .into(),
+            });
+        }
+        Found::Ledger(version) if how == Opening::ReadOnly => {
+            return Err(StoreError::CannotOpen {
+                path: describe.into(),
+                detail: format!(
+                    "台账版本 {version} 需要先以可写方式打开一次完成升级，才能只读查阅"
+                ),
+            });
+        }
         Found::Ledger(version) if version > schema::LATEST_VERSION => {
             return Err(StoreError::TooNew {
                 path: describe.into(),
@@ -588,18 +614,7 @@ pub(super) fn prepare(conn: &Connection, describe: &str) -> Result<i64> {
             Found::Ledger(version) => version,
             Found::Foreign(detail) => return Err(not_ledger(detail)),
         };
-        let start = if from == 0 { 7 } else { from + 1 };
-        for version in start..=schema::LATEST_VERSION {
-            let Some(sql) = server_migration(version) else {
-                continue;
-            };
-            conn.execute_batch(&sql)?;
-            if version > 7 {
-                conn.execute("UPDATE ledger_schema SET version = ?1", [version])?;
-            }
-        }
-        conn.execute_batch(&capture_triggers(conn)?)?;
-        conn.execute_batch(&grants())?;
+        migrate(conn, from)?;
         Ok(from)
     })();
     match result {
@@ -612,6 +627,30 @@ pub(super) fn prepare(conn: &Connection, describe: &str) -> Result<i64> {
             Err(error)
         }
     }
+}
+
+/// Brings a server ledger at version `from` (0: an empty database) to this build's
+/// version, inside the caller's transaction: the migrations, then the capture
+/// triggers and the grants made again from the tables as they now are.
+pub(super) fn migrate(conn: &Connection, from: i64) -> Result<()> {
+    let start = if from == 0 { 7 } else { from + 1 };
+    for version in start..=schema::LATEST_VERSION {
+        let Some(sql) = server_migration(version) else {
+            continue;
+        };
+        conn.execute_batch(&sql)?;
+        if version > 7 {
+            conn.execute("UPDATE ledger_schema SET version = ?1", [version])?;
+        }
+    }
+    conn.execute_batch(&capture_triggers(conn)?)?;
+    conn.execute_batch(&grants())?;
+    Ok(())
+}
+
+/// Whether the server's database holds nothing yet (the target of a copy).
+pub(super) fn is_empty(conn: &Connection) -> Result<bool> {
+    Ok(matches!(look(conn)?, Found::Empty))
 }
 
 /// The schema version of a server ledger.

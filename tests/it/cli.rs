@@ -25,12 +25,21 @@ fn today() -> NaiveDate {
     date(2026, 6, 30)
 }
 
-/// A fresh ledger file in a temporary directory and the transcript of commands run on it.
+/// A fresh ledger file in a temporary directory (or a fresh database on the test
+/// server, see `ON_SERVER`) and the transcript of commands run on it.
 struct Session {
     _dir: tempfile::TempDir,
     db: PathBuf,
+    /// On a server: how the program names the ledger in what it prints.
+    shown_as: Option<String>,
     today: NaiveDate,
     transcript: String,
+}
+
+thread_local! {
+    /// While set, sessions run on a new database on this server instead of a file,
+    /// and must print the same transcript (`every_golden_session_is_the_same_on_a_server`).
+    static ON_SERVER: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 impl Session {
@@ -51,13 +60,30 @@ impl Session {
     /// A session whose ledger file does not exist yet.
     fn without_ledger() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("ledger.db");
+        let (db, shown_as) = match ON_SERVER.with(|server| server.borrow().clone()) {
+            Some(server) => {
+                let url = crate::server::fresh_database(&server);
+                let shown = union_ledger::store::location_text(Path::new(&url));
+                (PathBuf::from(url), Some(shown))
+            }
+            None => (dir.path().join("ledger.db"), None),
+        };
         Self {
             _dir: dir,
             db,
+            shown_as,
             today: today(),
             transcript: String::new(),
         }
+    }
+
+    /// What the program prints, with the ledger's location as `<DB>`.
+    fn anonymous(&self, text: &str) -> String {
+        let mut text = text.replace(self.db.to_str().unwrap(), "<DB>");
+        if let Some(shown) = &self.shown_as {
+            text = text.replace(shown.as_str(), "<DB>");
+        }
+        text.replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "")
     }
 
     /// Runs one command, returning its output or its error as `main` would print it.
@@ -72,15 +98,10 @@ impl Session {
             .lines()
             .map(|line| format!("[stderr] {line}\n"))
             .collect();
-        let text = warnings + &String::from_utf8(out).unwrap();
-        let text = text
-            .replace(self.db.to_str().unwrap(), "<DB>")
-            .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
+        let text = self.anonymous(&(warnings + &String::from_utf8(out).unwrap()));
         match result {
             Ok(()) => Ok(text),
-            Err(error) => Err(format!("{text}错误：{error:#}\n")
-                .replace(self.db.to_str().unwrap(), "<DB>")
-                .replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "")),
+            Err(error) => Err(self.anonymous(&format!("{text}错误：{error:#}\n"))),
         }
     }
 
@@ -2142,4 +2163,76 @@ fn a_closed_quarter_refuses_the_command_line_and_verify_reads_the_chain() {
         .run(&["verify", "--full"])
         .run(&["--read-only", "period", "close", "--period", "2026Q2"]);
     session.check("audit_cli");
+}
+
+/// The golden sessions that stay inside the program (no binary spawned, no file of the
+/// ledger's own looked at), run again on a PostgreSQL server: every transcript (every
+/// figure, message, refusal and printed form, and the chain heads `verify` prints) must
+/// equal the golden file the SQLite run is checked against.
+#[test]
+fn every_golden_session_is_the_same_on_a_server() {
+    let Some(server) = crate::server::server() else {
+        return;
+    };
+    // `init_and_members` is left out: it begins with the message for a mistyped file
+    // path (`server::an_empty_database_is_not_a_ledger_until_init` has the server's).
+    let sessions: &[(&str, fn())] = &[
+        (
+            "entries_running_balance_and_reversal",
+            entries_running_balance_and_reversal,
+        ),
+        (
+            "errors_name_the_option_and_what_was_expected",
+            errors_name_the_option_and_what_was_expected,
+        ),
+        (
+            "roster_import",
+            roster_import_previews_refuses_bad_rows_and_skips_them_on_request,
+        ),
+        ("demo", demo_fills_an_empty_ledger_deterministically),
+        (
+            "settings_funds_and_categories",
+            settings_funds_and_categories_headless,
+        ),
+        ("rules", rules_presets_edits_and_errors),
+        (
+            "override",
+            an_entry_over_a_rule_is_refused_then_saved_with_a_reason_and_an_approval,
+        ),
+        (
+            "visits",
+            visits_with_money_and_goods_open_and_closed_with_totals,
+        ),
+        (
+            "batch",
+            a_holiday_batch_excludes_an_over_cap_member_and_is_reversed_as_a_whole,
+        ),
+        ("reminders", reminders_with_a_fixed_clock),
+        ("insurance", mutual_insurance_from_plans_to_the_years_totals),
+        (
+            "insurance_errors",
+            mutual_insurance_errors_name_the_option_and_the_part,
+        ),
+        ("forms", printed_forms_as_text_from_one_report_value),
+        (
+            "form_errors",
+            printed_form_errors_name_the_option_and_what_was_expected,
+        ),
+        (
+            "closed_quarter",
+            a_closed_quarter_refuses_the_command_line_and_verify_reads_the_chain,
+        ),
+    ];
+    ON_SERVER.with(|on| *on.borrow_mut() = Some(server));
+    let mut failed = Vec::new();
+    for (name, session) in sessions {
+        if std::panic::catch_unwind(session).is_err() {
+            failed.push(*name);
+        }
+    }
+    ON_SERVER.with(|on| *on.borrow_mut() = None);
+    assert!(
+        failed.is_empty(),
+        "on the server these sessions differ from their golden files: {failed:?}"
+    );
 }

@@ -85,3 +85,47 @@ fn a_demo_year_gives_the_same_books_and_chain_head_on_both() {
     );
     assert_eq!(server_report.summary(), file_report.summary());
 }
+
+#[test]
+fn an_empty_database_is_not_a_ledger_until_init() {
+    let Some(server) = server() else { return };
+    let clock = FixedClock::at_date(d(2026, 6, 30));
+    let url = fresh_database(&server);
+    let location = std::path::Path::new(&url);
+    let error = Ledger::open_existing(location, &clock)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("这个数据库里还没有台账。新建请先运行 union-ledger init"),
+        "{error}"
+    );
+    // Nothing was made there by asking.
+    let mut client = postgres_client(&url);
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
+    // A database holding something else is refused and left as it was.
+    client
+        .batch_execute("CREATE TABLE payroll (id BIGINT PRIMARY KEY, amount BIGINT)")
+        .unwrap();
+    let error = Ledger::open_with(location, &clock, Waiting::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("不是工会台账") && error.contains("payroll"),
+        "{error}"
+    );
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1);
+}

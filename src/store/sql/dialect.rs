@@ -202,7 +202,35 @@ fn items_of(tokens: &[Tok]) -> Vec<Item> {
         }
         i += 1;
     }
-    is_equality(schema_prefixes(order_by_nulls(items)))
+    cross_join_on(is_equality(schema_prefixes(order_by_nulls(items))))
+}
+
+/// SQLite's `a CROSS JOIN b ON …` (a join-order hint) is a plain `JOIN` on the server.
+fn cross_join_on(mut items: Vec<Item>) -> Vec<Item> {
+    for at in 0..items.len() {
+        if !items[at].is_word("CROSS") {
+            continue;
+        }
+        let mut next = at + 1;
+        let mut seen_join = false;
+        while next < items.len() {
+            match &items[next] {
+                Item::Space => {}
+                Item::Text(text) if text == "." => {}
+                item if item.is_word("JOIN") => seen_join = true,
+                item if item.is_word("ON") => {
+                    if seen_join {
+                        items[at] = Item::Text(String::new());
+                    }
+                    break;
+                }
+                Item::Word(_) if seen_join => {}
+                _ => break,
+            }
+            next += 1;
+        }
+    }
+    items
 }
 
 /// SQLite's `a IS b` (equal, NULLs equal) and `a IS NOT b` are the server's
@@ -586,6 +614,16 @@ mod tests {
                 "SELECT 1 WHERE batch_id IS ?4 AND a IS NOT NULL AND b IS NOT ?1 AND c IS NULL"
             )),
             "SELECT 1 WHERE batch_id IS NOT DISTINCT FROM $4 AND a IS NOT NULL AND b IS DISTINCT FROM $1 AND c IS NULL"
+        );
+    }
+
+    #[test]
+    fn a_cross_join_with_on_is_a_join() {
+        assert_eq!(
+            squash(&to_postgres(
+                "SELECT 1 FROM members m CROSS JOIN entries e ON e.member_id = m.id CROSS JOIN funds f"
+            )),
+            "SELECT 1 FROM members m JOIN entries e ON e.member_id = m.id CROSS JOIN funds f"
         );
     }
 

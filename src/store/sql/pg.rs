@@ -18,6 +18,22 @@ use super::{CellRef, Error, Result, Value, dialect};
 /// turns as they do on a SQLite file (`BEGIN IMMEDIATE`).
 pub const WRITE_LOCK_KEY: i64 = 0x756e_696f_6e4c_6467; // "unionLdg"
 
+/// `url` with any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{}", &rest[at + 1..]),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
 /// Whether `text` names a server ledger rather than a file.
 pub fn is_server_address(text: &str) -> bool {
     let lower = text.trim_start().to_ascii_lowercase();
@@ -682,6 +698,10 @@ mod tests {
         );
         assert!(Address::parse("postgres://clerk@db:notaport/x").is_err());
         assert!(is_server_address("PostgreSQL://x@y/z"));
+        assert_eq!(
+            redact("postgres://clerk:s3cret@db/ledger?port=1"),
+            "postgres://clerk:***@db/ledger?port=1"
+        );
         assert!(!is_server_address("/home/clerk/ledger.db"));
     }
 
