@@ -41,38 +41,80 @@ fn must(db: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A test query on the ledger: the file read directly, or the server (the same SQL,
+/// rewritten as the program rewrites its own).
 fn query_i64(db: &Path, sql: &str) -> i64 {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    match union_ledger::store::server_address(db) {
+        Some(url) => {
+            let mut client = union_ledger::store::sql::pg::connect_client(url).unwrap();
+            let row = client
+                .query_one(
+                    &format!(
+                        "SELECT ({})::bigint",
+                        union_ledger::store::sql::dialect::to_postgres(sql)
+                    ),
+                    &[],
+                )
+                .unwrap();
+            row.get(0)
+        }
+        None => {
+            let conn = rusqlite::Connection::open_with_flags(
+                db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
             .unwrap();
-    conn.query_row(sql, [], |row| row.get(0)).unwrap()
+            conn.query_row(sql, [], |row| row.get(0)).unwrap()
+        }
+    }
+}
+
+fn query_pairs(db: &Path, sql: &str) -> Vec<(String, String)> {
+    match union_ledger::store::server_address(db) {
+        Some(url) => {
+            let mut client = union_ledger::store::sql::pg::connect_client(url).unwrap();
+            client
+                .query(&union_ledger::store::sql::dialect::to_postgres(sql), &[])
+                .unwrap()
+                .iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect()
+        }
+        None => {
+            let conn = rusqlite::Connection::open_with_flags(
+                db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .unwrap();
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        }
+    }
 }
 
 /// A demo ledger with no spending rules, 2026Q1 closed, and one approved claim per
 /// worker waiting to be paid. Returns the ledger and each worker's (member, claim).
-fn prepare(dir: &Path) -> (PathBuf, Vec<(String, String)>) {
-    let db = dir.join("ledger.db");
+fn prepare(dir: &Path, server: Option<&str>) -> (PathBuf, Vec<(String, String)>) {
+    let db = match server {
+        Some(server) => PathBuf::from(fresh_database(server)),
+        None => dir.join("ledger.db"),
+    };
     must(
         &db,
         &["demo", "--members", "200", "--years", "1", "--seed", "3"],
     );
     must(&db, &["rules", "preset", "empty"]);
     must(&db, &["period", "close", "--period", "2026Q1"]);
-    let conn =
-        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    let enrolled: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT p.name, m.employee_no FROM enrolments e JOIN plans p ON p.id = e.plan_id
-             JOIN members m ON m.id = e.member_id WHERE p.name LIKE '%住院%'
-             ORDER BY m.employee_no LIMIT 8",
-        )
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    drop(conn);
+    let enrolled = query_pairs(
+        &db,
+        "SELECT p.name, m.employee_no FROM enrolments e JOIN plans p ON p.id = e.plan_id
+         JOIN members m ON m.id = e.member_id WHERE p.name LIKE '%住院%'
+         ORDER BY m.employee_no LIMIT 8",
+    );
     assert_eq!(enrolled.len(), WORKERS);
     let mut workers = Vec::new();
     for (plan, member) in enrolled {
@@ -207,9 +249,9 @@ fn script(dir: &Path, w: usize, member: &str, claim: &str) -> Vec<(Vec<String>, 
 }
 
 /// Runs the scenario; `Err` names the first thing that went wrong.
-fn scenario(skip_turns: bool) -> Result<(), String> {
+fn scenario(skip_turns: bool, server: Option<&str>) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
-    let (db, workers) = prepare(dir.path());
+    let (db, workers) = prepare(dir.path(), server);
     let entries_before = query_i64(&db, "SELECT count(*) FROM entries");
     let scripts: Vec<_> = workers
         .iter()
@@ -339,7 +381,7 @@ fn scenario(skip_turns: bool) -> Result<(), String> {
         &db,
         "SELECT count(*) FROM (SELECT voucher_year FROM entries GROUP BY voucher_year
          HAVING min(voucher_seq) <> 1 OR max(voucher_seq) <> count(*)
-             OR count(DISTINCT voucher_seq) <> count(*))",
+             OR count(DISTINCT voucher_seq) <> count(*)) AS years",
     );
     if gaps != 0 {
         return Err("voucher numbers are not contiguous".to_string());
@@ -361,7 +403,7 @@ fn scenario(skip_turns: bool) -> Result<(), String> {
     }
     let forks = query_i64(
         &db,
-        "SELECT count(*) FROM (SELECT prev_hash FROM change_log GROUP BY prev_hash HAVING count(*) > 1)",
+        "SELECT count(*) FROM (SELECT prev_hash FROM change_log GROUP BY prev_hash HAVING count(*) > 1) AS forks",
     );
     if forks != 0 {
         return Err("two log rows share a previous hash".to_string());
@@ -375,17 +417,71 @@ fn scenario(skip_turns: bool) -> Result<(), String> {
 
 #[test]
 fn eight_programs_write_at_once_while_a_ninth_is_killed_and_the_books_stay_right() {
-    if let Err(problem) = scenario(false) {
+    if let Err(problem) = scenario(false, None) {
         panic!("{problem}");
     }
 }
 
 #[test]
 fn without_turn_taking_the_same_scenario_fails() {
-    let result = scenario(true);
+    let result = scenario(true, None);
     // What went wrong, for the record (`--nocapture`).
     eprintln!("without turn-taking: {result:?}");
     assert!(result.is_err(), "the scenario passed without turn-taking");
+}
+
+/// The test server's address (see `.ci/pg-server`), or `None` (said) off CI.
+fn server() -> Option<String> {
+    match std::env::var("UNION_LEDGER_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").map_or(true, |ci| ci != "true"),
+                "CI must run the server tests: UNION_LEDGER_TEST_PG is not set"
+            );
+            eprintln!("skipped: no PostgreSQL server (see .ci/pg-server)");
+            None
+        }
+    }
+}
+
+/// A new, empty database on the test server; its URL.
+fn fresh_database(server: &str) -> String {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "ul_writers_{}_{}",
+        std::process::id(),
+        COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut admin = union_ledger::store::sql::pg::connect_client(server).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let (head, query) = server.split_once('?').unwrap_or((server, ""));
+    let base = head.rsplit_once('/').map_or(head, |(base, _)| base);
+    format!("{base}/{name}?{query}")
+}
+
+#[test]
+fn eight_clerks_write_to_one_server_ledger_while_a_ninth_is_killed() {
+    let Some(server) = server() else { return };
+    if let Err(problem) = scenario(false, Some(&server)) {
+        panic!("{problem}");
+    }
+}
+
+#[test]
+fn without_the_advisory_lock_the_server_scenario_fails() {
+    let Some(server) = server() else { return };
+    let result = scenario(true, Some(&server));
+    eprintln!("without the advisory lock: {result:?}");
+    assert!(
+        result.is_err(),
+        "the scenario passed without the advisory lock"
+    );
 }
 
 #[test]

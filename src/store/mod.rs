@@ -40,6 +40,7 @@ pub use members::UpsertSummary;
 pub use periods::{ClosedPeriod, closed_covering};
 pub use policy::{PresetSummary, RecordedBreach};
 pub use presence::sessions_dir;
+pub use server::{AUDITOR_ROLE, CLERK_ROLE};
 pub use turns::{Announce, DEFAULT_WAIT, SKIP_TURNS_VAR, Waiting};
 pub use visits::VisitFilter;
 

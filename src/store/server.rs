@@ -686,14 +686,16 @@ pub(super) fn tables(conn: &Connection) -> Result<Vec<String>> {
 
 /// A table's primary-key columns, in key order.
 pub(super) fn key_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    // From the catalog, which every role may read (the information schema shows
+    // constraints only to roles that may change the table).
     let mut statement = conn.prepare_cached(
-        "SELECT k.column_name FROM information_schema.table_constraints c
-         JOIN information_schema.key_column_usage k
-           ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema
-          AND k.table_name = c.table_name
-         WHERE c.table_schema = current_schema() AND c.table_name = ?1
-           AND c.constraint_type = 'PRIMARY KEY'
-         ORDER BY k.ordinal_position",
+        "SELECT a.attname::text FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+         WHERE i.indisprimary AND n.nspname = current_schema() AND c.relname = ?1
+         ORDER BY k.position",
     )?;
     let names = statement
         .query_map([table], |row| row.get(0))?
@@ -768,8 +770,11 @@ fn grants() -> String {
              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AUDITOR_ROLE}') THEN
                  CREATE ROLE {AUDITOR_ROLE} NOLOGIN;
              END IF;
-         EXCEPTION WHEN insufficient_privilege THEN
-             RAISE NOTICE 'roles not created: no CREATEROLE privilege';
+         EXCEPTION
+             WHEN insufficient_privilege THEN
+                 RAISE NOTICE 'roles not created: no CREATEROLE privilege';
+             -- Another program made them at the same moment.
+             WHEN duplicate_object OR unique_violation THEN NULL;
          END $$;
          DO $$ BEGIN
              IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AUDITOR_ROLE}') THEN
