@@ -2448,3 +2448,84 @@ fn a_yearly_cap_used_by_another_program_shows_in_the_typed_form_before_saving() 
         .is_disabled();
     assert!(save_disabled, "saving needs a reason and an approval now");
 }
+
+/// The test server's address (`.ci/pg-server`), or `None` (said) off CI.
+fn test_server() -> Option<String> {
+    match std::env::var("UNION_LEDGER_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").map_or(true, |ci| ci != "true"),
+                "CI must run the server tests: UNION_LEDGER_TEST_PG is not set"
+            );
+            eprintln!("skipped: no PostgreSQL server (see .ci/pg-server)");
+            None
+        }
+    }
+}
+
+#[test]
+fn the_open_dialog_opens_a_ledger_on_the_server_and_names_it_in_the_status_bar() {
+    let Some(server) = test_server() else { return };
+    // A new database on the test server, reached over its Unix socket.
+    let name = format!("ul_window_{}", std::process::id());
+    let mut admin = union_ledger::store::sql::pg::connect_client(&server).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let socket = server
+        .split("host=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_string();
+    let user = server
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('@').next())
+        .unwrap()
+        .to_string();
+
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label("打开台账…").click();
+    harness.run();
+    harness.get_by_label("服务器（多人共用）").click();
+    harness.run();
+    // Incomplete fields are named, and nothing is opened.
+    harness.get_by_label("打开").click();
+    harness.run();
+    harness.get_by_label_contains("请填写服务器地址");
+    for (hint, value) in [
+        ("主机名或 IP，如 192.168.1.20", socket.as_str()),
+        ("如 union_ledger", name.as_str()),
+        ("如 clerk_wang", user.as_str()),
+    ] {
+        harness.get_by(placeholder(hint)).focus();
+        harness.run();
+        harness.get_by(placeholder(hint)).type_text(value);
+        harness.run();
+    }
+    harness.get_by_label("打开").click();
+    wait_for_chain_check(&mut harness);
+    assert!(harness.state().open_dialog.is_none());
+    assert!(
+        union_ledger::store::server_address(&harness.state().db_path).is_some(),
+        "{:?}",
+        harness.state().db_path
+    );
+    harness.get_by_label_contains(&format!("服务器台账：{user}@{socket}:5432/{name}"));
+    harness.get_by_label_contains("这是一本新台账");
+    // The opening check ran on its worker against the server, and found it whole.
+    let session = harness.state().session.as_ref().unwrap();
+    assert!(
+        session
+            .data
+            .chain
+            .as_ref()
+            .is_some_and(|chain| chain.is_intact())
+    );
+}

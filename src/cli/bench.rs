@@ -184,7 +184,12 @@ impl BenchReport {
 }
 
 /// Runs `bench`: prepares the bench ledger, measures, and prints the report.
-pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(
+    args: &BenchArgs,
+    server: Option<&str>,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if let Some(ledger) = &args.writer_into {
         return super::bench_process::write_entries(ledger, args.writer_entries, clock);
     }
@@ -195,6 +200,9 @@ pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::
         )?;
     }
     let dir = args.db_dir.clone().unwrap_or_else(std::env::temp_dir);
+    if let Some(url) = server {
+        return server_bench(url, args, &dir, clock, out);
+    }
     let path = prepare_bench_ledger(&dir, args.members, args.entries, clock, out)?;
     let mut report = bench_report(&path, clock)?;
     report.push(ledger_frame_row(&path, clock)?);
@@ -241,6 +249,164 @@ pub fn run(args: &BenchArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::
     } else {
         writeln!(out, "有项目未达标（✗）。")?;
     }
+    Ok(())
+}
+
+/// How many times slower than the file a server ledger may be, row by row.
+const SERVER_RATIO_TARGET: f64 = 3.0;
+/// The server's holiday batch commit, whatever the file's figure.
+const SERVER_BATCH_TARGET_MS: f64 = 1_000.0;
+
+/// `bench --db postgres://…/DB`: the same two ledgers as the file bench (the stress
+/// ledger and one of a real union's size), moved onto the server (`DB`, and `DB_real`
+/// made afresh for the batch, which it changes), timed side by side with the files.
+/// Each server row's target is three times the file's median (the batch commit also
+/// ≤ 1 s).
+fn server_bench(
+    url: &str,
+    args: &BenchArgs,
+    dir: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let stress = prepare_bench_ledger(dir, args.members, args.entries, clock, out)?;
+    let realistic = prepare_bench_ledger(dir, args.members, args.members * 10, clock, out)?;
+    let stress_url = url.to_string();
+    let real_url = sibling_database(url, "_real")?;
+    put_on_server(&stress, &stress_url, false, clock, out)?;
+    put_on_server(&realistic, &real_url, true, clock, out)?;
+
+    let mut file_rows = bench_report(&stress, clock)?.rows;
+    file_rows.extend(batch_rows(&realistic, dir, clock, None)?);
+    let mut server = bench_report(Path::new(&stress_url), clock)?;
+    let mut real_ledger = Ledger::open_existing(Path::new(&real_url), clock)?;
+    server
+        .rows
+        .extend(batch_rows_on(&mut real_ledger, clock, None, true)?);
+    drop(real_ledger);
+
+    let mut report = BenchReport {
+        ledger_path: PathBuf::from(crate::store::location_text(Path::new(url))),
+        ..server
+    };
+    let mut compared = Vec::new();
+    for mut row in std::mem::take(&mut report.rows) {
+        let file = file_rows
+            .iter()
+            .find(|file| same_operation(&file.name, &row.name));
+        if let Some(file) = file {
+            let mut target = file.median_ms() * SERVER_RATIO_TARGET;
+            if row.name.starts_with("节日慰问提交") {
+                target = target.min(SERVER_BATCH_TARGET_MS);
+            }
+            row.target_ms = Some(target.max(1.0));
+            compared.push((row.name.clone(), file.median_ms(), row.median_ms()));
+        }
+        report.rows.push(row);
+    }
+    write!(out, "{}", report.render())?;
+    writeln!(out, "\n与本机文件对比（中位数 ms）：")?;
+    for (name, file, server) in &compared {
+        writeln!(
+            out,
+            "  {name}：文件 {file:.1}，服务器 {server:.1}（{:.1} 倍）",
+            server / file.max(0.001)
+        )?;
+    }
+    if report.all_met() {
+        writeln!(out, "全部达标。")?;
+    } else {
+        writeln!(out, "有项目未达标（✗）。")?;
+    }
+    Ok(())
+}
+
+/// Rows name their ledger's size, which differs by a member or two between a file
+/// and its copy after the bench's own re-import: compared by the words before it.
+fn same_operation(file: &str, server: &str) -> bool {
+    let key = |name: &str| name.split(['（', '(']).next().unwrap_or(name).to_string();
+    key(file) == key(server)
+}
+
+/// `postgres://…/DB?…` with the database `DB{suffix}`.
+fn sibling_database(url: &str, suffix: &str) -> anyhow::Result<String> {
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let (base, name) = head
+        .rsplit_once('/')
+        .filter(|(base, _)| base.contains("://") && !base.ends_with('/'))
+        .context("服务器地址里要写数据库名：postgres://用户@主机/数据库")?;
+    let name = if name.is_empty() {
+        "union_ledger_bench"
+    } else {
+        name
+    };
+    Ok(match query {
+        Some(query) => format!("{base}/{name}{suffix}?{query}"),
+        None => format!("{base}/{name}{suffix}"),
+    })
+}
+
+/// Makes the server database at `url` hold the ledger of `file`: copied when empty,
+/// reused when it already holds the same chain head. With `afresh`, the database is
+/// dropped and made again first (the batch rows change it).
+fn put_on_server(
+    file: &Path,
+    url: &str,
+    afresh: bool,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let source = Ledger::open_existing(file, clock)?;
+    let head = source.chain_head()?;
+    if afresh {
+        recreate_database(url)?;
+    } else if let Ok(there) = Ledger::open_existing(Path::new(url), clock) {
+        if there.chain_head()? == head {
+            writeln!(
+                out,
+                "沿用服务器上的测试台账：{}",
+                crate::store::location_text(Path::new(url))
+            )?;
+            return Ok(());
+        }
+        bail!(
+            "{} 已有别的台账；请给 bench 一个空数据库",
+            crate::store::location_text(Path::new(url))
+        );
+    }
+    writeln!(
+        out,
+        "正在把测试台账复制到服务器：{} → {} …",
+        file.display(),
+        crate::store::location_text(Path::new(url))
+    )?;
+    let start = Instant::now();
+    crate::store::copy_ledger(&source, Path::new(url))?;
+    writeln!(out, "复制用时 {:.1} 秒", start.elapsed().as_secs_f64())?;
+    Ok(())
+}
+
+/// Drops and makes again the database `url` names (the bench's own `…_real`).
+fn recreate_database(url: &str) -> anyhow::Result<()> {
+    let name = url
+        .split('?')
+        .next()
+        .and_then(|head| head.rsplit_once('/'))
+        .map(|(_, name)| name.to_string())
+        .context("服务器地址里没有数据库名")?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        bail!("数据库名“{name}”只能用字母、数字和下划线");
+    }
+    let admin_url = sibling_database(url, "")?.replace(&format!("/{name}"), "/postgres");
+    let mut admin = crate::store::sql::pg::connect_client(&admin_url)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .and_then(|()| admin.batch_execute(&format!("CREATE DATABASE {name}")))
+        .with_context(|| format!("无法重建数据库 {name}（需要 CREATEDB 权限）"))?;
     Ok(())
 }
 
@@ -301,8 +467,24 @@ fn batch_rows(
 ) -> anyhow::Result<Vec<BenchRow>> {
     let copy = dir.join(format!("bench-batch-{}.db", std::process::id()));
     super::bench_process::copy_to_disk(path, &copy)?;
-    let result = (|| {
-        let mut ledger = Ledger::open(&copy, clock)?;
+    let result = Ledger::open(&copy, clock)
+        .map_err(anyhow::Error::from)
+        .and_then(|mut ledger| batch_rows_on(&mut ledger, clock, target_ms, target_ms.is_some()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+    }
+    result
+}
+
+/// The batch rows on a ledger that may be changed (a copy, or a server database made
+/// for the bench), with the sign-off sheet's PDF and XLSX when `with_forms`.
+fn batch_rows_on(
+    ledger: &mut Ledger,
+    clock: &dyn Clock,
+    target_ms: Option<f64>,
+    with_forms: bool,
+) -> anyhow::Result<Vec<BenchRow>> {
+    {
         ledger.apply_preset("example-strict")?;
         let category_id = ledger
             .categories()?
@@ -364,7 +546,7 @@ fn batch_rows(
         let mut rows = vec![preview, commit];
         // The sign-off sheet of the batch just committed, on paper: the form value
         // read from the ledger, then typst's layout and the PDF export.
-        if target_ms.is_some() {
+        if with_forms {
             let batch = ledger.batches()?.into_iter().next().context("没有批次")?;
             let request = FormRequest::Signoff { batch_id: batch.id };
             let people = ledger.batch_recipients(batch.id)?.len();
@@ -409,12 +591,8 @@ fn batch_rows(
             rows.push(pdf);
             rows.push(xlsx);
         }
-        Ok::<_, anyhow::Error>(rows)
-    })();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+        Ok(rows)
     }
-    result
 }
 
 /// "10000 人 / 10 万笔" for a bench row's name.

@@ -226,9 +226,20 @@ pub fn run(
     let Some(command) = cli.command else {
         bail!("请指定子命令（用 --help 查看）");
     };
-    // The benchmark builds its own ledgers and never touches the clerk's.
+    // The benchmark builds its own ledgers and never touches the clerk's; given a
+    // server (`--db postgres://…`), it moves them there and compares.
     if let Command::Bench(args) = &command {
-        return bench::run(args, clock, out);
+        let server = cli
+            .db
+            .as_deref()
+            .and_then(crate::store::server_address)
+            .map(str::to_string);
+        if cli.db.is_some() && server.is_none() {
+            bail!(
+                "bench 自己生成测试台账（--db-dir 指定目录）；--db 只接受服务器地址 postgres://…"
+            );
+        }
+        return bench::run(args, server.as_deref(), clock, out);
     }
     let path = match cli.db {
         Some(path) => path,

@@ -382,6 +382,34 @@ impl Ledger {
         }
     }
 
+    /// For a server ledger whose connection was lost (the server restarted, the
+    /// network dropped): whether it is lost, and when it is, one attempt to connect
+    /// again. `Ok(true)` when connected again; an error says why not yet.
+    pub fn reconnect_if_lost(&mut self) -> Result<bool> {
+        let Some(pg) = self.conn.pg() else {
+            return Ok(false);
+        };
+        if !pg.is_closed() {
+            return Ok(false);
+        }
+        pg.reconnect().map_err(|detail| StoreError::CannotOpen {
+            path: self.server.clone().unwrap_or_default().into(),
+            detail,
+        })?;
+        // The session's change buffer went with the old connection.
+        self.capturing = false;
+        if self.read_only {
+            self.conn
+                .execute_batch("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+        }
+        Ok(true)
+    }
+
+    /// Whether the connection to the server is lost (never for a file).
+    pub fn connection_lost(&self) -> bool {
+        self.conn.pg().is_some_and(|pg| pg.is_closed())
+    }
+
     /// Whether this opening made the ledger (a new file, or an empty database).
     pub fn created(&self) -> bool {
         self.created

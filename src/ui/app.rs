@@ -174,7 +174,7 @@ pub struct LedgerApp {
     /// An error the clerk must acknowledge.
     pub error_dialog: Option<String>,
     /// The path typed in the 打开或新建台账 dialog, while it is shown.
-    pub open_dialog: Option<String>,
+    pub open_dialog: Option<super::open_dialog::OpenDialog>,
     commands: Vec<Command>,
     clock: Arc<dyn Clock>,
     dialogs: Box<dyn FileDialogs>,
@@ -264,11 +264,16 @@ impl LedgerApp {
             // Checked once per opening, on a worker thread: the full integrity check,
             // the whole chain and every entry's hash; then, when the file is sound and
             // open for writing, the opening backup.
-            let chain_check = match ledger.path() {
-                Some(file) => {
+            // A file, or a server ledger (checked through a connection of its own).
+            let checked = ledger
+                .path()
+                .map(Path::to_path_buf)
+                .or_else(|| ledger.server().map(|_| path.clone()));
+            let chain_check = match checked {
+                Some(location) => {
                     data.chain_checking = true;
                     Some(start_opening_checks(
-                        file.to_path_buf(),
+                        location,
                         self.clock.clone(),
                         !ledger.is_read_only(),
                         self.repaint.clone(),
@@ -443,6 +448,24 @@ impl LedgerApp {
         if self.screen == Screen::Home {
             session.data.other_sessions = session.ledger.other_sessions();
         }
+        // A server ledger whose connection was lost (the server restarted, the network
+        // dropped): the window stays usable, says so, and connects again.
+        if session.ledger.connection_lost() {
+            match session.ledger.reconnect_if_lost() {
+                Ok(_) => {
+                    self.notice = Some(Notice::Info("已重新连接到服务器".into()));
+                    if let Err(error) = self.refresh(self.clock.today()) {
+                        self.notice = Some(Notice::Error(error.to_string()));
+                    }
+                }
+                Err(error) => {
+                    self.notice = Some(Notice::Error(format!(
+                        "与服务器的连接已断开，正在重新连接…（{error}）"
+                    )));
+                }
+            }
+            return;
+        }
         let Ok(version) = session.ledger.data_version() else {
             return;
         };
@@ -548,7 +571,12 @@ impl LedgerApp {
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.weak(format!("台账文件：{}", self.db_path.display()));
+                    let location = crate::store::location_text(&self.db_path);
+                    ui.weak(if crate::store::server_address(&self.db_path).is_some() {
+                        format!("服务器台账：{location}")
+                    } else {
+                        format!("台账文件：{location}")
+                    });
                 });
             });
         });
@@ -570,41 +598,13 @@ impl LedgerApp {
         });
     }
 
-    /// 打开或新建台账: a path typed or picked; a path with no file creates a new ledger.
+    /// 打开或新建台账: a file typed or picked (a path with no file creates a new
+    /// ledger), or a ledger on a server.
     fn open_dialog_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let Some(path) = self.open_dialog.as_mut() else {
+        let Some(dialog) = self.open_dialog.as_mut() else {
             return;
         };
-        let mut close = false;
-        egui::Modal::new(egui::Id::unique("open_dialog")).show(ui.ctx(), |ui| {
-            ui.set_width(560.0);
-            ui.heading("打开或新建台账");
-            ui.weak("填写台账文件的路径，或点“浏览…”选择。路径上没有文件时，将新建一本空台账。");
-            ui.add_space(6.0);
-            ui.add(
-                egui::TextEdit::singleline(path)
-                    .id_salt("open_path")
-                    .hint_text("台账文件路径")
-                    .desired_width(540.0),
-            );
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                if ui.button("打开").clicked() && !path.trim().is_empty() {
-                    commands.push(Command::OpenLedger(PathBuf::from(path.trim())));
-                }
-                if ui.button("只读打开（审计查阅）").clicked() && !path.trim().is_empty()
-                {
-                    commands.push(Command::OpenLedgerReadOnly(PathBuf::from(path.trim())));
-                }
-                if ui.button("浏览…").clicked() {
-                    commands.push(Command::PickLedger);
-                }
-                if ui.button("取消").clicked() {
-                    close = true;
-                }
-            });
-        });
-        if close {
+        if dialog.ui(ui, commands) {
             self.open_dialog = None;
         }
     }

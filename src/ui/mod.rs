@@ -7,6 +7,7 @@ pub mod data;
 pub mod demo;
 pub mod dialogs;
 pub mod fonts;
+pub mod open_dialog;
 pub mod screens;
 pub mod widgets;
 

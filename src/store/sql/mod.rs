@@ -36,10 +36,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Lite(error) => write!(f, "{error}"),
-            Error::Pg(error) => match error.as_db_error() {
-                Some(db) => write!(f, "{}", db.message()),
-                None => write!(f, "{}", pg::describe_error(error)),
-            },
+            Error::Pg(error) => write!(f, "{}", pg::describe_error(error)),
             Error::NoRows => write!(f, "查询没有返回任何行"),
             Error::Conversion { column, detail } => {
                 write!(f, "第 {} 列的值无法读取：{detail}", column + 1)

@@ -43,6 +43,8 @@ pub fn is_server_address(text: &str) -> bool {
 /// A connection to a server ledger.
 pub struct PgConnection {
     client: RefCell<postgres::Client>,
+    /// Where to connect again after the connection was lost.
+    config: postgres::Config,
     /// Prepared statements, keyed by the store's own (SQLite) text.
     statements: RefCell<HashMap<String, postgres::Statement>>,
     in_transaction: Cell<bool>,
@@ -231,7 +233,12 @@ pub fn describe_error(error: &postgres::Error) -> String {
     if let Some(db) = error.as_db_error() {
         use postgres::error::SqlState;
         let code = db.code();
-        return if code == &SqlState::INVALID_PASSWORD
+        return if code == &SqlState::ADMIN_SHUTDOWN
+            || code == &SqlState::CRASH_SHUTDOWN
+            || code == &SqlState::CANNOT_CONNECT_NOW
+        {
+            "服务器已停止或正在重启，与服务器的连接已断开；本次没有写入任何内容。请等服务器恢复后重试".to_string()
+        } else if code == &SqlState::INVALID_PASSWORD
             || code == &SqlState::INVALID_AUTHORIZATION_SPECIFICATION
         {
             format!(
@@ -257,7 +264,7 @@ pub fn describe_error(error: &postgres::Error) -> String {
         source = inner.source();
     }
     if error.is_closed() {
-        "与服务器的连接已断开：请检查网络和服务器是否在运行，然后重试".to_string()
+        "与服务器的连接已断开：请检查网络和服务器是否在运行；恢复后先查看这一笔是否已保存，再决定是否重试".to_string()
     } else if detail.contains("refused") || detail.contains("No such file") {
         format!("连接不上服务器（{detail}）：请检查服务器是否在运行、地址和端口是否正确")
     } else if text.contains("timed out") || detail.contains("timed out") {
@@ -286,6 +293,7 @@ impl PgConnection {
             .map_err(|error| describe_error(&error))?;
         Ok(PgConnection {
             client: RefCell::new(client),
+            config: address.config.clone(),
             statements: RefCell::new(HashMap::new()),
             in_transaction: Cell::new(false),
             described: address.describe(),
@@ -303,6 +311,19 @@ impl PgConnection {
     /// Whether the connection to the server was lost.
     pub fn is_closed(&self) -> bool {
         self.client.borrow().is_closed()
+    }
+
+    /// Connects again after the connection was lost (the session's temporary tables
+    /// and prepared statements went with it).
+    pub fn reconnect(&self) -> std::result::Result<(), String> {
+        let client = self
+            .config
+            .connect(postgres::NoTls)
+            .map_err(|error| describe_error(&error))?;
+        *self.client.borrow_mut() = client;
+        self.statements.borrow_mut().clear();
+        self.in_transaction.set(false);
+        Ok(())
     }
 
     /// The prepared form of a store statement (rewritten to the server's dialect once).

@@ -2,6 +2,7 @@
 //! domain beside this one), and what it came to is shown on the screen it came from.
 
 use super::*;
+use crate::ui::open_dialog::OpenDialog;
 
 impl LedgerApp {
     /// Applies one command: every command goes to the one function of its domain, and
@@ -91,11 +92,11 @@ impl LedgerApp {
                 self.screen = screen;
             }
             Command::ShowOpenDialog => {
-                self.open_dialog = Some(self.db_path.display().to_string());
+                self.open_dialog = Some(OpenDialog::for_location(&self.db_path));
             }
             Command::PickLedger => {
                 if let Some(path) = self.dialogs.pick_ledger() {
-                    self.open_dialog = Some(path.display().to_string());
+                    self.open_dialog = Some(OpenDialog::for_location(&path));
                 }
             }
             Command::OpenLedger(path) => self.open(path),
