@@ -517,7 +517,7 @@ fn batch_rows_on(
             note: String::new(),
         };
         let preview = BenchRow::measure(
-            format!("节日慰问预览（{}，示例规则）", ledger_size(&ledger)?),
+            format!("节日慰问预览（{}，示例规则）", ledger_size(ledger)?),
             target_ms,
             BENCH_RUNS,
             |run| {
