@@ -69,6 +69,9 @@ pub struct BenchRow {
     pub samples_ms: Vec<f64>,
     /// `None` when there is no target, only a figure to watch.
     pub target_ms: Option<f64>,
+    /// Judged by the median instead of the worst run (a server's figure against a
+    /// multiple of the file's median).
+    pub by_median: bool,
 }
 
 impl BenchRow {
@@ -90,6 +93,7 @@ impl BenchRow {
             name,
             samples_ms,
             target_ms,
+            by_median: false,
         })
     }
 
@@ -110,7 +114,13 @@ impl BenchRow {
 
     /// Whether the slowest run met the target (`None` without a target).
     pub fn meets_target(&self) -> Option<bool> {
-        self.target_ms.map(|target| self.max_ms() <= target)
+        self.target_ms.map(|target| {
+            if self.by_median {
+                self.median_ms() <= target
+            } else {
+                self.max_ms() <= target
+            }
+        })
     }
 }
 
@@ -252,6 +262,9 @@ pub fn run(
     Ok(())
 }
 
+/// The rows whose server figure has a target: the quarter's tally, a page deep in the
+/// ledger, the holiday batch and its sign-off sheet.
+const SERVER_TARGETED: &[&str] = &["分类汇总", "翻到第", "节日慰问提交", "发放签领表 PDF（"];
 /// How many times slower than the file a server ledger may be, row by row.
 const SERVER_RATIO_TARGET: f64 = 3.0;
 /// The server's holiday batch commit, whatever the file's figure.
@@ -277,7 +290,8 @@ fn server_bench(
     put_on_server(&realistic, &real_url, true, clock, out)?;
 
     let mut file_rows = bench_report(&stress, clock)?.rows;
-    file_rows.extend(batch_rows(&realistic, dir, clock, None)?);
+    // With its target the file's batch rows include the sign-off sheet's PDF.
+    file_rows.extend(batch_rows(&realistic, dir, clock, Some(BATCH_TARGET_MS))?);
     let mut server = bench_report(Path::new(&stress_url), clock)?;
     let mut real_ledger = Ledger::open_existing(Path::new(&real_url), clock)?;
     server
@@ -294,12 +308,21 @@ fn server_bench(
         let file = file_rows
             .iter()
             .find(|file| same_operation(&file.name, &row.name));
+        // The operations a clerk waits on at the window: within three times the file's
+        // figure (the batch commit also within a second); the rest are figures to watch.
+        row.target_ms = None;
         if let Some(file) = file {
-            let mut target = file.median_ms() * SERVER_RATIO_TARGET;
-            if row.name.starts_with("节日慰问提交") {
-                target = target.min(SERVER_BATCH_TARGET_MS);
+            if SERVER_TARGETED
+                .iter()
+                .any(|name| row.name.starts_with(name))
+            {
+                let mut target = file.median_ms() * SERVER_RATIO_TARGET;
+                if row.name.starts_with("节日慰问提交") {
+                    target = target.min(SERVER_BATCH_TARGET_MS);
+                }
+                row.target_ms = Some(target);
+                row.by_median = true;
             }
-            row.target_ms = Some(target.max(1.0));
             compared.push((row.name.clone(), file.median_ms(), row.median_ms()));
         }
         report.rows.push(row);
@@ -350,7 +373,7 @@ fn sibling_database(url: &str, suffix: &str) -> anyhow::Result<String> {
 }
 
 /// Makes the server database at `url` hold the ledger of `file`: copied when empty,
-/// reused when it already holds the same chain head. With `afresh`, the database is
+/// reused when it already holds as many members and entries. With `afresh`, the database is
 /// dropped and made again first (the batch rows change it).
 fn put_on_server(
     file: &Path,
@@ -360,11 +383,13 @@ fn put_on_server(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let source = Ledger::open_existing(file, clock)?;
-    let head = source.chain_head()?;
     if afresh {
         recreate_database(url)?;
     } else if let Ok(there) = Ledger::open_existing(Path::new(url), clock) {
-        if there.chain_head()? == head {
+        // Reused as the file is: the bench's own member re-import changes both.
+        let ready = there.entry_count()? >= source.entry_count()?
+            && there.members()?.len() >= source.members()?.len();
+        if ready {
             writeln!(
                 out,
                 "沿用服务器上的测试台账：{}",
@@ -454,6 +479,7 @@ fn ledger_frame_row(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRow> 
         name: "台账界面一帧（含翻到第 1900000 条）".to_string(),
         samples_ms: times.iter().map(|t| t.as_secs_f64() * 1000.0).collect(),
         target_ms: Some(FRAME_TARGET_MS),
+        by_median: false,
     })
 }
 

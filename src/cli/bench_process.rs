@@ -113,16 +113,19 @@ pub fn first_frame_rows(
             name: format!("窗口打开台账到第一帧（{size}）"),
             samples_ms: times.iter().map(|(a, b)| ms(*a + *b)).collect(),
             target_ms: Some(FIRST_FRAME_TARGET_MS),
+            by_median: false,
         },
         BenchRow {
             name: "　其中：打开台账并读取首页数据".to_string(),
             samples_ms: times.iter().map(|(a, _)| ms(*a)).collect(),
             target_ms: None,
+            by_median: false,
         },
         BenchRow {
             name: "　其中：第一帧（布局、字形、细分）".to_string(),
             samples_ms: times.iter().map(|(_, b)| ms(*b)).collect(),
             target_ms: None,
+            by_median: false,
         },
     ])
 }
@@ -395,11 +398,13 @@ pub fn writers_rows(
         name: format!("1 个进程依次写 {total} 笔凭证（{size}）"),
         samples_ms: timed(1)?,
         target_ms: None,
+        by_median: false,
     };
     let together = BenchRow {
         name: format!("{WRITERS} 个进程同时各写 {ENTRIES_PER_WRITER} 笔（同一台账）"),
         samples_ms: timed(WRITERS)?,
         target_ms: None,
+        by_median: false,
     };
     let slowdown = together.median_ms() / alone.median_ms().max(0.001);
     writeln!(

@@ -214,21 +214,27 @@ impl Writer<'_, '_, '_> {
         } else {
             INSERT_ROWS
         };
+        // The ids are given here, as the table would give them (the largest plus one),
+        // so no row has to look them up.
+        let first: i64 = self
+            .tx
+            .prepare_cached("SELECT ifnull(max(id), 0) + 1 FROM entries")?
+            .query_row([], |row| row.get(0))?;
         self.tx
             .prepare_cached(sql)?
-            .execute([Value::Array(rows).to_string()])?;
-        let last = self.tx.last_insert_rowid()?;
+            .execute((Value::Array(rows).to_string(), first))?;
+        let last = first + count - 1;
         self.ids.extend(last - count + 1..=last);
         Ok(())
     }
 }
 
 /// The entry columns the rows below fill, in the order `row_json` lists them.
-const INSERT_ROWS: &str = "INSERT INTO entries (kind, date, year, fund_id, category_id, source_id,
-        member_id, amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note,
-        created_at, reverses_entry_id, reversal_reason, fund_cumulative_fen,
+const INSERT_ROWS: &str = "INSERT INTO entries (id, kind, date, year, fund_id, category_id,
+        source_id, member_id, amount_fen, delta_fen, payment_form, voucher_year, voucher_seq,
+        handler, note, created_at, reverses_entry_id, reversal_reason, fund_cumulative_fen,
         approval_id, batch_id, visit_id, event, override_reason)
-     SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,
+     SELECT ?2 + r.key, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,
         r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,
         r.value ->> 2, r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13,
         r.value ->> 14, r.value ->> 15, r.value ->> 16, r.value ->> 17, r.value ->> 18,
@@ -236,11 +242,11 @@ const INSERT_ROWS: &str = "INSERT INTO entries (kind, date, year, fund_id, categ
      FROM json_each(?1) r ORDER BY r.key";
 
 /// The same on the server, whose `->>` gives text: each column cast to its type.
-const INSERT_ROWS_SERVER: &str = "INSERT INTO entries (kind, date, year, fund_id, category_id,
-        source_id, member_id, amount_fen, delta_fen, payment_form, voucher_year, voucher_seq,
-        handler, note, created_at, reverses_entry_id, reversal_reason, fund_cumulative_fen,
-        approval_id, batch_id, visit_id, event, override_reason)
-     SELECT r.value ->> 0, r.value ->> 1, (r.value ->> 2)::bigint, (r.value ->> 3)::bigint,
+const INSERT_ROWS_SERVER: &str = "INSERT INTO entries (id, kind, date, year, fund_id,
+        category_id, source_id, member_id, amount_fen, delta_fen, payment_form, voucher_year,
+        voucher_seq, handler, note, created_at, reverses_entry_id, reversal_reason,
+        fund_cumulative_fen, approval_id, batch_id, visit_id, event, override_reason)
+     SELECT ?2 + r.key - 1, r.value ->> 0, r.value ->> 1, (r.value ->> 2)::bigint, (r.value ->> 3)::bigint,
         (r.value ->> 4)::bigint, (r.value ->> 5)::bigint, (r.value ->> 6)::bigint,
         (r.value ->> 7)::bigint, (r.value ->> 8)::bigint, r.value ->> 9,
         (r.value ->> 2)::bigint, (r.value ->> 10)::bigint, r.value ->> 11, r.value ->> 12,

@@ -7,6 +7,9 @@ use super::{Ledger, Result, StoreError};
 use crate::core::model::{Category, Fund, IncomeSource, PaymentForm};
 use crate::core::report::{self, FundBalance, FundOpening, FundYearTotal};
 
+/// The fund ids (in display order), the openings set and the kept totals.
+pub(super) type BalanceInputs = (Vec<i64>, Vec<FundOpening>, Vec<FundYearTotal>);
+
 /// The columns [`category_from_row`] reads, in its order.
 const CATEGORY_COLUMNS: &str =
     "id, parent_id, name, default_fund_id, standard_amount_fen, account_code,
@@ -182,6 +185,59 @@ impl Ledger {
             })
         })?;
         Ok(rows.collect::<super::sql::Result<Vec<_>>>()?)
+    }
+
+    /// [`Ledger::balance_inputs`] as of change-log row `version` (read with the rows
+    /// they are for): kept from the last read while no write came since, so a page of
+    /// the ledger is one round trip to a server.
+    pub(super) fn balance_inputs_at(&self, version: i64) -> Result<BalanceInputs> {
+        if let Some((seen, inputs)) = self.balance_cache.borrow().as_ref()
+            && *seen == version
+        {
+            return Ok(inputs.clone());
+        }
+        let inputs = self.balance_inputs()?;
+        *self.balance_cache.borrow_mut() = Some((version, inputs.clone()));
+        Ok(inputs)
+    }
+
+    /// The fund ids, the openings set and the kept totals, in one read (one round trip
+    /// to a server): what running balances start from.
+    pub(super) fn balance_inputs(&self) -> Result<BalanceInputs> {
+        let mut statement = self.conn().prepare_cached(
+            "SELECT 0, id, 0, 0, 0, sort_order FROM funds
+             UNION ALL SELECT 1, fund_id, year, opening_fen, 0, 0 FROM fund_openings
+             UNION ALL SELECT 2, fund_id, year, income_fen, spending_fen, 0 FROM fund_year_totals",
+        )?;
+        let mut funds: Vec<(i64, i64)> = Vec::new();
+        let mut openings = Vec::new();
+        let mut totals = Vec::new();
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let fund_id: i64 = row.get(1)?;
+            match row.get::<_, i64>(0)? {
+                0 => funds.push((row.get(5)?, fund_id)),
+                1 => openings.push(FundOpening {
+                    fund_id,
+                    year: row.get(2)?,
+                    opening_fen: row.get(3)?,
+                }),
+                _ => totals.push(FundYearTotal {
+                    fund_id,
+                    year: row.get(2)?,
+                    income_fen: row.get(3)?,
+                    spending_fen: row.get(4)?,
+                }),
+            }
+        }
+        funds.sort();
+        openings.sort_by_key(|opening: &FundOpening| (opening.fund_id, opening.year));
+        totals.sort_by_key(|total: &FundYearTotal| (total.fund_id, total.year));
+        Ok((
+            funds.into_iter().map(|(_, id)| id).collect(),
+            openings,
+            totals,
+        ))
     }
 
     /// Each fund's opening, income, spending and closing balance for a year.

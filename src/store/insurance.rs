@@ -94,7 +94,7 @@ fn item_id(conn: &Connection, name: &str) -> Result<i64> {
     conn.query_row(
         "SELECT c.id FROM categories c LEFT JOIN categories g ON g.id = c.parent_id
          WHERE c.name = ?1 AND c.parent_id IS NOT NULL
-         ORDER BY g.name = '互助保障' DESC, c.id LIMIT 1",
+         ORDER BY CASE WHEN g.name = '互助保障' THEN 1 ELSE 0 END DESC, c.id LIMIT 1",
         [name],
         |row| row.get(0),
     )

@@ -256,21 +256,26 @@ impl Ledger {
         let (clause, mut params) = self.filter_sql(&index.filter)?;
         params.push(Value::Text(anchor_date));
         params.push(Value::Integer(anchor_id));
-        params.push(Value::Integer(limit));
         params.push(Value::Integer(skip));
+        // The rows skipped from the anchor are read from the entries alone; only the
+        // page's own rows are joined with their names. The page size is written into the
+        // statement (a few sizes are used) so a server plans for a page, not for a
+        // tenth of the table.
         let sql = format!(
             "SELECT {ENTRY_COLUMNS}, f.name, c.name, pc.name, s.name, ifnull(c.account_code, s.account_code),
-                    m.name, m.employee_no, m.department, e.delta_fen, e.fund_cumulative_fen, e.year
-             FROM entries e
+                    m.name, m.employee_no, m.department, e.delta_fen, e.fund_cumulative_fen, e.year,
+                    (SELECT ifnull(max(id), 0) FROM change_log)
+             FROM (SELECT * FROM entries e WHERE {clause} AND (e.date, e.id) >= (?, ?)
+                   ORDER BY e.date, e.id LIMIT {limit} OFFSET ?) e
              JOIN funds f ON f.id = e.fund_id
              LEFT JOIN categories c ON c.id = e.category_id
              LEFT JOIN categories pc ON pc.id = c.parent_id
              LEFT JOIN income_sources s ON s.id = e.source_id
              LEFT JOIN members m ON m.id = e.member_id
-             WHERE {clause} AND (e.date, e.id) >= (?, ?)
-             ORDER BY e.date, e.id LIMIT ? OFFSET ?"
+             ORDER BY e.date, e.id"
         );
         let mut statement = self.conn().prepare_cached(&sql)?;
+        let mut version = 0i64;
         let mut raw: Vec<(LedgerRow, i64, i32)> = statement
             .query_map(super::sql::params_from_iter(params), |row| {
                 let (entry, reversal_reason) = entry_from_row(row)?;
@@ -285,6 +290,7 @@ impl Ledger {
                 };
                 let cumulative: i64 = row.get(31)?;
                 let year: i32 = row.get(32)?;
+                version = row.get(33)?;
                 Ok((
                     LedgerRow {
                         voucher_no: entry.voucher_no(),
@@ -305,13 +311,8 @@ impl Ledger {
             })?
             .collect::<super::sql::Result<_>>()?;
         let max_year = raw.iter().map(|(_, _, year)| *year).max().unwrap_or(0);
-        let fund_ids: Vec<i64> = self.funds()?.iter().map(|f| f.id).collect();
-        let openings = report::opening_balances(
-            &fund_ids,
-            &self.fund_openings()?,
-            &self.fund_year_totals()?,
-            max_year,
-        );
+        let (fund_ids, fund_openings, fund_totals) = self.balance_inputs_at(version)?;
+        let openings = report::opening_balances(&fund_ids, &fund_openings, &fund_totals, max_year);
         for (row, cumulative, year) in &mut raw {
             row.balance_after_fen = openings
                 .get(&(row.entry.fund_id, *year))

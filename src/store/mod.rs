@@ -186,6 +186,8 @@ pub struct Ledger {
     server: Option<String>,
     /// This opening made the ledger (a new file or an empty database).
     created: bool,
+    /// What running balances start from, as of a change-log row (see `chart`).
+    balance_cache: std::cell::RefCell<Option<(i64, chart::BalanceInputs)>>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -298,6 +300,7 @@ impl Ledger {
             capturing: false,
             server: None,
             created: false,
+            balance_cache: Default::default(),
         };
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(error) if error.is_busy() => StoreError::Busy {
@@ -347,6 +350,7 @@ impl Ledger {
             capturing: false,
             server: Some(described),
             created: false,
+            balance_cache: Default::default(),
         };
         if how == server::Opening::ReadOnly {
             ledger.read_only = true;
@@ -379,6 +383,7 @@ impl Ledger {
             capturing: false,
             server,
             created: false,
+            balance_cache: Default::default(),
         }
     }
 
@@ -490,6 +495,7 @@ impl Ledger {
             capturing: false,
             server: None,
             created: false,
+            balance_cache: Default::default(),
         })
     }
 
@@ -511,6 +517,7 @@ impl Ledger {
             capturing: false,
             server: None,
             created: false,
+            balance_cache: Default::default(),
         };
         ledger.prepare(clock)?;
         Ok(ledger)

@@ -7,9 +7,12 @@
 //!   built with `lpad`; `julianday(d)` → a day number; `substr(s, -n)` → `right(s, n)`;
 //!   `json_extract(j, '$.k')` → `j::json ->> 'k'`; `CAST(… AS INTEGER)` → `BIGINT`;
 //! - `LIKE` → `ILIKE` (SQLite's LIKE ignores the case of ASCII letters);
-//! - `ORDER BY` terms get `NULLS FIRST` (ascending) or `NULLS LAST` (descending), the
-//!   order SQLite gives NULLs;
 //! - `INSERT OR IGNORE` → `INSERT … ON CONFLICT DO NOTHING`.
+//!
+//! NULLs sort first in SQLite and last on the server, and that is not rewritten: an
+//! `ORDER BY x NULLS FIRST` cannot be read from an ordinary index, so every ordered page
+//! would sort the table. The store never sorts on a value that may be NULL (a nullable
+//! column or a LEFT JOIN's is wrapped, e.g. `CASE WHEN g.name = … THEN 1 ELSE 0 END`).
 //!
 //! Strings, quoted names and comments are copied untouched.
 
@@ -202,7 +205,7 @@ fn items_of(tokens: &[Tok]) -> Vec<Item> {
         }
         i += 1;
     }
-    cross_join_on(is_equality(schema_prefixes(order_by_nulls(items))))
+    cross_join_on(is_equality(schema_prefixes(items)))
 }
 
 /// SQLite's `a CROSS JOIN b ON …` (a join-order hint) is a plain `JOIN` on the server.
@@ -428,84 +431,6 @@ fn printf(format: &str, args: &[String]) -> Option<String> {
     Some(format!("({})", parts.join(" || ")))
 }
 
-/// SQLite sorts NULLs first in ascending order and last in descending order; the
-/// server does the opposite unless told.
-fn order_by_nulls(items: Vec<Item>) -> Vec<Item> {
-    let mut out: Vec<Item> = Vec::with_capacity(items.len() + 4);
-    let mut i = 0;
-    while i < items.len() {
-        out.push(items[i].clone());
-        if !items[i].is_word("ORDER") {
-            i += 1;
-            continue;
-        }
-        // ORDER, spaces, BY?
-        let mut j = i + 1;
-        while j < items.len() && matches!(items[j], Item::Space) {
-            j += 1;
-        }
-        if j >= items.len() || !items[j].is_word("BY") {
-            i += 1;
-            continue;
-        }
-        out.extend(items[i + 1..=j].iter().cloned());
-        i = j + 1;
-        // The terms, up to a clause that ends them.
-        let mut term: Vec<Item> = Vec::new();
-        let stops = [
-            "LIMIT",
-            "OFFSET",
-            "UNION",
-            "EXCEPT",
-            "INTERSECT",
-            "FOR",
-            "RETURNING",
-        ];
-        while i < items.len() {
-            let item = &items[i];
-            let ends = stops.iter().any(|stop| item.is_word(stop))
-                || matches!(item, Item::Text(text) if text == ")" || text == ";");
-            if ends {
-                break;
-            }
-            if matches!(item, Item::Comma) {
-                out.extend(finish_term(std::mem::take(&mut term)));
-                out.push(Item::Comma);
-            } else {
-                term.push(item.clone());
-            }
-            i += 1;
-        }
-        out.extend(finish_term(term));
-    }
-    out
-}
-
-fn finish_term(mut term: Vec<Item>) -> Vec<Item> {
-    let trailing: Vec<Item> = {
-        let mut spaces = Vec::new();
-        while matches!(term.last(), Some(Item::Space)) {
-            spaces.push(term.pop().unwrap_or(Item::Space));
-        }
-        spaces
-    };
-    if term.is_empty() || term.iter().any(|item| item.is_word("NULLS")) {
-        term.extend(trailing);
-        return term;
-    }
-    let descending = term.last().is_some_and(|item| item.is_word("DESC"));
-    term.push(Item::Text(
-        if descending {
-            " NULLS LAST"
-        } else {
-            " NULLS FIRST"
-        }
-        .into(),
-    ));
-    term.extend(trailing);
-    term
-}
-
 #[cfg(test)]
 mod tests {
     use super::to_postgres;
@@ -573,23 +498,6 @@ mod tests {
     }
 
     #[test]
-    fn nulls_sort_where_sqlite_puts_them() {
-        assert_eq!(
-            squash(&to_postgres(
-                "SELECT * FROM c ORDER BY ifnull(parent_id, id), parent_id IS NOT NULL, sort_order DESC, id LIMIT 5"
-            )),
-            "SELECT * FROM c ORDER BY coalesce(parent_id, id) NULLS FIRST, parent_id IS NOT NULL NULLS FIRST, sort_order DESC NULLS LAST, id NULLS FIRST LIMIT 5"
-        );
-        // Inside a subquery the terms end at its bracket.
-        assert_eq!(
-            squash(&to_postgres(
-                "SELECT (SELECT a FROM t ORDER BY b DESC LIMIT 1) FROM u ORDER BY c"
-            )),
-            "SELECT (SELECT a FROM t ORDER BY b DESC NULLS LAST LIMIT 1) FROM u ORDER BY c NULLS FIRST"
-        );
-    }
-
-    #[test]
     fn sqlite_schema_names_and_the_end_column() {
         assert_eq!(
             to_postgres("DELETE FROM temp.change_buffer"),
@@ -603,7 +511,7 @@ mod tests {
             squash(&to_postgres(
                 "SELECT start, end, CASE WHEN p.end > ?1 THEN 1 ELSE 0 END FROM closed_periods p ORDER BY end"
             )),
-            "SELECT start, \"end\", CASE WHEN p.end > $1 THEN 1 ELSE 0 END FROM closed_periods p ORDER BY \"end\" NULLS FIRST"
+            "SELECT start, \"end\", CASE WHEN p.end > $1 THEN 1 ELSE 0 END FROM closed_periods p ORDER BY \"end\""
         );
     }
 
