@@ -48,6 +48,8 @@ pub struct PgConnection {
     /// Prepared statements, keyed by the store's own (SQLite) text.
     statements: RefCell<HashMap<String, postgres::Statement>>,
     in_transaction: Cell<bool>,
+    /// The connection broke (the server went away mid-statement).
+    lost: Cell<bool>,
     described: String,
 }
 
@@ -174,9 +176,17 @@ fn query_overrides(url: &str) -> String {
 /// `~/.pgpass`), as libpq reads it: `host:port:database:user:password`, `*` matches
 /// anything, `\:` and `\\` are escapes; a Unix socket's host is `localhost`.
 fn pgpass_password(host: &str, port: u16, dbname: &str, user: &str) -> Option<String> {
+    // libpq's places: `PGPASSFILE`, else `~/.pgpass`, on Windows
+    // `%APPDATA%\postgresql\pgpass.conf`.
+    let default = if cfg!(windows) {
+        std::env::var_os("APPDATA")
+            .map(|dir| PathBuf::from(dir).join("postgresql").join("pgpass.conf"))
+    } else {
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pgpass"))
+    };
     let path = std::env::var_os("PGPASSFILE")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pgpass")))?;
+        .or(default)?;
     let text = std::fs::read_to_string(path).ok()?;
     pgpass_lookup(&text, host, port, dbname, user)
 }
@@ -228,6 +238,35 @@ pub(crate) fn pgpass_lookup(
     None
 }
 
+/// Whether an error means the connection itself is gone.
+fn is_connection_lost(error: &postgres::Error) -> bool {
+    if error.is_closed() {
+        return true;
+    }
+    if error.as_db_error().is_some_and(|db| {
+        use postgres::error::SqlState;
+        [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+        ]
+        .contains(db.code())
+    }) {
+        return true;
+    }
+    let mut source = error.source();
+    while let Some(inner) = source {
+        // Any failure to read or write the connection leaves it in an unknown state.
+        if inner.downcast_ref::<std::io::Error>().is_some() {
+            return true;
+        }
+        source = inner.source();
+    }
+    error
+        .to_string()
+        .starts_with("error communicating with the server")
+}
+
 /// A connection error in the clerk's words, saying what to check.
 pub fn describe_error(error: &postgres::Error) -> String {
     if let Some(db) = error.as_db_error() {
@@ -237,7 +276,7 @@ pub fn describe_error(error: &postgres::Error) -> String {
             || code == &SqlState::CRASH_SHUTDOWN
             || code == &SqlState::CANNOT_CONNECT_NOW
         {
-            "服务器已停止或正在重启，与服务器的连接已断开；本次没有写入任何内容。请等服务器恢复后重试".to_string()
+            "服务器已停止或正在重启，与服务器的连接已断开：请等服务器恢复后先查看这一笔是否已保存，再决定是否重试".to_string()
         } else if code == &SqlState::INVALID_PASSWORD
             || code == &SqlState::INVALID_AUTHORIZATION_SPECIFICATION
         {
@@ -259,20 +298,32 @@ pub fn describe_error(error: &postgres::Error) -> String {
     let text = error.to_string();
     let mut source = error.source();
     let mut detail = String::new();
+    let mut io_kind = None;
     while let Some(inner) = source {
         detail = inner.to_string();
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
         source = inner.source();
     }
-    if error.is_closed() {
-        "与服务器的连接已断开：请检查网络和服务器是否在运行；恢复后先查看这一笔是否已保存，再决定是否重试".to_string()
-    } else if detail.contains("refused") || detail.contains("No such file") {
-        format!("连接不上服务器（{detail}）：请检查服务器是否在运行、地址和端口是否正确")
-    } else if text.contains("timed out") || detail.contains("timed out") {
-        "连接服务器超时：请检查网络和服务器地址".to_string()
-    } else if detail.is_empty() {
-        text
-    } else {
-        format!("{text}：{detail}")
+    use std::io::ErrorKind;
+    let lost = "与服务器的连接已断开：请检查网络和服务器是否在运行；恢复后先查看这一笔是否已保存，再决定是否重试";
+    match io_kind {
+        _ if error.is_closed() => lost.to_string(),
+        Some(ErrorKind::ConnectionRefused | ErrorKind::NotFound) => {
+            format!("连接不上服务器（{detail}）：请检查服务器是否在运行、地址和端口是否正确")
+        }
+        Some(ErrorKind::TimedOut) => "连接服务器超时：请检查网络和服务器地址".to_string(),
+        Some(_) => lost.to_string(),
+        _ if text.starts_with("error communicating with the server") => lost.to_string(),
+        _ if detail.contains("refused") || detail.contains("No such file") => {
+            format!("连接不上服务器（{detail}）：请检查服务器是否在运行、地址和端口是否正确")
+        }
+        _ if text.contains("timed out") || detail.contains("timed out") => {
+            "连接服务器超时：请检查网络和服务器地址".to_string()
+        }
+        _ if detail.is_empty() => text,
+        _ => format!("{text}：{detail}"),
     }
 }
 
@@ -308,6 +359,7 @@ impl PgConnection {
             config: address.config.clone(),
             statements: RefCell::new(HashMap::new()),
             in_transaction: Cell::new(false),
+            lost: Cell::new(false),
             described: address.describe(),
         })
     }
@@ -322,7 +374,17 @@ impl PgConnection {
 
     /// Whether the connection to the server was lost.
     pub fn is_closed(&self) -> bool {
-        self.client.borrow().is_closed()
+        self.lost.get() || self.client.borrow().is_closed()
+    }
+
+    /// Notes a broken connection in a failed call's error.
+    fn checked<T>(&self, result: std::result::Result<T, postgres::Error>) -> Result<T> {
+        result.map_err(|error| {
+            if is_connection_lost(&error) {
+                self.lost.set(true);
+            }
+            Error::Pg(error)
+        })
     }
 
     /// Connects again after the connection was lost (the session's temporary tables
@@ -332,6 +394,7 @@ impl PgConnection {
         *self.client.borrow_mut() = client;
         self.statements.borrow_mut().clear();
         self.in_transaction.set(false);
+        self.lost.set(false);
         Ok(())
     }
 
@@ -341,13 +404,14 @@ impl PgConnection {
             return Ok(statement.clone());
         }
         let text = dialect::to_postgres(sql);
-        let statement = match self.client.borrow_mut().prepare(&text) {
+        let prepared = self.client.borrow_mut().prepare(&text);
+        let statement = match prepared {
             Ok(statement) => statement,
             Err(error) => {
                 if std::env::var_os("UNION_LEDGER_SQL_DEBUG").is_some() {
                     eprintln!("server refused a statement: {error}\n{text}");
                 }
-                return Err(error.into());
+                return self.checked(Err(error));
             }
         };
         self.statements
@@ -376,7 +440,7 @@ impl PgConnection {
             .iter()
             .map(|param| param as &(dyn ToSql + Sync))
             .collect();
-        let count = self.client.borrow_mut().execute(statement, &refs)?;
+        let count = self.checked(self.client.borrow_mut().execute(statement, &refs))?;
         Ok(usize::try_from(count).unwrap_or(usize::MAX))
     }
 
@@ -390,7 +454,8 @@ impl PgConnection {
             .iter()
             .map(|param| param as &(dyn ToSql + Sync))
             .collect();
-        Ok(self.client.borrow_mut().query(statement, &refs)?)
+        let rows = self.client.borrow_mut().query(statement, &refs);
+        self.checked(rows)
     }
 
     /// Statements with no parameters, sent as they are (the server's own dialect:
@@ -404,14 +469,19 @@ impl PgConnection {
             }
             _ => self.statements.borrow_mut().clear(),
         }
-        self.client.borrow_mut().batch_execute(sql)?;
-        Ok(())
+        let done = self.client.borrow_mut().batch_execute(sql);
+        self.checked(done)
     }
 
     /// `BEGIN`, and with `lock` the ledger's write lock, held to the end of the
     /// transaction.
     pub fn begin(&self, lock: bool) -> Result<()> {
         let result = self.begin_locked(lock);
+        if let Err(Error::Pg(error)) = &result
+            && is_connection_lost(error)
+        {
+            self.lost.set(true);
+        }
         if result.is_err() && self.in_transaction.get() {
             self.in_transaction.set(false);
             let _ = self.client.borrow_mut().batch_execute("ROLLBACK");
