@@ -113,23 +113,25 @@ fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
     let entries_before = count(&db, "SELECT count(*) FROM entries");
     let log_before = count(&db, "SELECT count(*) FROM change_log");
 
+    // A holiday batch to all ten thousand.
+    let batch = [
+        "batch",
+        "commit",
+        "--category",
+        "春节",
+        "--date",
+        "2026-01-20",
+        "--amount",
+        "300",
+        "--item",
+        "年货",
+        "--approval-date",
+        "2026-01-10",
+        "--minutes",
+        "2026-1",
+    ];
     let child = binary(&db)
-        .args([
-            "batch",
-            "commit",
-            "--category",
-            "春节",
-            "--date",
-            "2026-01-20",
-            "--amount",
-            "300",
-            "--item",
-            "年货",
-            "--approval-date",
-            "2026-01-10",
-            "--minutes",
-            "2026-1",
-        ])
+        .args(batch)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -176,24 +178,6 @@ fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
     assert_eq!(count(&db, "SELECT count(*) FROM change_log"), log_before);
     assert!(must(&db, &["verify"]).contains("完整"));
     // And the same batch goes through now.
-    let done = must(
-        &db,
-        &[
-            "batch",
-            "commit",
-            "--category",
-            "春节",
-            "--date",
-            "2026-01-20",
-            "--amount",
-            "300",
-            "--item",
-            "年货",
-            "--approval-date",
-            "2026-01-10",
-            "--minutes",
-            "2026-1",
-        ],
-    );
+    let done = must(&db, &batch);
     assert!(done.contains("10000"), "{done}");
 }

@@ -4,6 +4,8 @@
 
 #[path = "it/common.rs"]
 mod common;
+#[path = "support/pg.rs"]
+mod pg;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -2449,33 +2451,17 @@ fn a_yearly_cap_used_by_another_program_shows_in_the_typed_form_before_saving() 
     assert!(save_disabled, "saving needs a reason and an approval now");
 }
 
-/// The test server's address (`.ci/pg-server`), or `None` (said) off CI.
-fn test_server() -> Option<String> {
-    match std::env::var("UNION_LEDGER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").map_or(true, |ci| ci != "true"),
-                "CI must run the server tests: UNION_LEDGER_TEST_PG is not set"
-            );
-            eprintln!("skipped: no PostgreSQL server (see .ci/pg-server)");
-            None
-        }
-    }
-}
-
 #[test]
 fn the_open_dialog_opens_a_ledger_on_the_server_and_names_it_in_the_status_bar() {
-    let Some(server) = test_server() else { return };
+    let Some(server) = pg::server() else { return };
     // A new database on the test server, reached over its Unix socket.
-    let name = format!("ul_window_{}", std::process::id());
-    let mut admin = union_ledger::store::sql::pg::connect_client(&server).unwrap();
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
+    let url = pg::fresh_database(&server);
+    let name = url
+        .split('?')
+        .next()
+        .and_then(|head| head.rsplit('/').next())
+        .unwrap()
+        .to_string();
     let socket = server
         .split("host=")
         .nth(1)

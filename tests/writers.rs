@@ -11,9 +11,14 @@
 
 #![cfg(unix)]
 
+#[path = "support/pg.rs"]
+mod pg;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
+
+use pg::{fresh_database, server};
 
 const WORKERS: usize = 8;
 const WRITES: usize = 50;
@@ -428,41 +433,6 @@ fn without_turn_taking_the_same_scenario_fails() {
     // What went wrong, for the record (`--nocapture`).
     eprintln!("without turn-taking: {result:?}");
     assert!(result.is_err(), "the scenario passed without turn-taking");
-}
-
-/// The test server's address (see `.ci/pg-server`), or `None` (said) off CI.
-fn server() -> Option<String> {
-    match std::env::var("UNION_LEDGER_TEST_PG") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").map_or(true, |ci| ci != "true"),
-                "CI must run the server tests: UNION_LEDGER_TEST_PG is not set"
-            );
-            eprintln!("skipped: no PostgreSQL server (see .ci/pg-server)");
-            None
-        }
-    }
-}
-
-/// A new, empty database on the test server; its URL.
-fn fresh_database(server: &str) -> String {
-    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let name = format!(
-        "ul_writers_{}_{}",
-        std::process::id(),
-        COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    let mut admin = union_ledger::store::sql::pg::connect_client(server).unwrap();
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    let (head, query) = server.split_once('?').unwrap_or((server, ""));
-    let base = head.rsplit_once('/').map_or(head, |(base, _)| base);
-    format!("{base}/{name}?{query}")
 }
 
 #[test]

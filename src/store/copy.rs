@@ -146,16 +146,7 @@ fn to_file(source: &Ledger, target: &Path, expected: &CopySummary) -> Result<()>
 
 /// Into an empty database on a server, in one transaction.
 fn to_server(source: &Ledger, url: &str, expected: &CopySummary) -> Result<()> {
-    let address = sql::pg::Address::parse(url).map_err(|detail| StoreError::CannotOpen {
-        path: url.into(),
-        detail,
-    })?;
-    let described = address.describe();
-    let pg = sql::PgConnection::connect(&address).map_err(|detail| StoreError::CannotOpen {
-        path: described.clone().into(),
-        detail,
-    })?;
-    let conn = Connection::Pg(Box::new(pg));
+    let (conn, described) = server::connect(url)?;
     if let Some(pg) = conn.pg() {
         pg.begin(true)?;
     }

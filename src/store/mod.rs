@@ -285,23 +285,12 @@ impl Ledger {
             path: path.to_path_buf(),
             detail: error.to_string(),
         })?;
-        let mut ledger = Self {
-            conn,
-            path: Some(path.to_path_buf()),
-            clock: clock.shared(),
-            clerk: String::new(),
-            read_only: false,
-            read_only_reason: None,
-            session: registered.map(|registered| registered.session),
-            unclean_close,
-            waiting,
-            skip_turns: turns::skipped(),
-            waited_out: false,
-            capturing: false,
-            server: None,
-            created: false,
-            balance_cache: Default::default(),
-        };
+        let mut ledger = Self::around(conn, None, clock);
+        ledger.path = Some(path.to_path_buf());
+        ledger.session = registered.map(|registered| registered.session);
+        ledger.unclean_close = unclean_close;
+        ledger.waiting = waiting;
+        ledger.skip_turns = turns::skipped();
         ledger.prepare(clock).map_err(|error| match error {
             StoreError::Sql(error) if error.is_busy() => StoreError::Busy {
                 path: path.to_path_buf(),
@@ -326,32 +315,10 @@ impl Ledger {
         waiting: Waiting,
         how: server::Opening,
     ) -> Result<Self> {
-        let address = sql::pg::Address::parse(url).map_err(|detail| StoreError::CannotOpen {
-            path: url.into(),
-            detail,
-        })?;
-        let described = address.describe();
-        let pg = sql::PgConnection::connect(&address).map_err(|detail| StoreError::CannotOpen {
-            path: described.clone().into(),
-            detail,
-        })?;
-        let mut ledger = Self {
-            conn: Connection::Pg(Box::new(pg)),
-            path: None,
-            clock: clock.shared(),
-            clerk: String::new(),
-            read_only: false,
-            read_only_reason: None,
-            session: None,
-            unclean_close: None,
-            waiting,
-            skip_turns: turns::skipped(),
-            waited_out: false,
-            capturing: false,
-            server: Some(described),
-            created: false,
-            balance_cache: Default::default(),
-        };
+        let (conn, described) = server::connect(url)?;
+        let mut ledger = Self::around(conn, Some(described), clock);
+        ledger.waiting = waiting;
+        ledger.skip_turns = turns::skipped();
         if how == server::Opening::ReadOnly {
             ledger.read_only = true;
             ledger.prepare_as(clock, how)?;
@@ -365,8 +332,8 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// A ledger around a connection already made and prepared (a copy being checked
-    /// inside its transaction).
+    /// A ledger around a connection, with every setting at its default (the openings
+    /// set what differs; a copy being checked uses it as it is).
     fn around(conn: Connection, server: Option<String>, clock: &dyn Clock) -> Self {
         Self {
             conn,
@@ -480,45 +447,16 @@ impl Ledger {
                 ),
             });
         }
-        Ok(Self {
-            conn,
-            path: Some(path.to_path_buf()),
-            clock: clock.shared(),
-            clerk: String::new(),
-            read_only: true,
-            read_only_reason: None,
-            session: None,
-            unclean_close: None,
-            waiting: Waiting::default(),
-            skip_turns: false,
-            waited_out: false,
-            capturing: false,
-            server: None,
-            created: false,
-            balance_cache: Default::default(),
-        })
+        let mut ledger = Self::around(conn, None, clock);
+        ledger.path = Some(path.to_path_buf());
+        ledger.read_only = true;
+        Ok(ledger)
     }
 
     /// A fresh ledger in memory, with the default chart: for tests and dry runs.
     pub fn open_in_memory(clock: &dyn Clock) -> Result<Self> {
         let conn = Connection::Lite(rusqlite::Connection::open_in_memory()?);
-        let mut ledger = Self {
-            conn,
-            path: None,
-            clock: clock.shared(),
-            clerk: String::new(),
-            read_only: false,
-            read_only_reason: None,
-            session: None,
-            unclean_close: None,
-            waiting: Waiting::default(),
-            skip_turns: false,
-            waited_out: false,
-            capturing: false,
-            server: None,
-            created: false,
-            balance_cache: Default::default(),
-        };
+        let mut ledger = Self::around(conn, None, clock);
         ledger.prepare(clock)?;
         Ok(ledger)
     }

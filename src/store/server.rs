@@ -688,6 +688,22 @@ pub(super) fn is_empty(conn: &Connection) -> Result<bool> {
     Ok(matches!(look(conn)?, Found::Empty))
 }
 
+/// Connects to the server ledger at `url`; the connection and where it is
+/// (`user@host:port/db`, no password).
+pub(super) fn connect(url: &str) -> Result<(Connection, String)> {
+    let address = super::sql::pg::Address::parse(url).map_err(|detail| StoreError::CannotOpen {
+        path: url.into(),
+        detail,
+    })?;
+    let described = address.describe();
+    let pg =
+        super::sql::PgConnection::connect(&address).map_err(|detail| StoreError::CannotOpen {
+            path: described.clone().into(),
+            detail,
+        })?;
+    Ok((Connection::Pg(Box::new(pg)), described))
+}
+
 /// The schema version of a server ledger.
 pub(super) fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT version FROM ledger_schema", [], |row| row.get(0))?)

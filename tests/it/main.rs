@@ -5,6 +5,8 @@
 //! killed and racing) stay binaries of their own.
 
 mod common;
+#[path = "../support/pg.rs"]
+mod pg;
 
 mod architecture;
 mod audit;
