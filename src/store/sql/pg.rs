@@ -114,6 +114,12 @@ impl Address {
         }
         config.application_name("union-ledger");
         config.connect_timeout(std::time::Duration::from_secs(10));
+        // A network that stops answering is noticed in seconds, not after the
+        // operating system's minutes: sent data unacknowledged for 15 s, or an idle
+        // connection that does not answer keepalive probes, ends the connection.
+        config.keepalives(true);
+        config.keepalives_idle(std::time::Duration::from_secs(30));
+        config.tcp_user_timeout(std::time::Duration::from_secs(15));
         Ok(Address {
             config,
             host,
