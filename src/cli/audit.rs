@@ -43,7 +43,12 @@ pub fn verify(
             }
             let previous = previous.map_or_else(|| "无记录".to_string(), |check| check.at_text());
             let now = clock.now().format("%Y-%m-%d %H:%M");
-            if full {
+            if ledger.server().is_some() {
+                writeln!(
+                    out,
+                    "数据页：服务器台账的数据页由 PostgreSQL 自行保护和校验；本次 {now} 核对了账目与变更日志"
+                )?;
+            } else if full {
                 writeln!(out, "完整性检查：本次 {now}，上次通过 {previous}")?;
             } else {
                 writeln!(

@@ -132,6 +132,9 @@ pub struct ChainReport {
     /// What SQLite's full `integrity_check` reported when the file is damaged; none
     /// when it passed.
     pub damaged: Option<String>,
+    /// Whether the pages themselves were checked (a file); a server keeps its own.
+    #[serde(skip)]
+    pub pages_checked: bool,
 }
 
 impl ChainReport {
@@ -154,7 +157,12 @@ impl ChainReport {
     pub fn summary(&self) -> String {
         self.problem().unwrap_or_else(|| {
             format!(
-                "文件完整，变更日志完整：{} 条日志，{} 笔凭证均与记录一致；链头 {}",
+                "{}变更日志完整：{} 条日志，{} 笔凭证均与记录一致；链头 {}",
+                if self.pages_checked {
+                    "文件完整，"
+                } else {
+                    ""
+                },
                 self.log_rows,
                 self.entries,
                 &self.head[..self.head.len().min(16)]

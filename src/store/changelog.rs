@@ -575,6 +575,7 @@ impl Ledger {
                 head: String::new(),
                 broken: None,
                 damaged: Some(damage),
+                pages_checked: true,
             }),
             None => {
                 let mut report = books?;
@@ -618,6 +619,7 @@ impl Ledger {
             head: head.clone(),
             broken,
             damaged: None,
+            pages_checked: !conn.is_server(),
         };
         if let Err(problem) = check_rows(&rows) {
             return Ok(report(Some(problem)));

@@ -67,6 +67,8 @@ pub struct LedgerData {
     pub opening_backup: Option<String>,
     /// When SQLite's full integrity check last passed on this ledger.
     pub last_full_check: Option<crate::store::FullCheck>,
+    /// A ledger on a server: where (`user@host:port/db`).
+    pub server: Option<String>,
     /// Every close, newest first.
     pub closed_periods: Vec<crate::store::ClosedPeriod>,
 }
@@ -80,6 +82,7 @@ impl LedgerData {
         data.reload_figures(ledger, today)?;
         data.reload_policy(ledger)?;
         data.last_full_check = ledger.last_full_check()?;
+        data.server = ledger.server().map(str::to_string);
         Ok(data)
     }
 

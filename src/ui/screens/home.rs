@@ -20,6 +20,9 @@ pub struct HomeScreen {
 
 /// When SQLite's full integrity check last passed, for 首页 and 审计.
 pub fn last_full_check_text(data: &LedgerData) -> String {
+    if data.server.is_some() {
+        return "数据页由服务器（PostgreSQL）自行保护和校验".to_string();
+    }
     match &data.last_full_check {
         Some(check) => format!("完整性检查最近一次通过：{}", check.at_text()),
         None => "尚无完整性检查记录".to_string(),
