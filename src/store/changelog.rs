@@ -258,12 +258,12 @@ impl EntryHasher {
         let id: i64 = row.get(0)?;
         if let Some(sums) = sums {
             // Columns: id, kind, date, year, fund_id, …, delta_fen (see above).
-            let kind: String = row.get(1)?;
+            let income = row.with_cell(1, |kind| Ok(kind == CellRef::Text("income")))?;
             let year: i64 = row.get(3)?;
             let fund: i64 = row.get(4)?;
             let delta: i64 = row.get(9)?;
             let slot = sums.entry((fund, year)).or_default();
-            if kind == "income" {
+            if income {
                 slot.0 += delta;
             } else {
                 slot.1 -= delta;
@@ -328,8 +328,35 @@ fn check_entry_range(
     let mut current = next_entry(sums)?;
     while let Some(row) = stored.next()? {
         let id: i64 = row.get(0)?;
-        let hash: String = row.get(1)?;
-        let hash = hash.as_bytes();
+        // Read in place: two million hashes need no allocation each.
+        let mut stored_hash = [0u8; 64];
+        let length = row.with_cell(1, |cell| {
+            let bytes = match cell {
+                CellRef::Text(text) => text.as_bytes(),
+                CellRef::Blob(bytes) => bytes,
+                _ => &[],
+            };
+            let length = bytes.len().min(stored_hash.len());
+            stored_hash[..length].copy_from_slice(&bytes[..length]);
+            Ok(if bytes.len() > stored_hash.len() {
+                usize::MAX
+            } else {
+                length
+            })
+        })?;
+        let hash: &[u8] = if length == usize::MAX {
+            // Longer than any hash: cannot match, and the digest must still see it.
+            let text: String = row.get(1)?;
+            digest.update(text.as_bytes());
+            digest.update(b"\n");
+            count += 1;
+            problem.get_or_insert_with(|| {
+                format!("凭证编号 {id} 的哈希记录格式不对（日志第 {log_id} 条）")
+            });
+            continue;
+        } else {
+            &stored_hash[..length]
+        };
         digest.update(hash);
         digest.update(b"\n");
         count += 1;

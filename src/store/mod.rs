@@ -335,6 +335,11 @@ impl Ledger {
     /// A ledger around a connection, with every setting at its default (the openings
     /// set what differs; a copy being checked uses it as it is).
     fn around(conn: Connection, server: Option<String>, clock: &dyn Clock) -> Self {
+        if let Some(lite) = conn.lite() {
+            // Every statement goes through the cache (see `sql`): room for all the
+            // statements of a busy path, so the hot ones are not pushed out.
+            lite.set_prepared_statement_cache_capacity(128);
+        }
         Self {
             conn,
             path: None,
