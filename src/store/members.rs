@@ -244,23 +244,33 @@ pub(super) fn upsert_in(
     now: &str,
 ) -> Result<UpsertSummary> {
     let mut summary = UpsertSummary::default();
+    // Every member read once (one round trip to a server, not two per row), kept up
+    // to date as rows are added or changed, so a 工号 twice in one file finds the first.
+    let mut known: std::collections::HashMap<String, Member> = members_in(tx)?
+        .into_iter()
+        .map(|member| (member.draft.employee_no.clone(), member))
+        .collect();
     for draft in drafts {
-        match id_for_employee_no(tx, &draft.employee_no)? {
-            Some(id) => {
-                let current = tx
-                    .prepare_cached(&format!(
-                        "SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1"
-                    ))?
-                    .query_row([id], member_from_row)?;
+        let key = draft.employee_no.trim().to_string();
+        match known.get_mut(&key) {
+            Some(current) => {
                 if normalized(&current.draft) == normalized(draft) {
                     summary.unchanged += 1;
                 } else {
-                    update_member(tx, id, draft, now)?;
+                    update_member(tx, current.id, draft, now)?;
+                    current.draft = draft.clone();
                     summary.updated += 1;
                 }
             }
             None => {
-                insert_member(tx, draft, now)?;
+                let id = insert_member(tx, draft, now)?;
+                known.insert(
+                    key,
+                    Member {
+                        id,
+                        draft: draft.clone(),
+                    },
+                );
                 summary.added += 1;
             }
         }
