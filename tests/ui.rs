@@ -2505,6 +2505,8 @@ fn the_open_dialog_opens_a_ledger_on_the_server_and_names_it_in_the_status_bar()
     );
     harness.get_by_label_contains(&format!("服务器台账：{user}@{socket}:5432/{name}"));
     harness.get_by_label_contains("这是一本新台账");
+    // What the check covered: the books and the log; the pages are the server's own.
+    harness.get_by_label_contains("数据页由服务器（PostgreSQL）自行保护和校验");
     // The opening check ran on its worker against the server, and found it whole.
     let session = harness.state().session.as_ref().unwrap();
     assert!(
