@@ -68,7 +68,7 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("无法打开台账文件“{path}”：{detail}")]
+    #[error("无法打开台账“{path}”：{detail}")]
     CannotOpen { path: PathBuf, detail: String },
     #[error("台账文件“{path}”正被另一个窗口或命令使用，请稍后再试。")]
     Busy { path: PathBuf },

@@ -69,7 +69,12 @@ impl Address {
     /// the user, the database and the password as libpq would.
     pub fn parse(url: &str) -> std::result::Result<Address, String> {
         let mut config = postgres::Config::from_str(&query_overrides(url.trim()))
-            .map_err(|error| format!("服务器地址“{url}”格式不对：{error}"))?;
+            .map_err(|_| {
+                format!(
+                    "服务器地址“{}”格式不对：应为 postgres://用户@主机:端口/数据库，或用 ?host=套接字所在文件夹",
+                    redact(url)
+                )
+            })?;
         let user = match config.get_user() {
             Some(user) => user.to_string(),
             None => std::env::var("PGUSER")
