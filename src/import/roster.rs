@@ -226,11 +226,11 @@ pub fn roster_from_table(table: &Table) -> Result<RosterPreview, ImportError> {
         }
     }
 
-    let mut rows = Vec::new();
+    let mut candidates: Vec<RosterRow> = Vec::new();
     let mut errors = Vec::new();
-    let mut first_row_of_employee_no: HashMap<String, usize> = HashMap::new();
+    let mut rows_of_employee_no: HashMap<String, Vec<usize>> = HashMap::new();
     for row in &table.rows[header_index + 1..] {
-        if row.is_blank() {
+        if row.is_blank() || is_totals_row(row) {
             continue;
         }
         let validator = RowValidator {
@@ -242,24 +242,42 @@ pub fn roster_from_table(table: &Table) -> Result<RosterPreview, ImportError> {
             continue;
         };
         if !draft.employee_no.is_empty() {
-            if let Some(&earlier) = first_row_of_employee_no.get(&draft.employee_no) {
-                row_errors.push(RowError {
-                    row_number: row.row_number,
-                    field: RosterField::EmployeeNo.label().to_string(),
-                    value: draft.employee_no.clone(),
-                    message: format!("与第 {earlier} 行的工号重复（每个工号只能出现一次）"),
-                });
-            } else {
-                first_row_of_employee_no.insert(draft.employee_no.clone(), row.row_number);
-            }
+            rows_of_employee_no
+                .entry(draft.employee_no.clone())
+                .or_default()
+                .push(row.row_number);
         }
         if row_errors.is_empty() {
-            rows.push(RosterRow {
+            candidates.push(RosterRow {
                 row_number: row.row_number,
                 draft,
             });
         } else {
             errors.append(&mut row_errors);
+        }
+    }
+    // A 工号 on two rows: which one is right is not the program's guess, so every such
+    // row is named, with the others, and none of them is imported.
+    let mut rows = Vec::with_capacity(candidates.len());
+    for row in candidates {
+        match rows_of_employee_no.get(&row.draft.employee_no) {
+            Some(numbers) if numbers.len() > 1 => {
+                let others: Vec<String> = numbers
+                    .iter()
+                    .filter(|number| **number != row.row_number)
+                    .map(|number| format!("第 {number} 行"))
+                    .collect();
+                errors.push(RowError {
+                    row_number: row.row_number,
+                    field: RosterField::EmployeeNo.label().to_string(),
+                    value: row.draft.employee_no.clone(),
+                    message: format!(
+                        "与{}的工号相同：每个工号只能出现一次，这几行都未导入，请核对后只保留正确的一行",
+                        others.join("、")
+                    ),
+                });
+            }
+            _ => rows.push(row),
         }
     }
     // Stable, so a row's errors stay in column order.
@@ -302,6 +320,20 @@ fn describe_rows<'a>(rows: impl Iterator<Item = &'a TableRow>) -> String {
 const CLOSING_ROW_PREFIXES: &[&str] = &[
     "合计", "总计", "小计", "制表", "审核", "备注", "说明", "注:", "注：",
 ];
+
+/// What a totals row (合计、总计、小计) starts with, in whichever column it is written:
+/// WPS puts 合计 in the first column, which the importer may not read at all.
+const TOTALS_PREFIXES: &[&str] = &["合计", "总计", "小计"];
+
+/// Whether any cell of the row, used or not, opens a totals row.
+fn is_totals_row(row: &TableRow) -> bool {
+    row.texts().iter().any(|text| {
+        let text = text.trim();
+        TOTALS_PREFIXES
+            .iter()
+            .any(|prefix| text.starts_with(prefix))
+    })
+}
 
 /// Checks one data row against the matched columns.
 struct RowValidator<'a> {
@@ -824,14 +856,34 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_employee_no_names_the_earlier_row() {
-        let preview = csv("工号,姓名\n7,甲\n8,乙\n7,丙\n");
-        assert_eq!(preview.drafts().len(), 2);
-        assert_eq!(error_places(&preview), vec![(4, "工号")]);
+    fn a_duplicate_employee_no_names_every_row_and_imports_none_of_them() {
+        let preview = csv("工号,姓名\n7,甲\n8,乙\n7,丙\n9,丁\n7,戊\n");
+        let names: Vec<String> = preview.drafts().iter().map(|d| d.name.clone()).collect();
+        assert_eq!(names, vec!["乙", "丁"]);
+        assert_eq!(
+            error_places(&preview),
+            vec![(2, "工号"), (4, "工号"), (6, "工号")]
+        );
         assert_eq!(
             preview.errors[0].to_string(),
-            "第 4 行，工号“7”：与第 2 行的工号重复（每个工号只能出现一次）"
+            "第 2 行，工号“7”：与第 4 行、第 6 行的工号相同：每个工号只能出现一次，这几行都未导入，请核对后只保留正确的一行"
         );
+        assert!(
+            preview.errors[1]
+                .to_string()
+                .contains("与第 2 行、第 6 行的工号相同")
+        );
+    }
+
+    #[test]
+    fn a_totals_row_is_skipped_in_whichever_column_it_is_written() {
+        // WPS writes 合计 in 序号, a column the importer does not read.
+        let preview = csv("序号,工号,姓名,部门\n1,A1,甲,内科\n2,A2,乙,外科\n合计,,,\n");
+        assert!(preview.errors.is_empty(), "{:?}", preview.errors);
+        assert_eq!(preview.drafts().len(), 2);
+        let preview = csv("工号,姓名,部门\nA1,甲,内科\n,,小计：2 人\n,总计,\n");
+        assert!(preview.errors.is_empty(), "{:?}", preview.errors);
+        assert_eq!(preview.drafts().len(), 1);
     }
 
     #[test]

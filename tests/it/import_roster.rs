@@ -66,24 +66,31 @@ fn messy_gbk_csv_from_chinese_windows() {
 
     assert_eq!(
         employee_nos(&preview),
-        vec!["A1024", "1002", "1003", "1006", "1007", "1008", "1009"]
+        vec!["A1024", "1003", "1006", "1007", "1008", "1009"]
     );
+    // 工号 1002 on rows 6 and 10: both named, neither imported.
     assert_eq!(
         error_places(&preview),
         vec![
+            (6, "工号", "1002"),
             (8, "入会日期", "2026-02-30"),
             (9, "姓名", ""),
             (10, "工号", "1002")
         ]
     );
     assert_eq!(
-        preview.errors[0].to_string(),
+        preview.errors[1].to_string(),
         "第 8 行，入会日期“2026-02-30”：日期不存在：2 月没有 30 日（应为真实存在的日期）"
     );
     assert!(
-        preview.errors[2].message.contains("第 6 行"),
+        preview.errors[0].message.contains("与第 10 行的工号相同"),
         "{}",
-        preview.errors[2]
+        preview.errors[0]
+    );
+    assert!(
+        preview.errors[3].message.contains("与第 6 行的工号相同"),
+        "{}",
+        preview.errors[3]
     );
 
     let drafts = preview.drafts();
@@ -98,21 +105,37 @@ fn messy_gbk_csv_from_chinese_windows() {
     assert_eq!(zhang.phone, "13800138000");
     assert!(zhang.is_union_member && zhang.dues_paid);
 
-    // Year-month, year.month, an Excel serial and 年月日 text.
-    assert_eq!(drafts[1].birth_date, Some(d(1980, 5, 1)));
-    assert_eq!(drafts[1].phone, "13900139000");
-    assert_eq!(drafts[2].birth_date, Some(d(1958, 11, 1)));
-    assert_eq!(drafts[2].status, MemberStatus::Retired);
-    assert_eq!(drafts[2].join_date, Some(d(1985, 3, 1)));
-    assert_eq!(drafts[3].birth_date, Some(d(1988, 6, 1)));
-    assert_eq!(drafts[3].join_date, Some(d(1990, 1, 1)));
-    assert_eq!(drafts[4].birth_date, Some(d(1990, 1, 1)));
-    assert_eq!(drafts[4].join_date, Some(d(2015, 6, 1)));
-    assert_eq!(drafts[5].birth_date, Some(d(1995, 12, 8)));
-    assert_eq!(drafts[5].status, MemberStatus::InService);
-    assert_eq!(drafts[5].join_date, None);
-    assert_eq!(drafts[6].birth_date, Some(d(1970, 3, 1)));
-    assert_eq!(drafts[6].phone, "0571-88888888");
+    // Year.month, an Excel serial and 年月日 text (李秀英's 1980年5月 and spaced phone
+    // number are on a row whose 工号 is repeated, so it is not imported; see
+    // `year_month_and_spaced_phone_numbers` below).
+    assert_eq!(drafts[1].birth_date, Some(d(1958, 11, 1)));
+    assert_eq!(drafts[1].status, MemberStatus::Retired);
+    assert_eq!(drafts[1].join_date, Some(d(1985, 3, 1)));
+    assert_eq!(drafts[2].birth_date, Some(d(1988, 6, 1)));
+    assert_eq!(drafts[2].join_date, Some(d(1990, 1, 1)));
+    assert_eq!(drafts[3].birth_date, Some(d(1990, 1, 1)));
+    assert_eq!(drafts[3].join_date, Some(d(2015, 6, 1)));
+    assert_eq!(drafts[4].birth_date, Some(d(1995, 12, 8)));
+    assert_eq!(drafts[4].status, MemberStatus::InService);
+    assert_eq!(drafts[4].join_date, None);
+    assert_eq!(drafts[5].birth_date, Some(d(1970, 3, 1)));
+    assert_eq!(drafts[5].phone, "0571-88888888");
+}
+
+#[test]
+fn year_month_and_spaced_phone_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roster.csv");
+    std::fs::write(
+        &path,
+        "工号,姓名,出生年月,手机号\n1002,李秀英,1980年5月,139 0013 9000\n",
+    )
+    .unwrap();
+    let preview = read_roster(&path).unwrap();
+    assert!(preview.errors.is_empty(), "{:?}", preview.errors);
+    let drafts = preview.drafts();
+    assert_eq!(drafts[0].birth_date, Some(d(1980, 5, 1)));
+    assert_eq!(drafts[0].phone, "13900139000");
 }
 
 #[test]
