@@ -171,13 +171,7 @@ pub fn period(
         PeriodCommand::Close { period, note } => {
             let period = parse_period_option("--period", &period)?;
             let closed = ledger.close_period(period, &note)?;
-            writeln!(
-                out,
-                "已结账：{}（{} 至 {}）",
-                closed.period.label(),
-                closed.period.start,
-                closed.period.end
-            )?;
+            writeln!(out, "已结账：{}", closed.period.label_with_dates())?;
             if closed.period.start.format("%m-%d").to_string() == "01-01"
                 && closed.period.end.format("%m-%d").to_string() == "12-31"
             {

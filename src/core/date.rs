@@ -154,6 +154,17 @@ impl Period {
         Self::quarter(date.year(), quarter_number(date))
     }
 
+    /// The label with its dates, `2026年第1季度（2026-01-01 至 2026-03-31）`: how the
+    /// window and the command line both name a period closed or reopened.
+    pub fn label_with_dates(&self) -> String {
+        format!(
+            "{}（{} 至 {}）",
+            self.label(),
+            format_date(self.start),
+            format_date(self.end)
+        )
+    }
+
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 pub use super::command::{Command, Notice, Screen};
 use super::data::LedgerData;
 use super::dialogs::FileDialogs;
-use super::screens::audit::{AuditCommand, AuditScreen, period_text};
+use super::screens::audit::{AuditCommand, AuditScreen};
 use super::screens::batches::{BatchCommand, BatchesScreen};
 use super::screens::insurance::{InsuranceCommand, InsuranceScreen};
 use super::screens::reports::{RenderJob, ReportCommand, ReportsScreen, SaveAs};

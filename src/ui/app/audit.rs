@@ -39,7 +39,7 @@ impl LedgerApp {
                 session.ledger.close_period(period, &note).map(|closed| {
                     // The log has a new row: the head shown is no longer the head.
                     self.audit.chain_outdated = true;
-                    format!("已结账：{}", period_text(closed.period))
+                    format!("已结账：{}", closed.period.label_with_dates())
                 })
             }
             AuditCommand::Reopen { id, reason } => {

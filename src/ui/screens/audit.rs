@@ -305,13 +305,3 @@ fn quarter_label(quarter: u32) -> String {
         format!("第{quarter}季度")
     }
 }
-
-/// A period's label with its dates, for messages.
-pub fn period_text(period: Period) -> String {
-    format!(
-        "{}（{} 至 {}）",
-        period.label(),
-        format_date(period.start),
-        format_date(period.end)
-    )
-}
