@@ -59,16 +59,10 @@ pub struct CopySummary {
 /// same head before it is kept.
 pub fn copy_ledger(source: &Ledger, target: &Path) -> Result<CopySummary> {
     let report = source.verify()?;
-    if !report.is_intact() {
+    if let Some(problem) = report.problem() {
         return Err(StoreError::invalid(
             "源台账",
-            format!(
-                "校验未通过，不复制：{}",
-                report
-                    .broken
-                    .or(report.damaged)
-                    .unwrap_or_else(|| "未知问题".into())
-            ),
+            format!("校验未通过，不复制：{problem}"),
         ));
     }
     let head = report.head.clone();
@@ -162,7 +156,7 @@ fn to_server(source: &Ledger, url: &str, expected: &CopySummary) -> Result<()> {
         // The kept totals are made once from all the entries, not per statement.
         conn.execute_batch("ALTER TABLE entries DISABLE TRIGGER entries_totals")?;
         copy_rows(source.conn(), &conn)?;
-        conn.execute_batch(server::TOTALS_FROM_ENTRIES)?;
+        conn.execute_batch(&server::totals_from_entries())?;
         conn.execute_batch("ALTER TABLE entries ENABLE TRIGGER entries_totals")?;
         conn.execute("DELETE FROM temp.change_buffer", [])?;
         Ok(())
@@ -188,16 +182,10 @@ fn to_server(source: &Ledger, url: &str, expected: &CopySummary) -> Result<()> {
 /// The copy verifies, with the original's head and counts.
 fn check_copy(copy: &Ledger, expected: &CopySummary) -> Result<()> {
     let report = copy.verify()?;
-    if !report.is_intact() {
+    if let Some(problem) = report.problem() {
         return Err(StoreError::invalid(
             "复制结果",
-            format!(
-                "复制后的台账校验未通过，已放弃：{}",
-                report
-                    .broken
-                    .or(report.damaged)
-                    .unwrap_or_else(|| "未知问题".into())
-            ),
+            format!("复制后的台账校验未通过，已放弃：{problem}"),
         ));
     }
     if report.head != expected.head

@@ -377,118 +377,59 @@ VALUES (1, 'illness', '生病住院', NULL, 0, 1, 0),
        (7, 'hardship', '困难', NULL, 0, 0, 6),
        (8, 'birthday', '生日', NULL, 0, 0, 7);
 
--- The totals kept from the entries, as the file's triggers keep them, once per
--- statement from the rows it inserted: a holiday batch of ten thousand entries is one
--- statement and updates each total once (a row trigger would update the same total row
--- ten thousand times in one transaction, each time walking the chain of its versions).
-CREATE FUNCTION entries_totals() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO fund_year_totals AS t (fund_id, year, income_fen, spending_fen)
-    SELECT fund_id, year,
-           sum(CASE WHEN kind = 'income' THEN delta_fen ELSE 0 END),
-           sum(CASE WHEN kind = 'disbursement' THEN -delta_fen ELSE 0 END)
-    FROM new_rows GROUP BY fund_id, year
-    ON CONFLICT (fund_id, year) DO UPDATE SET
-        income_fen = t.income_fen + excluded.income_fen,
-        spending_fen = t.spending_fen + excluded.spending_fen;
-    INSERT INTO spending_day_totals AS t (date, category_id, payouts, amount_fen)
-    SELECT date, category_id,
-           sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END), sum(-delta_fen)
-    FROM new_rows WHERE kind = 'disbursement' GROUP BY date, category_id
-    ON CONFLICT (date, category_id) DO UPDATE SET
-        payouts = t.payouts + excluded.payouts,
-        amount_fen = t.amount_fen + excluded.amount_fen;
-    INSERT INTO entry_day_counts AS t (fund_id, kind, date, entry_count, delta_fen)
-    SELECT fund_id, kind, date, count(*), sum(delta_fen)
-    FROM new_rows GROUP BY date, fund_id, kind
-    ON CONFLICT (date, fund_id, kind) DO UPDATE SET
-        entry_count = t.entry_count + excluded.entry_count,
-        delta_fen = t.delta_fen + excluded.delta_fen;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER entries_totals AFTER INSERT ON entries
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION entries_totals();
-
-CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '%', TG_ARGV[0];
-END $$;
-CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
-    FOR EACH ROW EXECUTE FUNCTION refuse('entries are append-only: record a reversal instead');
-CREATE TRIGGER entries_no_update
-    BEFORE UPDATE OF id, kind, date, year, fund_id, category_id, source_id, member_id,
-        amount_fen, delta_fen, payment_form, voucher_year, voucher_seq, handler, note,
-        created_at, reverses_entry_id, reversal_reason, approval_id, batch_id, visit_id,
-        event, override_reason ON entries
-    FOR EACH ROW EXECUTE FUNCTION refuse('entries are append-only: record a reversal instead');
-CREATE TRIGGER fund_totals_no_delete BEFORE DELETE ON fund_year_totals
-    FOR EACH ROW EXECUTE FUNCTION refuse('fund totals follow the entries and cannot be deleted');
-CREATE TRIGGER spending_day_totals_no_delete BEFORE DELETE ON spending_day_totals
-    FOR EACH ROW EXECUTE FUNCTION refuse('spending totals follow the entries and cannot be deleted');
-CREATE TRIGGER entry_day_counts_no_delete BEFORE DELETE ON entry_day_counts
-    FOR EACH ROW EXECUTE FUNCTION refuse('entry counts follow the entries and cannot be deleted');
-CREATE TRIGGER entry_breaches_no_update BEFORE UPDATE ON entry_breaches
-    FOR EACH ROW EXECUTE FUNCTION refuse('recorded rule breaches cannot be changed');
-CREATE TRIGGER entry_breaches_no_delete BEFORE DELETE ON entry_breaches
-    FOR EACH ROW EXECUTE FUNCTION refuse('recorded rule breaches cannot be deleted');
-CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
-    FOR EACH ROW EXECUTE FUNCTION refuse('the change log is append-only');
-CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
-    FOR EACH ROW EXECUTE FUNCTION refuse('the change log is append-only');
-CREATE TRIGGER entry_hashes_no_change BEFORE UPDATE OR DELETE ON entry_hashes
-    FOR EACH ROW EXECUTE FUNCTION refuse('entry hashes cannot be changed');
-CREATE TRIGGER closed_periods_no_delete BEFORE DELETE ON closed_periods
-    FOR EACH ROW EXECUTE FUNCTION refuse('a closed period is reopened with a reason, never deleted');
-
--- Once per statement, from the rows it inserted (a batch is one statement).
-CREATE FUNCTION entries_closed_period() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM new_rows n JOIN closed_periods p
-               ON p.reopened_at IS NULL AND n.date BETWEEN p.start AND p."end") THEN
-        RAISE EXCEPTION 'closed period: the entry is dated inside a closed period';
-    END IF;
-    IF EXISTS (SELECT 1 FROM new_rows n JOIN entries o ON o.id = n.reverses_entry_id
-               JOIN closed_periods p
-               ON p.reopened_at IS NULL AND o.date BETWEEN p.start AND p."end") THEN
-        RAISE EXCEPTION 'closed period: the entry to reverse is dated inside a closed period';
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER entries_closed_period AFTER INSERT ON entries
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION entries_closed_period();
-
-CREATE FUNCTION visits_closed_period() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM closed_periods p
-               WHERE p.reopened_at IS NULL
-                 AND (OLD.date BETWEEN p.start AND p."end"
-                      OR NEW.closed_on BETWEEN p.start AND p."end")) THEN
-        RAISE EXCEPTION 'closed period: the visit is dated inside a closed period';
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER visits_closed_period BEFORE UPDATE ON visits
-    FOR EACH ROW EXECUTE FUNCTION visits_closed_period();
 "#;
 
-/// The kept totals made from all the entries at once (a copy fills the entries with the
-/// totals trigger off, then this).
-pub(super) const TOTALS_FROM_ENTRIES: &str = "
-INSERT INTO fund_year_totals (fund_id, year, income_fen, spending_fen)
-SELECT fund_id, year,
-       sum(CASE WHEN kind = 'income' THEN delta_fen ELSE 0 END),
-       sum(CASE WHEN kind = 'disbursement' THEN -delta_fen ELSE 0 END)
-FROM entries GROUP BY fund_id, year;
-INSERT INTO spending_day_totals (date, category_id, payouts, amount_fen)
-SELECT date, category_id,
-       sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END), sum(-delta_fen)
-FROM entries WHERE kind = 'disbursement' GROUP BY date, category_id;
-INSERT INTO entry_day_counts (fund_id, kind, date, entry_count, delta_fen)
-SELECT fund_id, kind, date, count(*), sum(delta_fen)
-FROM entries GROUP BY date, fund_id, kind;
-";
+/// The kept totals added up from the rows of `rows` (the statement's new rows in the
+/// trigger, all the entries when a copy fills them with the trigger off): one text, so
+/// the rule is written once for both.
+fn add_totals_from(rows: &str) -> String {
+    format!(
+        "INSERT INTO fund_year_totals AS t (fund_id, year, income_fen, spending_fen)
+         SELECT fund_id, year,
+                sum(CASE WHEN kind = 'income' THEN delta_fen ELSE 0 END),
+                sum(CASE WHEN kind = 'disbursement' THEN -delta_fen ELSE 0 END)
+         FROM {rows} GROUP BY fund_id, year
+         ON CONFLICT (fund_id, year) DO UPDATE SET
+             income_fen = t.income_fen + excluded.income_fen,
+             spending_fen = t.spending_fen + excluded.spending_fen;
+         INSERT INTO spending_day_totals AS t (date, category_id, payouts, amount_fen)
+         SELECT date, category_id,
+                sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END), sum(-delta_fen)
+         FROM {rows} WHERE kind = 'disbursement' GROUP BY date, category_id
+         ON CONFLICT (date, category_id) DO UPDATE SET
+             payouts = t.payouts + excluded.payouts,
+             amount_fen = t.amount_fen + excluded.amount_fen;
+         INSERT INTO entry_day_counts AS t (fund_id, kind, date, entry_count, delta_fen)
+         SELECT fund_id, kind, date, count(*), sum(delta_fen)
+         FROM {rows} GROUP BY date, fund_id, kind
+         ON CONFLICT (date, fund_id, kind) DO UPDATE SET
+             entry_count = t.entry_count + excluded.entry_count,
+             delta_fen = t.delta_fen + excluded.delta_fen;"
+    )
+}
+
+/// The kept totals made from all the entries at once (after a copy).
+pub(super) fn totals_from_entries() -> String {
+    add_totals_from("entries")
+}
+
+/// The totals kept from the entries, as the file's triggers keep them, once per
+/// statement from the rows it inserted: a holiday batch of ten thousand entries is one
+/// statement and updates each total once (a row trigger would update the same total row
+/// ten thousand times in one transaction, each time walking the chain of its versions).
+fn totals_trigger() -> String {
+    format!(
+        "CREATE FUNCTION entries_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             {}
+             RETURN NULL;
+         END $$;
+         CREATE TRIGGER entries_totals AFTER INSERT ON entries
+             REFERENCING NEW TABLE AS new_rows
+             FOR EACH STATEMENT EXECUTE FUNCTION entries_totals();\n",
+        add_totals_from("new_rows")
+    )
+}
 
 /// The tables whose `id` is given as SQLite gives a rowid: the largest plus one. The
 /// entries are not among them: their one writing path (`append`) gives their ids.
@@ -523,7 +464,7 @@ fn server_migration(version: i64) -> Option<String> {
     match version {
         7 => Some(format!(
             "{SERVER_V7}\n{}\nINSERT INTO ledger_schema (application, version) VALUES ('{APPLICATION}', 7);",
-            id_triggers()
+            id_triggers() + &totals_trigger()
         )),
         _ => None,
     }

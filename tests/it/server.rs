@@ -14,6 +14,17 @@ pub fn postgres_client(url: &str) -> postgres::Client {
     crate::pg::client(url)
 }
 
+/// How many tables the database holds.
+fn table_count(client: &mut postgres::Client) -> i64 {
+    client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
@@ -59,13 +70,7 @@ fn an_empty_database_is_not_a_ledger_until_init() {
     );
     // Nothing was made there by asking.
     let mut client = postgres_client(&url);
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let tables = table_count(&mut client);
     assert_eq!(tables, 0);
     // A database holding something else is refused and left as it was.
     client
@@ -78,13 +83,7 @@ fn an_empty_database_is_not_a_ledger_until_init() {
         error.contains("不是工会台账") && error.contains("payroll"),
         "{error}"
     );
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let tables = table_count(&mut client);
     assert_eq!(tables, 1);
 }
 
@@ -239,12 +238,6 @@ fn a_copy_whose_source_fails_verify_writes_nothing() {
         .to_string();
     assert!(error.contains("校验未通过，不复制"), "{error}");
     let mut client = postgres_client(&url);
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let tables = table_count(&mut client);
     assert_eq!(tables, 0);
 }
