@@ -46,6 +46,18 @@ impl Cluster {
         })
     }
 
+    /// Starts the stopped server again on its socket.
+    fn restart(&self) {
+        self.pg_ctl(&[
+            "-w",
+            "-l",
+            &format!("{}/server.log", self.dir),
+            "-o",
+            &format!("-k {} -c listen_addresses=''", self.dir),
+            "start",
+        ]);
+    }
+
     fn pg_ctl(&self, args: &[&str]) {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .unwrap()
@@ -94,24 +106,50 @@ fn count(url: &str, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap().get(0)
 }
 
-#[test]
-fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
-    let Some(cluster) = Cluster::start() else {
-        return;
-    };
-    let db = cluster.url.clone();
+/// A new ledger on the server with ten thousand members in service; returns the counts
+/// of entries and change-log rows it then has.
+fn ten_thousand_members(db: &str) -> (i64, i64) {
     let dir = tempfile::tempdir().unwrap();
-    must(&db, &["init"]);
-    must(&db, &["rules", "preset", "empty"]);
+    must(db, &["init"]);
+    must(db, &["rules", "preset", "empty"]);
     let roster: PathBuf = dir.path().join("roster.csv");
     let mut text = String::from("工号,姓名,性别,部门,是否会员,会费\n");
     for n in 0..10_000 {
         text.push_str(&format!("P{n:05},职工{n},女,内科,是,已缴\n"));
     }
     std::fs::write(&roster, text).unwrap();
-    must(&db, &["member", "import", roster.to_str().unwrap()]);
-    let entries_before = count(&db, "SELECT count(*) FROM entries");
-    let log_before = count(&db, "SELECT count(*) FROM change_log");
+    must(db, &["member", "import", roster.to_str().unwrap()]);
+    (
+        count(db, "SELECT count(*) FROM entries"),
+        count(db, "SELECT count(*) FROM change_log"),
+    )
+}
+
+/// Waits until a write holds the ledger's advisory lock (its transaction has begun),
+/// calling `meanwhile` between looks.
+fn until_writing(db: &str, mut meanwhile: impl FnMut()) {
+    let started = Instant::now();
+    while count(
+        db,
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted",
+    ) == 0
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the batch never started"
+        );
+        meanwhile();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let db = cluster.url.clone();
+    let (entries_before, log_before) = ten_thousand_members(&db);
 
     // A holiday batch to all ten thousand.
     let batch = [
@@ -138,21 +176,7 @@ fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
         .unwrap();
     // Until the batch is being written (its transaction holds the ledger's lock), then
     // the server goes down at once, as a power cut or a crash would take it.
-    let started = Instant::now();
-    loop {
-        let writing = count(
-            &db,
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted",
-        );
-        if writing > 0 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the batch never started"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    until_writing(&db, || {});
     cluster.pg_ctl(&["-m", "immediate", "-w", "stop"]);
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -165,14 +189,7 @@ fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
     );
     assert!(!stderr.contains("terminating connection"), "{stderr}");
 
-    cluster.pg_ctl(&[
-        "-w",
-        "-l",
-        &format!("{}/server.log", cluster.dir),
-        "-o",
-        &format!("-k {} -c listen_addresses=''", cluster.dir),
-        "start",
-    ]);
+    cluster.restart();
     assert_eq!(count(&db, "SELECT count(*) FROM entries"), entries_before);
     assert_eq!(count(&db, "SELECT count(*) FROM batches"), 0);
     assert_eq!(count(&db, "SELECT count(*) FROM change_log"), log_before);
@@ -180,4 +197,139 @@ fn the_server_stopped_mid_batch_leaves_nothing_half_written() {
     // And the same batch goes through now.
     let done = must(&db, &batch);
     assert!(done.contains("10000"), "{done}");
+}
+
+/// Steps the window until `done` holds, for at most a minute; returns how many frames
+/// it drew meanwhile (each step is one whole frame: the window was not frozen).
+fn step_until(
+    harness: &mut egui_kittest::Harness<'_, union_ledger::ui::app::LedgerApp>,
+    what: &str,
+    mut done: impl FnMut(&mut egui_kittest::Harness<'_, union_ledger::ui::app::LedgerApp>) -> bool,
+) -> usize {
+    let started = Instant::now();
+    let mut frames = 0;
+    while !done(harness) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{what}: not within a minute"
+        );
+        harness.step();
+        frames += 1;
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    frames
+}
+
+fn notice(harness: &egui_kittest::Harness<'_, union_ledger::ui::app::LedgerApp>) -> String {
+    use union_ledger::ui::command::Notice;
+    match &harness.state().notice {
+        Some(Notice::Info(text) | Notice::Error(text)) => text.clone(),
+        None => String::new(),
+    }
+}
+
+#[test]
+fn the_window_keeps_drawing_while_the_server_stops_mid_batch_and_connects_again() {
+    use egui_kittest::kittest::Queryable;
+    use std::sync::Arc;
+    use union_ledger::core::batch::{BatchGroup, BatchSpec};
+    use union_ledger::core::date::FixedClock;
+    use union_ledger::core::model::{Approval, PaymentForm};
+    use union_ledger::ui::app::LedgerApp;
+    use union_ledger::ui::command::Command;
+    use union_ledger::ui::dialogs::ScriptedDialogs;
+    use union_ledger::ui::screens::batches::BatchCommand;
+
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let db = cluster.url.clone();
+    let (entries_before, log_before) = ten_thousand_members(&db);
+
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 20).unwrap();
+    let url = PathBuf::from(&db);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            union_ledger::ui::fonts::install_fonts(&cc.egui_ctx);
+            LedgerApp::new(
+                url,
+                Arc::new(FixedClock::at_date(today)),
+                Box::new(ScriptedDialogs::default()),
+            )
+        });
+    step_until(&mut harness, "the opening check", |h| {
+        h.state()
+            .session
+            .as_ref()
+            .is_some_and(|s| s.chain_check.is_none() && s.job.is_none())
+    });
+
+    // The batch the 节日慰问 screen sends when the clerk confirms it: 300 元 to every
+    // member in service.
+    let spec = {
+        let data = &harness.state().session.as_ref().unwrap().data;
+        let category = data.categories.iter().find(|c| c.name == "春节").unwrap();
+        BatchSpec {
+            category_id: category.id,
+            fund_id: category.default_fund_id.unwrap(),
+            date: today,
+            item: "年货".into(),
+            amount_fen: 30_000,
+            payment_form: PaymentForm::Goods,
+            approval: Approval {
+                decided_on: today.pred_opt().unwrap(),
+                minutes_no: "2026-1".into(),
+                approver: "张主席".into(),
+            },
+            group: BatchGroup::in_service(),
+            handler: "王干事".into(),
+            note: String::new(),
+        }
+    };
+    harness
+        .state_mut()
+        .push_command(Command::Batch(BatchCommand::Commit(spec)));
+    harness.step();
+    // The frame that sent the batch came back while the batch was still being
+    // written, and the status bar says what runs.
+    assert!(
+        harness.state().is_busy(),
+        "the batch ran on the window's thread"
+    );
+    harness.step();
+    harness.get_by_label_contains("正在提交批次");
+
+    // Once the batch's transaction holds the ledger's lock the server goes down.
+    let mut frames = 0;
+    until_writing(&db, || {
+        harness.step();
+        frames += 1;
+    });
+    cluster.pg_ctl(&["-m", "immediate", "-w", "stop"]);
+    frames += step_until(&mut harness, "the batch's end", |h| !h.state().is_busy());
+    assert!(frames > 0, "the window drew no frame while the batch ran");
+    let said = notice(&harness);
+    eprintln!("the window when the server stopped: {said}");
+    assert!(said.contains("服务器"), "{said}");
+    assert!(said.contains("断开") || said.contains("停止"), "{said}");
+    assert!(!said.contains("terminating connection"), "{said}");
+    // The batch form is kept for another try; the window stays on its screen.
+    assert!(harness.state().batches.error.is_some());
+
+    // The window keeps drawing with the server gone, and says so.
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(notice(&harness).contains("服务器"), "{}", notice(&harness));
+
+    cluster.restart();
+    step_until(&mut harness, "connecting again", |h| {
+        notice(h).contains("已重新连接到服务器")
+    });
+    assert_eq!(count(&db, "SELECT count(*) FROM entries"), entries_before);
+    assert_eq!(count(&db, "SELECT count(*) FROM batches"), 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM change_log"), log_before);
+    assert!(must(&db, &["verify"]).contains("完整"));
 }

@@ -405,7 +405,7 @@ fn every_screen_renders_in_chinese() {
             .iter()
             .find(|m| m.status == MemberStatus::InService && m.is_union_member)
             .unwrap();
-        (hospital_plan(&session.ledger), member.id)
+        (hospital_plan(session.ledger.as_ref().unwrap()), member.id)
     };
     harness
         .state_mut()
@@ -2207,6 +2207,8 @@ fn a_file_found_damaged_after_opening_stops_taking_writes_and_names_the_newest_b
             .as_ref()
             .unwrap()
             .ledger
+            .as_ref()
+            .unwrap()
             .is_read_only(),
         "a damaged file must not be written to"
     );
@@ -2277,7 +2279,14 @@ fn the_clerk_is_asked_once_and_named_in_the_change_log() {
         .state_mut()
         .push_command(Command::SetUnionName("示例医院工会".into()));
     harness.run();
-    let ledger = &harness.state().session.as_ref().unwrap().ledger;
+    let ledger = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .ledger
+        .as_ref()
+        .unwrap();
     let last = &ledger
         .change_log(&union_ledger::store::LogFilter::default())
         .unwrap()[0];
@@ -2516,4 +2525,62 @@ fn the_open_dialog_opens_a_ledger_on_the_server_and_names_it_in_the_status_bar()
             .as_ref()
             .is_some_and(|chain| chain.is_intact())
     );
+
+    // Every call to a server runs on a worker: the demo's writes, the figures read
+    // again, the 台账 screen's pages and the 互助保障 lists all arrive while the window
+    // keeps drawing.
+    harness.state_mut().push_command(Command::LoadDemo);
+    harness.step();
+    assert!(
+        harness.state().is_busy(),
+        "the demo was written on the window's thread"
+    );
+    let drawn = settle_work(&mut harness);
+    assert!(drawn > 0);
+    assert!(
+        notice(&harness).contains("已载入演示数据"),
+        "{}",
+        notice(&harness)
+    );
+    let newest = harness.state().recent_rows()[0].voucher_no.clone();
+    // The rows come from the server after the frame that asked for them: the window
+    // is stepped (as it repaints) until they are there.
+    harness.get_all_by_label("台账").next().unwrap().click();
+    step_until(&mut harness, "the ledger's first page", |h| {
+        h.query_by_label_contains(&newest).is_some()
+    });
+    harness.get_all_by_label("互助保障").next().unwrap().click();
+    step_until(&mut harness, "the plans", |h| {
+        !h.state().insurance.view.plans.is_empty()
+    });
+    let plan = harness.state().insurance.view.plans[0].name.clone();
+    step_until(&mut harness, "the plan shown", |h| {
+        h.query_all_by_label_contains(&plan).next().is_some()
+    });
+}
+
+/// Steps the window until `done` holds (for at most a minute), as work on a worker
+/// thread finishes; returns how many frames were drawn meanwhile.
+fn step_until(
+    harness: &mut Harness<'_, LedgerApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, LedgerApp>) -> bool,
+) -> usize {
+    let started = std::time::Instant::now();
+    let mut frames = 0;
+    while !done(harness) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{what}: not within a minute"
+        );
+        harness.step();
+        frames += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    frames
+}
+
+/// Steps the window until the work the clerk asked for has finished.
+fn settle_work(harness: &mut Harness<'_, LedgerApp>) -> usize {
+    step_until(harness, "the work", |h| !h.state().is_busy())
 }

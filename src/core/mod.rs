@@ -15,6 +15,7 @@ pub mod holidays;
 pub mod insurance;
 pub mod money;
 pub mod policy;
+pub mod progress;
 pub mod reminders;
 pub mod report;
 pub mod search;

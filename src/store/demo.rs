@@ -9,6 +9,7 @@ use crate::core::date::Clock;
 use crate::core::demo::{DemoChart, DemoSpec, demo_entries, demo_members, demo_opening_balances};
 use crate::core::insurance::{BenefitRule, DocumentKind, NewClaim, PlanDraft, PlanEligibility};
 use crate::core::model::{Approval, EntryExtras, Gender, MemberStatus, PaymentForm};
+use crate::core::progress::Progress;
 use crate::core::visit::{NewVisit, VisitGoods, VisitMoney, reason_code};
 
 /// What a demo fill wrote.
@@ -61,7 +62,7 @@ impl Ledger {
         let sources = self.income_sources()?;
         // One transaction: either the whole demo is there, or nothing is.
         let mut summary = self.write(|tx| {
-            members::upsert_in(tx, &demo_members(&spec), &now)?;
+            members::upsert_in(tx, &demo_members(&spec), &now, &Progress::none())?;
             let stored_members = members::members_in(tx)?;
             let chart = DemoChart {
                 funds: &funds,

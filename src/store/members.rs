@@ -7,6 +7,7 @@ use super::codec::{date_text, datetime_text, parse_code, parse_optional_date};
 use super::{Ledger, Result, StoreError};
 use crate::core::date::Clock;
 use crate::core::model::{Gender, HardshipFile, HardshipLevel, Member, MemberDraft, MemberStatus};
+use crate::core::progress::Progress;
 
 const MEMBER_COLUMNS: &str =
     "id, employee_no, name, gender, department, status, birth_date, join_date,
@@ -227,13 +228,24 @@ impl Ledger {
         drafts: &[MemberDraft],
         clock: &dyn Clock,
     ) -> Result<UpsertSummary> {
+        self.upsert_members_counted(drafts, clock, &Progress::none())
+    }
+
+    /// [`Ledger::upsert_members`], counting each row into `progress` as it is written.
+    pub fn upsert_members_counted(
+        &mut self,
+        drafts: &[MemberDraft],
+        clock: &dyn Clock,
+        progress: &Progress,
+    ) -> Result<UpsertSummary> {
         for (index, draft) in drafts.iter().enumerate() {
             validate_draft(draft).map_err(|error| {
                 StoreError::invalid(format!("第 {} 位", index + 1), error.to_string())
             })?;
         }
         let now = datetime_text(clock.now());
-        self.write(|tx| upsert_in(tx, drafts, &now))
+        progress.set_total(drafts.len() as u64);
+        self.write(|tx| upsert_in(tx, drafts, &now, progress))
     }
 }
 
@@ -242,6 +254,7 @@ pub(super) fn upsert_in(
     tx: &Transaction<'_>,
     drafts: &[MemberDraft],
     now: &str,
+    progress: &Progress,
 ) -> Result<UpsertSummary> {
     let mut summary = UpsertSummary::default();
     // Every member read once (one round trip to a server, not two per row), kept up
@@ -274,6 +287,7 @@ pub(super) fn upsert_in(
                 summary.added += 1;
             }
         }
+        progress.advance(1);
     }
     Ok(summary)
 }

@@ -27,6 +27,7 @@ mod batches;
 mod dispatch;
 mod entries;
 mod insurance;
+mod jobs;
 mod members;
 mod reports;
 mod settings;
@@ -53,7 +54,10 @@ impl Outcome {
 
 /// An open ledger and the view values read from it.
 pub struct Session {
-    pub ledger: Ledger,
+    /// `None` while lent to work running on a worker thread (see [`jobs`]).
+    pub ledger: Option<Ledger>,
+    /// Work running on a worker thread with the ledger.
+    pub job: Option<jobs::Job>,
     pub data: LedgerData,
     /// The change-log check started when the ledger opened, running on a worker thread
     /// with a read-only connection of its own: on a large ledger it takes seconds, and
@@ -70,14 +74,22 @@ impl Session {
     /// Acts on a check of the whole file: a damaged file takes no more writes (the
     /// reason names the newest backup); a sound one has the time of its check kept.
     fn take_check(&mut self, report: &ChainReport) {
+        let Some(ledger) = self.ledger.as_mut() else {
+            return;
+        };
         match &report.damaged {
             Some(damage) => {
-                let reason = damaged_reason(damage, &self.ledger);
-                self.ledger.refuse_writes(reason);
-                self.data.read_only = self.ledger.read_only_reason();
+                let reason = damaged_reason(damage, ledger);
+                ledger.refuse_writes(reason);
+                self.data.read_only = ledger.read_only_reason();
             }
-            None => self.data.record_full_check(&mut self.ledger, report),
+            None => self.data.record_full_check(ledger, report),
         }
+    }
+
+    /// A ledger on a server: every call to it is a round trip over the network.
+    pub fn is_on_server(&self) -> bool {
+        self.data.server.is_some()
     }
 }
 
@@ -285,7 +297,8 @@ impl LedgerApp {
                 }
             };
             Ok(Session {
-                ledger,
+                ledger: Some(ledger),
+                job: None,
                 data,
                 chain_check,
                 seen_version,
@@ -337,8 +350,10 @@ impl LedgerApp {
                 // Read-only (the audit committee, or another program has the file): the
                 // screens that only change the ledger are shown with every control
                 // disabled; 首页, 台账, 报表 and 审计 stay usable for reading (a change
-                // from them is refused with the reason).
-                let editable = data.read_only.is_none();
+                // from them is refused with the reason). While work the clerk asked
+                // for runs on a worker, the writing screens wait for it.
+                let editable = data.read_only.is_none()
+                    && session.job.as_ref().is_none_or(|job| job.label.is_none());
                 match self.screen {
                     Screen::Home => self.home.ui(ui, data, &mut commands),
                     Screen::Members => {
@@ -377,6 +392,11 @@ impl LedgerApp {
         self.error_dialog_ui(ui);
         let had_commands = !commands.is_empty();
         for command in commands {
+            // While the ledger is lent to a worker, what needs it waits its turn.
+            if command.needs_ledger() && self.ledger_lent() {
+                self.commands.push(command);
+                continue;
+            }
             let again = command.clone();
             self.apply(command);
             self.wait_for_turn(again);
@@ -387,16 +407,26 @@ impl LedgerApp {
         let mut fetched = false;
         if let Some(session) = &self.session
             && self.screen == Screen::Ledger
+            && let Some(ledger) = &session.ledger
         {
-            match self.ledger_view.fetch_wanted(&session.ledger) {
-                Ok(new_rows) => fetched = new_rows,
-                Err(error) => self.notice = Some(Notice::Error(error.to_string())),
+            if session.is_on_server() {
+                // From a server on a worker; the rows show when they arrive.
+                if let Some(plan) = self.ledger_view.fetch_plan() {
+                    self.fetch_on_worker(plan);
+                }
+            } else {
+                match self.ledger_view.fetch_wanted(ledger) {
+                    Ok(new_rows) => fetched = new_rows,
+                    Err(error) => self.notice = Some(Notice::Error(error.to_string())),
+                }
             }
         }
         if had_commands || fetched || self.ledger_view.needs_repaint() {
             ui.ctx().request_repaint();
         }
-        if self.poll_render_job() | self.poll_chain_check() || self.waiting_since.is_some() {
+        if self.poll_render_job() | self.poll_chain_check() | self.poll_job()
+            || self.waiting_since.is_some()
+        {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         } else if self.session.is_some() {
@@ -412,7 +442,8 @@ impl LedgerApp {
         let waited_out = self
             .session
             .as_mut()
-            .is_some_and(|session| session.ledger.take_waited_out());
+            .and_then(|session| session.ledger.as_mut())
+            .is_some_and(Ledger::take_waited_out);
         if !waited_out {
             if self.waiting_since.take().is_some()
                 && matches!(&self.notice, Some(Notice::Info(text)) if text == WAITING_TEXT)
@@ -440,33 +471,29 @@ impl LedgerApp {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        if session.looked_at.elapsed() < LOOK_FOR_WRITES {
+        // Not while work has the ledger (it reads the figures again when it wrote),
+        // nor while a command waits for it.
+        if session.looked_at.elapsed() < LOOK_FOR_WRITES || !self.commands.is_empty() {
             return;
         }
+        let Some(ledger) = session.ledger.as_ref() else {
+            return;
+        };
         session.looked_at = std::time::Instant::now();
+        // A server ledger is looked at on a worker: the server may be gone, or the
+        // network silent, and the window must keep drawing. A lost connection (the
+        // server restarted, the network dropped) is said in the status bar and
+        // connected again there.
+        if session.is_on_server() {
+            let seen = session.seen_version;
+            self.look_on_worker(seen);
+            return;
+        }
         // Counting reads the sessions folder: only while 首页, which shows it, is open.
         if self.screen == Screen::Home {
-            session.data.other_sessions = session.ledger.other_sessions();
+            session.data.other_sessions = ledger.other_sessions();
         }
-        // A server ledger whose connection was lost (the server restarted, the network
-        // dropped): the window stays usable, says so, and connects again.
-        if session.ledger.connection_lost() {
-            match session.ledger.reconnect_if_lost() {
-                Ok(_) => {
-                    self.notice = Some(Notice::Info("已重新连接到服务器".into()));
-                    if let Err(error) = self.refresh(self.clock.today()) {
-                        self.notice = Some(Notice::Error(error.to_string()));
-                    }
-                }
-                Err(error) => {
-                    self.notice = Some(Notice::Error(format!(
-                        "与服务器的连接已断开，正在重新连接…（{error}）"
-                    )));
-                }
-            }
-            return;
-        }
-        let Ok(version) = session.ledger.data_version() else {
+        let Ok(version) = ledger.data_version() else {
             return;
         };
         if version == session.seen_version {
@@ -483,7 +510,11 @@ impl LedgerApp {
         let Some(session) = self.session.as_mut() else {
             return false;
         };
-        // Taken out while its messages are acted on, and put back while it runs.
+        // Taken out while its messages are acted on, and put back while it runs;
+        // left waiting while the ledger is lent (a damaged file stops its writes).
+        if session.ledger.is_none() {
+            return session.chain_check.is_some();
+        }
         let Some(receiver) = session.chain_check.take() else {
             return false;
         };
@@ -559,6 +590,22 @@ impl LedgerApp {
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
+                let job = self.session.as_ref().and_then(|s| s.job.as_ref());
+                if let Some((job, text)) = job.and_then(|job| Some((job, job.status_text()?))) {
+                    // Long work: a bar with counts when they are known, else a spinner.
+                    let (done, total) = job.progress.counts();
+                    if total > 0 {
+                        ui.add(
+                            egui::ProgressBar::new(done as f32 / total as f32)
+                                .desired_width(160.0)
+                                .show_percentage(),
+                        );
+                    } else {
+                        ui.spinner();
+                    }
+                    ui.label(text);
+                    ui.separator();
+                }
                 match &self.notice {
                     Some(Notice::Info(text)) => {
                         ui.colored_label(ui.visuals().hyperlink_color, text);
@@ -691,31 +738,55 @@ impl LedgerApp {
             self.notice = Some(Notice::Error(error.to_string()));
         }
         // A window left open overnight takes the day's backup.
-        if let Some(session) = &self.session
-            && !session.ledger.is_read_only()
-            && let Err(error) = session.ledger.daily_backup_if_due(self.clock.as_ref())
+        if let Some(ledger) = self.session.as_ref().and_then(|s| s.ledger.as_ref())
+            && !ledger.is_read_only()
+            && let Err(error) = ledger.daily_backup_if_due(self.clock.as_ref())
         {
             self.notice = Some(Notice::Error(format!("每日自动备份失败：{error}")));
         }
     }
 
-    /// Re-reads the view values after a change and tells the ledger screen to re-query.
+    /// Re-reads the view values after a change and tells the screens to re-query: at
+    /// once from a file, on a worker from a server. While the ledger is lent, the
+    /// work that has it reads them when it is done.
     fn refresh(&mut self, today: NaiveDate) -> crate::store::Result<()> {
-        if let Some(session) = self.session.as_mut() {
-            session.data.reload_chart(&session.ledger)?;
-            session.data.reload_members(&session.ledger)?;
-            session.data.reload_figures(&session.ledger, today)?;
-            session.data.reload_policy(&session.ledger)?;
-            self.ledger_view.invalidate();
-            self.batches.invalidate();
-            self.insurance.invalidate();
-            self.entry.invalidate_findings();
-            self.members.invalidate();
-            self.settings.invalidate();
-            self.visits.invalidate();
+        let Some(session) = self.session.as_mut() else {
+            return Ok(());
+        };
+        let Some(ledger) = session.ledger.as_ref() else {
+            return Ok(());
+        };
+        if session.is_on_server() {
+            self.reread_on_worker();
+            return Ok(());
+        }
+        session.data.reload_chart(ledger)?;
+        session.data.reload_members(ledger)?;
+        session.data.reload_figures(ledger, today)?;
+        session.data.reload_policy(ledger)?;
+        self.invalidate_screens();
+        Ok(())
+    }
+
+    /// Every screen queries the ledger again before it next shows its lists.
+    fn invalidate_screens(&mut self) {
+        self.ledger_view.invalidate();
+        self.batches.invalidate();
+        self.insurance.invalidate();
+        self.entry.invalidate_findings();
+        self.members.invalidate();
+        self.settings.invalidate();
+        self.visits.invalidate();
+        if let Some(session) = &self.session {
             self.entry.refresh_balance(&session.data);
         }
-        Ok(())
+    }
+
+    /// Whether the ledger is lent to work on a worker thread.
+    fn ledger_lent(&self) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|session| session.ledger.is_none())
     }
 
     /// The ledger's recent rows, for tests.

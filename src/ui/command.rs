@@ -150,6 +150,24 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command reads or writes the ledger (and so waits while work on a
+    /// worker thread has it); moving between screens and opening dialogs do not.
+    pub fn needs_ledger(&self) -> bool {
+        !matches!(
+            self,
+            Command::GoTo(_)
+                | Command::ShowOpenDialog
+                | Command::PickLedger
+                | Command::PickRoster
+                | Command::PreviewRoster(_)
+                | Command::OpenBatch { .. }
+                | Command::StartVisit { .. }
+                | Command::ShowMemberLedger(_)
+        )
+    }
+}
+
 /// What happened after a command, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {

@@ -86,6 +86,24 @@ impl LedgerData {
         Ok(data)
     }
 
+    /// Takes the books' figures from `fresh`, read again on a worker, keeping what
+    /// belongs to this session: the opening check and backup, why the ledger is
+    /// read-only, the count of other programs, and where it is.
+    pub fn adopt(&mut self, fresh: LedgerData) {
+        let kept = std::mem::replace(self, fresh);
+        self.chain = kept.chain;
+        self.chain_checking = kept.chain_checking;
+        self.chain_failed = kept.chain_failed;
+        self.read_only = kept.read_only;
+        self.unclean_close = kept.unclean_close;
+        self.other_sessions = kept.other_sessions;
+        self.opening_backup = kept.opening_backup;
+        self.server = kept.server;
+        if self.last_full_check.is_none() {
+            self.last_full_check = kept.last_full_check;
+        }
+    }
+
     /// Keeps the time of a full check that passed (in the ledger, unless it is open
     /// read-only) and shows it.
     pub fn record_full_check(

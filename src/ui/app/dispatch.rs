@@ -124,15 +124,20 @@ impl LedgerApp {
                 }
             }
             Command::AskCloseVisit(visit_id) => {
-                if let Some(session) = &self.session {
-                    match session.ledger.visit(visit_id) {
-                        Ok(visit) => {
-                            self.visits.ask_close(&visit, today);
-                            self.screen = Screen::Visits;
+                return self.lend(
+                    super::jobs::Work::read("正在读取走访", false),
+                    move |ledger, _, _| ledger.visit(visit_id),
+                    move |app, result| {
+                        match result {
+                            Ok(visit) => {
+                                app.visits.ask_close(&visit, today);
+                                app.screen = Screen::Visits;
+                            }
+                            Err(error) => app.error_dialog = Some(error.to_string()),
                         }
-                        Err(error) => self.error_dialog = Some(error.to_string()),
-                    }
-                }
+                        Outcome::Quiet
+                    },
+                );
             }
             // Routed to their own domains by `apply`.
             _ => {}

@@ -1,5 +1,6 @@
 //! 会员: the register and roster imports.
 
+use super::jobs::{LONG_WORK, Work};
 use super::*;
 
 impl LedgerApp {
@@ -11,44 +12,56 @@ impl LedgerApp {
                     self.members.import.path = path.display().to_string();
                     return self.apply_members(Command::PreviewRoster(path));
                 }
-                return Outcome::Quiet;
+                Outcome::Quiet
             }
             Command::PreviewRoster(path) => {
                 self.members.import.preview =
                     Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
-                return Outcome::Quiet;
+                Outcome::Quiet
             }
-            _ => {}
-        }
-        let Some(session) = self.session.as_mut() else {
-            return Outcome::Quiet;
-        };
-        let clock = self.clock.as_ref();
-        let result =
-            match command {
-                Command::AddMember(draft) => session.ledger.add_member(&draft, clock).map(|_| {
-                    self.members.editor = None;
-                    format!("已添加会员 {}（{}）", draft.name, draft.employee_no)
-                }),
-                Command::UpdateMember(id, draft) => {
-                    session.ledger.update_member(id, &draft, clock).map(|()| {
-                        self.members.editor = None;
-                        format!("已保存会员 {}", draft.name)
-                    })
-                }
-                Command::ImportMembers(drafts) => session
-                    .ledger
-                    .upsert_members(&drafts, clock)
-                    .map(|summary| {
-                        self.members.import = Default::default();
+            Command::AddMember(draft) => self.lend(
+                Work::write("正在添加会员", false),
+                {
+                    let draft = draft.clone();
+                    move |ledger, clock, _| ledger.add_member(&draft, clock)
+                },
+                move |app, result| {
+                    Outcome::of(result.map_err(|e| e.to_string()).map(|_| {
+                        app.members.editor = None;
+                        format!("已添加会员 {}（{}）", draft.name, draft.employee_no)
+                    }))
+                },
+            ),
+            Command::UpdateMember(id, draft) => {
+                let name = draft.name.clone();
+                self.lend(
+                    Work::write("正在保存会员", false),
+                    move |ledger, clock, _| ledger.update_member(id, &draft, clock),
+                    move |app, result| {
+                        Outcome::of(result.map_err(|e| e.to_string()).map(|()| {
+                            app.members.editor = None;
+                            format!("已保存会员 {name}")
+                        }))
+                    },
+                )
+            }
+            Command::ImportMembers(drafts) => self.lend(
+                Work::write("正在导入名册", drafts.len() >= LONG_WORK),
+                move |ledger, clock, progress| {
+                    ledger.upsert_members_counted(&drafts, clock, progress)
+                },
+                |app, result| {
+                    Outcome::of(result.map_err(|e| e.to_string()).map(|summary| {
+                        app.members.import = Default::default();
                         format!(
                             "名册已导入：新增 {} 人，更新 {} 人，未变 {} 人",
                             summary.added, summary.updated, summary.unchanged
                         )
-                    }),
-                // Routed to their own domains by `apply`.
-                _ => return Outcome::Quiet,
-            };
-        Outcome::of(result.map_err(|e| e.to_string()))
+                    }))
+                },
+            ),
+            // Routed to their own domains by `apply`.
+            _ => Outcome::Quiet,
+        }
     }
 }

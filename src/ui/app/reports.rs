@@ -1,5 +1,6 @@
 //! 报表: previewing, saving and printing forms.
 
+use super::jobs::Work;
 use super::*;
 
 impl LedgerApp {
@@ -38,32 +39,39 @@ impl LedgerApp {
         let today = self.clock.today();
         match command {
             ReportCommand::Preview(request) => {
-                let Some(session) = &self.session else {
-                    return;
-                };
-                match session.ledger.form(&request, today) {
-                    Ok(form) => self.reports.show_form(request, form),
-                    Err(error) => self.reports.problem = Some(error.to_string()),
-                }
+                self.lend(
+                    Work::read("正在生成报表", false),
+                    move |ledger, _, _| ledger.form(&request, today),
+                    move |app, result| {
+                        match result {
+                            Ok(form) => app.reports.show_form(request, form),
+                            Err(error) => app.reports.problem = Some(error.to_string()),
+                        }
+                        Outcome::Quiet
+                    },
+                );
             }
             ReportCommand::PreviewVoucher(voucher) => {
-                let Some(session) = &self.session else {
-                    return;
-                };
-                let made = session.ledger.entry_by_voucher(&voucher).and_then(|entry| {
-                    let request = crate::core::forms::FormRequest::Voucher { entry_id: entry.id };
-                    session
-                        .ledger
-                        .form(&request, today)
-                        .map(|form| (request, form))
-                });
-                match made {
-                    Ok((request, form)) => {
-                        self.reports.problem = None;
-                        self.reports.show_form(request, form);
-                    }
-                    Err(error) => self.reports.problem = Some(error.to_string()),
-                }
+                self.lend(
+                    Work::read("正在生成凭证", false),
+                    move |ledger, _, _| {
+                        let entry = ledger.entry_by_voucher(&voucher)?;
+                        let request =
+                            crate::core::forms::FormRequest::Voucher { entry_id: entry.id };
+                        let form = ledger.form(&request, today)?;
+                        Ok((request, form))
+                    },
+                    |app, made| {
+                        match made {
+                            Ok((request, form)) => {
+                                app.reports.problem = None;
+                                app.reports.show_form(request, form);
+                            }
+                            Err(error) => app.reports.problem = Some(error.to_string()),
+                        }
+                        Outcome::Quiet
+                    },
+                );
             }
             ReportCommand::Save(format) => {
                 let Some((_, form)) = &self.reports.preview else {

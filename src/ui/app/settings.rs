@@ -1,5 +1,6 @@
 //! 设置: the union, the clerk, funds, categories, the rules and the demo data.
 
+use super::jobs::Work;
 use super::*;
 use crate::ui::command::PolicyCommand;
 
@@ -7,64 +8,71 @@ impl LedgerApp {
     /// 设置: the union's name, the clerk, funds and opening balances, categories, the
     /// rules, and the demo data.
     pub(super) fn apply_settings(&mut self, command: Command) -> Outcome {
-        let Some(session) = self.session.as_mut() else {
-            return Outcome::Quiet;
+        let policy = matches!(command, Command::Policy(_));
+        let work = match command {
+            Command::LoadDemo => Work::write("正在生成示例数据", true),
+            _ => Work::write("正在保存设置", false),
         };
-        let clock = self.clock.as_ref();
-        let ledger = &mut session.ledger;
-        let result = match command {
-            Command::Policy(command) => {
-                let result = apply_policy(command, ledger);
-                if result.is_ok() {
+        self.lend(
+            work,
+            move |ledger, clock, _| write_setting(command, ledger, clock),
+            move |app, result| {
+                if policy && result.is_ok() {
                     // The rule's dialog closes once saved.
-                    self.settings.rules.saved();
+                    app.settings.rules.saved();
                 }
-                return Outcome::of(result);
-            }
-            Command::SetUnionName(name) => ledger
-                .set_union_name(&name)
-                .map(|()| "已保存工会名称".to_string()),
-            Command::SetHandler(name) => ledger
-                .set_setting("handler", name.trim())
-                .map(|()| "已保存经办人".to_string()),
-            Command::AddFund(name) => ledger
-                .add_fund(&name)
-                .map(|_| format!("已添加资金“{}”", name.trim())),
-            Command::UpdateFund {
-                id,
-                name,
-                is_active,
-            } => ledger
-                .update_fund(id, &name, is_active)
-                .map(|()| format!("已保存资金“{}”", name.trim())),
-            Command::SetFundOpening {
-                fund_id,
-                year,
-                opening_fen,
-            } => ledger
-                .set_fund_opening(fund_id, year, opening_fen)
-                .map(|()| format!("已保存 {year} 年初余额")),
-            Command::AddCategory { parent_id, edit } => ledger
-                .add_category(parent_id, &edit)
-                .map(|_| format!("已添加类别“{}”", edit.name.trim())),
-            Command::UpdateCategory { id, edit } => ledger
-                .update_category(id, &edit)
-                .map(|()| format!("已保存类别“{}”", edit.name.trim())),
-            Command::LoadDemo => {
-                return Outcome::of(
-                    crate::ui::demo::load_demo(ledger, clock).map_err(|e| e.to_string()),
-                );
-            }
-            // Routed to their own domains by `apply`.
-            _ => return Outcome::Quiet,
-        };
-        Outcome::of(result.map_err(|e| e.to_string()))
+                Outcome::of(result.map_err(|e| e.to_string()))
+            },
+        )
+    }
+}
+
+/// Writes one setting; the message tells the clerk what happened.
+fn write_setting(
+    command: Command,
+    ledger: &mut Ledger,
+    clock: &dyn Clock,
+) -> crate::store::Result<String> {
+    match command {
+        Command::Policy(command) => apply_policy(command, ledger),
+        Command::SetUnionName(name) => ledger
+            .set_union_name(&name)
+            .map(|()| "已保存工会名称".to_string()),
+        Command::SetHandler(name) => ledger
+            .set_setting("handler", name.trim())
+            .map(|()| "已保存经办人".to_string()),
+        Command::AddFund(name) => ledger
+            .add_fund(&name)
+            .map(|_| format!("已添加资金“{}”", name.trim())),
+        Command::UpdateFund {
+            id,
+            name,
+            is_active,
+        } => ledger
+            .update_fund(id, &name, is_active)
+            .map(|()| format!("已保存资金“{}”", name.trim())),
+        Command::SetFundOpening {
+            fund_id,
+            year,
+            opening_fen,
+        } => ledger
+            .set_fund_opening(fund_id, year, opening_fen)
+            .map(|()| format!("已保存 {year} 年初余额")),
+        Command::AddCategory { parent_id, edit } => ledger
+            .add_category(parent_id, &edit)
+            .map(|_| format!("已添加类别“{}”", edit.name.trim())),
+        Command::UpdateCategory { id, edit } => ledger
+            .update_category(id, &edit)
+            .map(|()| format!("已保存类别“{}”", edit.name.trim())),
+        Command::LoadDemo => crate::ui::demo::load_demo(ledger, clock),
+        // Routed to their own domains by `apply`; never sent here.
+        _ => Ok(String::new()),
     }
 }
 
 /// 发放规则 and 走访事由: writes the change; the message tells the clerk what happened.
-fn apply_policy(command: PolicyCommand, ledger: &mut Ledger) -> Result<String, String> {
-    let result = match command {
+fn apply_policy(command: PolicyCommand, ledger: &mut Ledger) -> crate::store::Result<String> {
+    match command {
         PolicyCommand::ApplyPreset(code) => ledger.apply_preset(&code).map(|summary| {
             let mut message = format!("已套用“{}”：{} 条规则", summary.name, summary.rule_count);
             if !summary.missing_categories.is_empty() {
@@ -97,6 +105,5 @@ fn apply_policy(command: PolicyCommand, ledger: &mut Ledger) -> Result<String, S
         PolicyCommand::UpdateVisitReason(reason) => ledger
             .update_visit_reason(&reason)
             .map(|()| format!("已保存走访事由“{}”", reason.name.trim())),
-    };
-    result.map_err(|error| error.to_string())
+    }
 }

@@ -139,6 +139,13 @@ impl BatchesScreen {
         };
     }
 
+    /// How many the previewed batch pays (a large batch runs as long work).
+    pub fn preview_count(&self) -> Option<usize> {
+        self.preview
+            .as_ref()
+            .map(|state| state.preview.recipient_count())
+    }
+
     /// A committed batch's recipients, as read from the ledger.
     pub fn show_recipients(&mut self, batch_id: i64, rows: Vec<BatchRecipient>) {
         self.recipients = Some((batch_id, rows));

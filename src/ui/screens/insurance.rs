@@ -49,6 +49,74 @@ pub struct InsuranceView {
     pub detail: Option<ClaimDetail>,
 }
 
+/// The screen's choices that decide what it reads.
+#[derive(Debug, Clone)]
+pub struct ViewQuery {
+    year: i32,
+    enrol_plan_id: Option<i64>,
+    claim_plan_id: Option<i64>,
+    enrol_date: String,
+    filter_plan: Option<i64>,
+    filter_state: Option<crate::core::insurance::ClaimState>,
+    selected: Option<i64>,
+}
+
+/// What a [`ViewQuery`] read, with the plans chosen when none (or a deleted one) was.
+#[derive(Debug)]
+pub struct ReadView {
+    view: InsuranceView,
+    enrol_plan_id: Option<i64>,
+    claim_plan_id: Option<i64>,
+}
+
+impl ViewQuery {
+    /// Reads the plans, enrolments and claims.
+    pub fn read(self, ledger: &Ledger, today: NaiveDate) -> crate::store::Result<ReadView> {
+        let mut view = InsuranceView {
+            plans: ledger.plans()?,
+            totals: ledger.plan_year_totals(self.year)?,
+            ..InsuranceView::default()
+        };
+        // A plan chosen before it was deleted, or none yet: the newest plan.
+        let choose = |chosen: Option<i64>| match chosen {
+            Some(id) if view.plans.iter().any(|plan| plan.id == id) => Some(id),
+            _ => view.plans.last().map(|plan| plan.id),
+        };
+        let (enrol_plan_id, claim_plan_id) =
+            (choose(self.enrol_plan_id), choose(self.claim_plan_id));
+        if let Some(plan_id) = enrol_plan_id {
+            view.enrolments = ledger.enrolments(plan_id)?;
+            let on = parse_date(&self.enrol_date).unwrap_or(today);
+            view.not_enrolled = ledger.not_enrolled(plan_id, on)?;
+        }
+        let filter = ClaimFilter {
+            plan_id: self.filter_plan,
+            member_id: None,
+            state: self.filter_state,
+            period: Some(Period::year(self.year)),
+        };
+        view.claims = ledger.claims(&filter, today)?;
+        view.detail = match self.selected {
+            Some(claim_id) => {
+                let claim = ledger.claim(claim_id, today)?;
+                let files = ledger.claim_files(claim_id)?;
+                let usage = ledger.member_plan_usage(claim.member_id)?;
+                Some(ClaimDetail {
+                    claim,
+                    files,
+                    usage,
+                })
+            }
+            None => None,
+        };
+        Ok(ReadView {
+            view,
+            enrol_plan_id,
+            claim_plan_id,
+        })
+    }
+}
+
 /// The enrolment tab's form and its last result.
 #[derive(Debug, Clone, Default)]
 pub struct EnrolForm {
@@ -95,52 +163,34 @@ impl InsuranceScreen {
 
     /// Reads the plans, enrolments and claims the screen shows.
     pub fn load(&mut self, ledger: &Ledger, today: NaiveDate) -> crate::store::Result<()> {
+        let read = self.view_query().read(ledger, today)?;
+        self.take_view(read, today);
+        Ok(())
+    }
+
+    /// What [`InsuranceScreen::load`] reads, as a value a worker can take.
+    pub fn view_query(&self) -> ViewQuery {
+        ViewQuery {
+            year: self.year,
+            enrol_plan_id: self.enrol.plan_id,
+            claim_plan_id: self.claims.form.plan_id,
+            enrol_date: self.enrol.date.clone(),
+            filter_plan: self.claims.filter_plan,
+            filter_state: self.claims.filter_state,
+            selected: self.claims.selected,
+        }
+    }
+
+    /// Shows what a [`ViewQuery`] read.
+    pub fn take_view(&mut self, read: ReadView, today: NaiveDate) {
         self.outdated = false;
         self.loaded = true;
-        let view = &mut self.view;
-        view.plans = ledger.plans()?;
-        view.totals = ledger.plan_year_totals(self.year)?;
-        // A plan chosen before it was deleted, or none yet: the newest plan.
-        for chosen in [&mut self.enrol.plan_id, &mut self.claims.form.plan_id] {
-            if chosen.is_none_or(|id| !view.plans.iter().any(|plan| plan.id == id)) {
-                *chosen = view.plans.last().map(|plan| plan.id);
-            }
-        }
-        match self.enrol.plan_id {
-            Some(plan_id) => {
-                view.enrolments = ledger.enrolments(plan_id)?;
-                let on = parse_date(&self.enrol.date).unwrap_or(today);
-                view.not_enrolled = ledger.not_enrolled(plan_id, on)?;
-            }
-            None => {
-                view.enrolments.clear();
-                view.not_enrolled.clear();
-            }
-        }
-        let filter = ClaimFilter {
-            plan_id: self.claims.filter_plan,
-            member_id: None,
-            state: self.claims.filter_state,
-            period: Some(Period::year(self.year)),
-        };
-        view.claims = ledger.claims(&filter, today)?;
-        view.detail = match self.claims.selected {
-            Some(claim_id) => {
-                let claim = ledger.claim(claim_id, today)?;
-                let files = ledger.claim_files(claim_id)?;
-                let usage = ledger.member_plan_usage(claim.member_id)?;
-                Some(ClaimDetail {
-                    claim,
-                    files,
-                    usage,
-                })
-            }
-            None => None,
-        };
-        if let Some(detail) = &view.detail {
+        self.enrol.plan_id = read.enrol_plan_id;
+        self.claims.form.plan_id = read.claim_plan_id;
+        self.view = read.view;
+        if let Some(detail) = &self.view.detail {
             self.claims.actions.follow(&detail.claim, today);
         }
-        Ok(())
     }
 
     pub fn ui(

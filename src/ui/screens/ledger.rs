@@ -66,6 +66,57 @@ pub struct ReversalDialog {
     pub error: Option<String>,
 }
 
+/// The index a [`FetchPlan`] reads pages through.
+#[derive(Debug, Clone)]
+enum IndexOf {
+    /// The filter changed (or the ledger did): index it first.
+    New(LedgerFilter),
+    Current(LedgerIndex),
+}
+
+/// What the ledger screen needs read after a frame; `Send`, so a worker can read it.
+#[derive(Debug, Clone)]
+pub struct FetchPlan {
+    index: IndexOf,
+    order: LedgerOrder,
+    /// The page numbers wanted and not cached.
+    pages: Vec<i64>,
+}
+
+/// What a [`FetchPlan`] read.
+#[derive(Debug)]
+pub struct Fetched {
+    new_index: Option<LedgerIndex>,
+    order: LedgerOrder,
+    pages: Vec<(i64, Vec<LedgerRow>)>,
+}
+
+impl FetchPlan {
+    /// Reads the index (when new) and the pages from the ledger.
+    pub fn read(self, ledger: &Ledger) -> crate::store::Result<Fetched> {
+        let (index, new) = match self.index {
+            IndexOf::New(filter) => (ledger.ledger_index(&filter)?, true),
+            IndexOf::Current(index) => (index, false),
+        };
+        let mut pages = Vec::with_capacity(self.pages.len());
+        for page in self.pages {
+            // Past the end (the filter now matches fewer): an empty page, so it is
+            // not asked for again.
+            if page * PAGE_ROWS >= index.count {
+                pages.push((page, Vec::new()));
+                continue;
+            }
+            let rows = ledger.ledger_page(&index, self.order, page * PAGE_ROWS, PAGE_ROWS)?;
+            pages.push((page, rows));
+        }
+        Ok(Fetched {
+            new_index: new.then_some(index),
+            order: self.order,
+            pages,
+        })
+    }
+}
+
 /// The ledger screen's state.
 #[derive(Debug, Default)]
 pub struct LedgerScreen {
@@ -154,46 +205,70 @@ impl LedgerScreen {
     /// Called by the app after the frame, never from drawing code.
     /// Returns whether anything new was read, so the app can draw it at once.
     pub fn fetch_wanted(&mut self, ledger: &Ledger) -> crate::store::Result<bool> {
-        let Some(filter) = self.pending_filter.take() else {
-            return self.fetch_pages(ledger);
-        };
+        match self.fetch_plan() {
+            Some(plan) => Ok(self.take_fetched(plan.read(ledger)?)),
+            None => Ok(false),
+        }
+    }
+
+    /// What must be read for the last frame: a new index when the filter, the order
+    /// or the ledger changed, and the pages drawing wanted that are not cached; `None`
+    /// when everything is here. Read with [`FetchPlan::read`] (on a worker for a
+    /// server), then given to [`LedgerScreen::take_fetched`].
+    pub fn fetch_plan(&mut self) -> Option<FetchPlan> {
         let order = self.order();
-        let unchanged = !self.stale
-            && self.index_order == order
-            && self
-                .index
-                .as_ref()
-                .is_some_and(|index| index.filter == filter);
-        if !unchanged {
-            self.index = Some(ledger.ledger_index(&filter)?);
-            self.index_order = order;
+        let reindex = self.pending_filter.take().filter(|filter| {
+            self.stale
+                || self.index_order != order
+                || self
+                    .index
+                    .as_ref()
+                    .is_none_or(|index| index.filter != *filter)
+        });
+        let (first, last) = self.wanted.unwrap_or((0, -1));
+        let pages: Vec<i64> = if last < first {
+            Vec::new()
+        } else {
+            (first / PAGE_ROWS..=last / PAGE_ROWS)
+                .filter(|page| reindex.is_some() || !self.pages.contains_key(page))
+                .collect()
+        };
+        if reindex.is_none() && (self.index.is_none() || pages.is_empty()) {
+            return None;
+        }
+        Some(FetchPlan {
+            index: match reindex {
+                Some(filter) => IndexOf::New(filter),
+                None => IndexOf::Current(self.index.clone()?),
+            },
+            order,
+            pages,
+        })
+    }
+
+    /// Takes what a [`FetchPlan`] read; true when anything new came.
+    pub fn take_fetched(&mut self, fetched: Fetched) -> bool {
+        let mut new = false;
+        if let Some(index) = fetched.new_index {
+            self.index = Some(index);
+            self.index_order = fetched.order;
             self.pages.clear();
             self.stale = false;
+            new = true;
         }
-        Ok(self.fetch_pages(ledger)? || !unchanged)
-    }
-
-    fn fetch_pages(&mut self, ledger: &Ledger) -> crate::store::Result<bool> {
-        let (Some(index), Some((first, last))) = (&self.index, self.wanted) else {
-            return Ok(false);
-        };
-        let mut fetched = false;
-        for page in first / PAGE_ROWS..=last / PAGE_ROWS {
-            if self.pages.contains_key(&page) {
-                continue;
-            }
-            if self.pages.len() >= MAX_CACHED_PAGES {
-                self.pages.retain(|cached, _| {
-                    (first / PAGE_ROWS - 2..=last / PAGE_ROWS + 2).contains(cached)
-                });
-            }
-            let rows = ledger.ledger_page(index, self.index_order, page * PAGE_ROWS, PAGE_ROWS)?;
+        if let Some((first, last)) = self.wanted
+            && self.pages.len() + fetched.pages.len() > MAX_CACHED_PAGES
+        {
+            self.pages.retain(|cached, _| {
+                (first / PAGE_ROWS - 2..=last / PAGE_ROWS + 2).contains(cached)
+            });
+        }
+        for (page, rows) in fetched.pages {
             self.pages.insert(page, rows);
-            fetched = true;
+            new = true;
         }
-        Ok(fetched)
+        new
     }
-
     fn row(&self, position: i64) -> Option<&LedgerRow> {
         self.pages
             .get(&(position / PAGE_ROWS))
