@@ -2505,6 +2505,13 @@ fn the_open_dialog_opens_a_ledger_on_the_server_and_names_it_in_the_status_bar()
         harness.run();
     }
     harness.get_by_label("打开").click();
+    // Connecting runs on a worker: the window draws meanwhile and says so.
+    harness.step();
+    harness.step();
+    harness.get_by_label_contains("正在连接服务器");
+    step_until(&mut harness, "connecting", |h| {
+        h.state().connecting.is_none()
+    });
     wait_for_chain_check(&mut harness);
     assert!(harness.state().open_dialog.is_none());
     assert!(

@@ -71,26 +71,52 @@ pub struct Session {
 }
 
 impl Session {
-    /// Acts on a check of the whole file: a damaged file takes no more writes (the
-    /// reason names the newest backup); a sound one has the time of its check kept.
-    fn take_check(&mut self, report: &ChainReport) {
-        let Some(ledger) = self.ledger.as_mut() else {
-            return;
-        };
-        match &report.damaged {
-            Some(damage) => {
-                let reason = damaged_reason(damage, ledger);
-                ledger.refuse_writes(reason);
-                self.data.read_only = ledger.read_only_reason();
-            }
-            None => self.data.record_full_check(ledger, report),
-        }
-    }
-
     /// A ledger on a server: every call to it is a round trip over the network.
     pub fn is_on_server(&self) -> bool {
         self.data.server.is_some()
     }
+}
+
+/// A ledger opened and the figures read from it, before the window takes it.
+struct Opened {
+    ledger: Ledger,
+    data: LedgerData,
+    seen_version: i64,
+}
+
+/// Opens the ledger at `path` and reads what the screens show (on a worker for a
+/// server).
+fn read_opening(path: &Path, read_only: bool, clock: &dyn Clock) -> crate::store::Result<Opened> {
+    let mut ledger = if read_only {
+        Ledger::open_read_only(path, clock)
+    } else {
+        Ledger::open(path, clock)
+    }?;
+    ledger.set_waiting(jobs::window_waiting());
+    let seen_version = ledger.data_version()?;
+    let mut data = LedgerData::load(&ledger, clock.today())?;
+    data.read_only = ledger.read_only_reason();
+    data.unclean_close = ledger.unclean_close_note().map(str::to_string);
+    data.other_sessions = ledger.other_sessions();
+    Ok(Opened {
+        ledger,
+        data,
+        seen_version,
+    })
+}
+
+/// "正在连接服务器：clerk@host:5432/db…"
+fn connecting_text(connecting: &Connecting) -> String {
+    format!(
+        "正在连接服务器：{}…",
+        crate::store::location_text(&connecting.path)
+    )
+}
+
+/// A server ledger being connected to on a worker thread.
+pub struct Connecting {
+    pub path: PathBuf,
+    done: Receiver<crate::store::Result<Opened>>,
 }
 
 /// What the worker started at opening reports, in this order.
@@ -194,6 +220,8 @@ pub struct LedgerApp {
     repaint: Arc<OnceLock<egui::Context>>,
     /// Since when a command has been waiting for another program's write to finish.
     waiting_since: Option<std::time::Instant>,
+    /// A server ledger being connected to.
+    pub connecting: Option<Connecting>,
 }
 
 /// The status bar while a write waits for another program's.
@@ -246,6 +274,7 @@ impl LedgerApp {
             dialogs,
             repaint: Arc::new(OnceLock::new()),
             waiting_since: None,
+            connecting: None,
         };
         app.open_as(db_path, read_only);
         app
@@ -256,55 +285,89 @@ impl LedgerApp {
         self.open_as(path, false);
     }
 
-    /// Opens for writing, or read-only for the audit committee.
+    /// Opens for writing, or read-only for the audit committee: a file at once, a
+    /// server on a worker thread (connecting may take seconds, or time out), with the
+    /// window drawing meanwhile; the ledger open before stays open until then.
     fn open_as(&mut self, path: PathBuf, read_only: bool) {
-        let opened = if read_only {
-            Ledger::open_read_only(&path, self.clock.as_ref())
-        } else {
-            Ledger::open(&path, self.clock.as_ref())
-        };
-        let result = opened.and_then(|mut ledger| {
-            ledger.set_waiting(crate::store::Waiting {
-                wait: WINDOW_ATTEMPT,
-                announce: None,
-            });
-            let seen_version = ledger.data_version()?;
-            let mut data = LedgerData::load(&ledger, self.clock.today())?;
-            data.read_only = ledger.read_only_reason();
-            data.unclean_close = ledger.unclean_close_note().map(str::to_string);
-            data.other_sessions = ledger.other_sessions();
-            // Checked once per opening, on a worker thread: the full integrity check,
-            // the whole chain and every entry's hash; then, when the file is sound and
-            // open for writing, the opening backup.
-            // A file, or a server ledger (checked through a connection of its own).
-            let checked = ledger
-                .path()
-                .map(Path::to_path_buf)
-                .or_else(|| ledger.server().map(|_| path.clone()));
-            let chain_check = match checked {
-                Some(location) => {
-                    data.chain_checking = true;
-                    Some(start_opening_checks(
-                        location,
-                        self.clock.clone(),
-                        !ledger.is_read_only(),
-                        self.repaint.clone(),
-                    ))
-                }
-                None => {
-                    data.chain = ledger.verify().ok();
-                    None
-                }
-            };
-            Ok(Session {
-                ledger: Some(ledger),
-                job: None,
-                data,
-                chain_check,
-                seen_version,
-                looked_at: std::time::Instant::now(),
-            })
+        let clock = self.clock.clone();
+        if crate::store::server_address(&path).is_none() {
+            let opened = read_opening(&path, read_only, clock.as_ref());
+            self.install(path, opened);
+            return;
+        }
+        let (sender, done) = std::sync::mpsc::channel();
+        let repaint = self.repaint.clone();
+        let location = path.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(read_opening(&location, read_only, clock.as_ref()));
+            if let Some(context) = repaint.get() {
+                context.request_repaint();
+            }
         });
+        self.connecting = Some(Connecting { path, done });
+    }
+
+    /// Takes the ledger a worker opened; true while it is still connecting.
+    pub fn poll_connecting(&mut self) -> bool {
+        let Some(connecting) = &self.connecting else {
+            return false;
+        };
+        let opened = match connecting.done.try_recv() {
+            Ok(opened) => opened,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(
+                crate::store::StoreError::invalid("服务器", "连接服务器的任务意外中止"),
+            ),
+        };
+        if let Some(connecting) = self.connecting.take() {
+            self.install(connecting.path, opened);
+        }
+        false
+    }
+
+    /// Makes an opened ledger the window's: starts its opening checks and shows its
+    /// screens afresh; or says why it could not be opened (the one open before, if
+    /// any, stays).
+    fn install(&mut self, path: PathBuf, opened: crate::store::Result<Opened>) {
+        let result = opened.map(
+            |Opened {
+                 ledger,
+                 mut data,
+                 seen_version,
+             }| {
+                // Checked once per opening, on a worker thread: the full integrity check,
+                // the whole chain and every entry's hash; then, when the file is sound and
+                // open for writing, the opening backup.
+                // A file, or a server ledger (checked through a connection of its own).
+                let checked = ledger
+                    .path()
+                    .map(Path::to_path_buf)
+                    .or_else(|| ledger.server().map(|_| path.clone()));
+                let chain_check = match checked {
+                    Some(location) => {
+                        data.chain_checking = true;
+                        Some(start_opening_checks(
+                            location,
+                            self.clock.clone(),
+                            !ledger.is_read_only(),
+                            self.repaint.clone(),
+                        ))
+                    }
+                    None => {
+                        data.chain = ledger.verify().ok();
+                        None
+                    }
+                };
+                Session {
+                    ledger: Some(ledger),
+                    job: None,
+                    data,
+                    chain_check,
+                    seen_version,
+                    looked_at: std::time::Instant::now(),
+                }
+            },
+        );
         match result {
             Ok(session) => {
                 self.entry.reset(&session.data, self.clock.today());
@@ -424,7 +487,10 @@ impl LedgerApp {
         if had_commands || fetched || self.ledger_view.needs_repaint() {
             ui.ctx().request_repaint();
         }
-        if self.poll_render_job() | self.poll_chain_check() | self.poll_job()
+        if self.poll_render_job()
+            | self.poll_chain_check()
+            | self.poll_job()
+            | self.poll_connecting()
             || self.waiting_since.is_some()
         {
             ui.ctx()
@@ -524,8 +590,12 @@ impl LedgerApp {
                     session.data.chain_checking = false;
                     match outcome {
                         Ok(report) => {
-                            session.take_check(&report);
-                            session.data.chain = Some(report);
+                            session.data.chain = Some(report.clone());
+                            // Acted on with the whole app; the backup's message, if
+                            // any, is read on the next frame.
+                            session.chain_check = Some(receiver);
+                            self.take_check(&report);
+                            return true;
                         }
                         Err(error) => session.data.chain_failed = Some(error),
                     }
@@ -590,6 +660,11 @@ impl LedgerApp {
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
+                if let Some(connecting) = &self.connecting {
+                    ui.spinner();
+                    ui.label(connecting_text(connecting));
+                    ui.separator();
+                }
                 let job = self.session.as_ref().and_then(|s| s.job.as_ref());
                 if let Some((job, text)) = job.and_then(|job| Some((job, job.status_text()?))) {
                     // Long work: a bar with counts when they are known, else a spinner.
@@ -631,6 +706,13 @@ impl LedgerApp {
 
     fn open_error_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.add_space(40.0);
+        if let Some(connecting) = &self.connecting {
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                ui.heading(connecting_text(connecting));
+            });
+            return;
+        }
         ui.vertical_centered(|ui| {
             ui.heading("无法打开台账");
             ui.add_space(12.0);
@@ -780,6 +862,35 @@ impl LedgerApp {
         if let Some(session) = &self.session {
             self.entry.refresh_balance(&session.data);
         }
+    }
+
+    /// Acts on a check of the whole ledger: a damaged one takes no more writes (the
+    /// reason names the newest backup); a sound one has the time of its check kept,
+    /// recorded in the ledger (on a worker for a server).
+    pub(crate) fn take_check(&mut self, report: &ChainReport) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let Some(ledger) = session.ledger.as_mut() else {
+            return;
+        };
+        if let Some(damage) = &report.damaged {
+            let reason = damaged_reason(damage, ledger);
+            ledger.refuse_writes(reason);
+            session.data.read_only = ledger.read_only_reason();
+            return;
+        }
+        let head = report.head.clone();
+        self.lend(
+            jobs::Work::upkeep(),
+            move |ledger, _, _| Ok(super::data::record_full_check(ledger, &head)),
+            |app, check| {
+                if let (Some(session), Ok(check)) = (app.session.as_mut(), check) {
+                    session.data.last_full_check = Some(check);
+                }
+                Outcome::Quiet
+            },
+        );
     }
 
     /// Whether the ledger is lent to work on a worker thread.

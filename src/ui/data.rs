@@ -104,27 +104,6 @@ impl LedgerData {
         }
     }
 
-    /// Keeps the time of a full check that passed (in the ledger, unless it is open
-    /// read-only) and shows it.
-    pub fn record_full_check(
-        &mut self,
-        ledger: &mut Ledger,
-        report: &crate::core::changelog::ChainReport,
-    ) {
-        // Recording is bookkeeping about the check, not part of the books: when the
-        // file is busy the time is shown for this session and recorded next time.
-        let _ = ledger.record_full_check(&report.head);
-        self.last_full_check = ledger
-            .last_full_check()
-            .ok()
-            .flatten()
-            .filter(|check| check.head == report.head)
-            .or(Some(crate::store::FullCheck {
-                at: ledger.clock_now(),
-                head: report.head.clone(),
-            }));
-    }
-
     /// The rule set, approvals, visit reasons and batches: small lists any write may
     /// change (a batch adds an approval, a preset replaces the rules).
     pub fn reload_policy(&mut self, ledger: &Ledger) -> Result<()> {
@@ -250,4 +229,21 @@ impl LedgerData {
             .find(|b| b.fund_id == fund_id)
             .map(|b| b.closing_fen)
     }
+}
+
+/// Keeps the time of a full check that passed (in the ledger, unless it is open
+/// read-only) and returns what 首页 shows. Recording is bookkeeping about the check,
+/// not part of the books: when the ledger is busy the time is shown for this session
+/// and recorded next time.
+pub fn record_full_check(ledger: &mut Ledger, head: &str) -> crate::store::FullCheck {
+    let _ = ledger.record_full_check(head);
+    ledger
+        .last_full_check()
+        .ok()
+        .flatten()
+        .filter(|check| check.head == head)
+        .unwrap_or_else(|| crate::store::FullCheck {
+            at: ledger.clock_now(),
+            head: head.to_string(),
+        })
 }

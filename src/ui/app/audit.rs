@@ -13,9 +13,7 @@ impl LedgerApp {
                 |app, result| match result {
                     Ok(report) => {
                         let message = report.summary();
-                        if let Some(session) = app.session.as_mut() {
-                            session.take_check(&report);
-                        }
+                        app.take_check(&report);
                         app.audit.chain = Some(report);
                         app.audit.chain_outdated = false;
                         Outcome::Done(message)
