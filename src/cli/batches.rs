@@ -452,7 +452,9 @@ fn preview_or_commit(
     if !commit {
         return write_preview(out, args.format, &spec, &preview, &chart);
     }
-    let batch = ledger.commit_batch(&spec, clock)?;
+    let batch = super::progress::on_stderr("正在提交批次", |progress| {
+        ledger.commit_batch_counted(&spec, clock, progress)
+    })?;
     let excluded: Vec<&PreviewRow> = preview.rows.iter().filter(|row| !row.included).collect();
     if args.format == OutputFormat::Json {
         return write_json(

@@ -422,7 +422,11 @@ fn import(
     } else {
         // Columns the file lacks keep the registered values.
         let registered: Vec<_> = ledger.members()?.into_iter().map(|m| m.draft).collect();
-        Some(ledger.upsert_members(&preview.drafts_over(&registered), clock)?)
+        let drafts = preview.drafts_over(&registered);
+        Some(super::progress::on_stderr(
+            "正在导入名册",
+            |progress| ledger.upsert_members_counted(&drafts, clock, progress),
+        )?)
     };
     let file_name = args.file.display().to_string();
     match args.format {

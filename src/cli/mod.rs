@@ -15,6 +15,7 @@ pub mod entries;
 pub mod format;
 pub mod members;
 pub mod plans;
+mod progress;
 pub mod reminders;
 pub mod report;
 pub mod rules;

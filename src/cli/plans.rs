@@ -520,16 +520,17 @@ fn enrol(
             format_date(plan.enrol_until)
         )?;
     }
-    let summary = ledger.enrol(
-        &EnrolSpec {
-            plan_id: plan.id,
-            group: group.clone(),
-            enrolled_on,
-            approval: approval.clone(),
-            handler: handler(&ledger, &args.handler)?,
-        },
-        clock,
-    )?;
+    let spec = EnrolSpec {
+        plan_id: plan.id,
+        group: group.clone(),
+        enrolled_on,
+        approval: approval.clone(),
+        handler: handler(&ledger, &args.handler)?,
+    };
+    let summary = super::progress::on_stderr("正在办理参保", |progress| {
+        ledger.enrol_counted(&spec, clock, progress)
+    })?;
+
     let batch = summary
         .batch_id
         .map(|id| ledger.batch(id))

@@ -17,6 +17,7 @@ use crate::core::batch::{Batch, BatchPreview, BatchSpec, preview_batch};
 use crate::core::date::{Clock, format_date};
 use crate::core::model::{EntryKind, NewEntry, PaymentForm, voucher_no};
 use crate::core::money::{MAX_AMOUNT_FEN, format_fen};
+use crate::core::progress::Progress;
 
 /// One recipient of a batch, for the batch's list and its sign-off sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -162,6 +163,7 @@ pub(super) fn insert_same_day(
     batch_id: i64,
     reversal_reason: &str,
     created_at: &str,
+    progress: &Progress,
 ) -> Result<()> {
     let Some((first, _)) = entries.first() else {
         return Ok(());
@@ -183,9 +185,17 @@ pub(super) fn insert_same_day(
             },
         })
         .collect();
-    append(tx, &rows, created_at)?;
+    // In runs, each counted as it goes in: a batch to ten thousand shows how far it
+    // has got. The runs follow one another as one run would (numbers, balances).
+    for run in rows.chunks(COUNTED_RUN) {
+        append(tx, run, created_at)?;
+        progress.advance(run.len() as u64);
+    }
     Ok(())
 }
+
+/// How many entries of a batch go in per counted run.
+const COUNTED_RUN: usize = 1000;
 
 impl Ledger {
     /// Who a batch would reach and who it would not, with the reasons. Nothing is
@@ -202,6 +212,17 @@ impl Ledger {
     /// checking every recipient again inside it. Members the rules exclude get
     /// nothing; a batch that would reach nobody is refused.
     pub fn commit_batch(&mut self, spec: &BatchSpec, clock: &dyn Clock) -> Result<Batch> {
+        self.commit_batch_counted(spec, clock, &Progress::none())
+    }
+
+    /// [`Ledger::commit_batch`], counting the recipients' entries into `progress` as
+    /// they are written.
+    pub fn commit_batch_counted(
+        &mut self,
+        spec: &BatchSpec,
+        clock: &dyn Clock,
+        progress: &Progress,
+    ) -> Result<Batch> {
         let now = datetime_text(clock.now());
         let today = clock.today();
         // Named here; the triggers below refuse it in any case.
@@ -269,7 +290,8 @@ impl Ledger {
                     )
                 })
                 .collect();
-            insert_same_day(tx, &entries, Some(approval_id), batch_id, "", &now)?;
+            progress.set_total(entries.len() as u64);
+            insert_same_day(tx, &entries, Some(approval_id), batch_id, "", &now, progress)?;
             Ok(batch_id)
         })?;
         self.batch(id)
@@ -335,7 +357,7 @@ impl Ledger {
             })?;
             let reversals = rows.collect::<super::sql::Result<Vec<_>>>()?;
             drop(statement);
-            insert_same_day(tx, &reversals, None, id, reason, &now)?;
+            insert_same_day(tx, &reversals, None, id, reason, &now, &Progress::none())?;
             tx.execute(
                 "UPDATE batches SET reversed_on = ?1, reversal_reason = ?2 WHERE id = ?3",
                 (date_text(date), reason, id),

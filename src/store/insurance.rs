@@ -18,6 +18,7 @@ use crate::core::insurance::{
     PlanDraft, PlanYearTotal, claim_warnings, compute_payout, yuan,
 };
 use crate::core::model::{Approval, EntryExtras, EntryKind, NewEntry, PaymentForm};
+use crate::core::progress::Progress;
 
 /// The category items premiums and payouts are booked to (互助保障 / 保费, 赔付).
 const PREMIUM_CATEGORY: &str = "保费";
@@ -427,6 +428,16 @@ impl Ledger {
     /// Members already enrolled are left as they are; members the plan does not admit
     /// are listed with the reason.
     pub fn enrol(&mut self, spec: &EnrolSpec, clock: &dyn Clock) -> Result<EnrolSummary> {
+        self.enrol_counted(spec, clock, &Progress::none())
+    }
+
+    /// [`Ledger::enrol`], counting the members enrolled into `progress`.
+    pub fn enrol_counted(
+        &mut self,
+        spec: &EnrolSpec,
+        clock: &dyn Clock,
+        progress: &Progress,
+    ) -> Result<EnrolSummary> {
         let now = datetime_text(clock.now());
         let today = clock.today();
         self.write(|tx| {
@@ -450,16 +461,16 @@ impl Ledger {
                 premium_fen: 0,
             };
             let mut newcomers = Vec::new();
+            // Who is enrolled already, read once (not one round trip per member).
+            let enrolled: std::collections::HashSet<i64> = tx
+                .prepare("SELECT member_id FROM enrolments WHERE plan_id = ?1")?
+                .query_map([plan.id], |row| row.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
             for member in members_in(tx)? {
                 if !spec.group.selects(&member) || spec.group.excluded.contains(&member.id) {
                     continue;
                 }
-                let enrolled: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM enrolments WHERE plan_id = ?1 AND member_id = ?2)",
-                    (plan.id, member.id),
-                    |row| row.get(0),
-                )?;
-                if enrolled {
+                if enrolled.contains(&member.id) {
                     summary.already_enrolled += 1;
                     continue;
                 }
@@ -473,6 +484,8 @@ impl Ledger {
             if newcomers.is_empty() {
                 return Ok(summary);
             }
+            // Counted by enrolment: the premium's entries go in as one quick run.
+            progress.set_total(newcomers.len() as u64);
             let category_id = item_id(tx, PREMIUM_CATEGORY)?;
             let mut batch_id = None;
             if plan.premium_union_fen > 0 {
@@ -527,7 +540,7 @@ impl Ledger {
                         )
                     })
                     .collect();
-                insert_same_day(tx, &entries, Some(approval_id), id, "", &now)?;
+                insert_same_day(tx, &entries, Some(approval_id), id, "", &now, &Progress::none())?;
             }
             for member in &newcomers {
                 tx.execute(
@@ -536,6 +549,7 @@ impl Ledger {
                         (SELECT id FROM entries WHERE batch_id IS ?4 AND batch_id IS NOT NULL AND member_id = ?2))",
                     (plan.id, member.id, date_text(spec.enrolled_on), batch_id),
                 )?;
+                progress.advance(1);
             }
             summary.enrolled = newcomers.len();
             summary.batch_id = batch_id;

@@ -38,7 +38,9 @@ impl LedgerApp {
                     .is_some_and(|count| count >= LONG_WORK);
                 self.lend(
                     Work::write("正在提交批次", long),
-                    move |ledger, clock, _| ledger.commit_batch(&spec, clock),
+                    move |ledger, clock, progress| {
+                        ledger.commit_batch_counted(&spec, clock, progress)
+                    },
                     |app, result| match result {
                         Ok(batch) => {
                             app.batches.committed();

@@ -107,7 +107,7 @@ impl LedgerApp {
                         .is_some_and(|s| s.data.members.len() >= LONG_WORK);
                 self.lend(
                     Work::write("正在办理参保", long),
-                    move |ledger, clock, _| ledger.enrol(&spec, clock),
+                    move |ledger, clock, progress| ledger.enrol_counted(&spec, clock, progress),
                     |app, result| match result {
                         Ok(summary) => {
                             let message = enrol_text(&summary);
