@@ -12,7 +12,7 @@ use super::{OutputFormat, parse_choice, parse_date_option, write_json};
 use crate::core::date::{Clock, format_date};
 use crate::core::model::{Gender, HardshipFile, HardshipLevel, Member, MemberDraft, MemberStatus};
 use crate::core::search::SearchKey;
-use crate::import::{RosterPreview, read_roster};
+use crate::import::{RosterPreview, RowError, SheetChoice, read_roster_from};
 use crate::store::UpsertSummary;
 
 /// The member subcommands.
@@ -104,6 +104,9 @@ pub struct MemberImportArgs {
     /// 跳过有错误的行，只导入无误的行（import the good rows, skip the bad ones）
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// 只读取这个工作表（默认读取每个能识别表头的工作表）（read only this worksheet）
+    #[arg(long, value_name = "工作表")]
+    pub sheet: Option<String>,
     /// 输出格式（output format）
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -365,6 +368,9 @@ pub struct MatchedColumnJson<'a> {
 /// A row problem in `member import --format json`.
 #[derive(Debug, Serialize)]
 pub struct RowErrorJson<'a> {
+    /// The worksheet, when rows of several were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<&'a str>,
     pub row_number: usize,
     pub field: &'a str,
     pub value: &'a str,
@@ -383,6 +389,10 @@ pub struct ImportReportJson<'a> {
     /// The distinct rows with at least one problem, in file order.
     pub bad_rows: Vec<usize>,
     pub errors: Vec<RowErrorJson<'a>>,
+    /// Rows imported that the clerk should check (a 工号 stored as a number).
+    pub warnings: Vec<RowErrorJson<'a>>,
+    /// The worksheets of a workbook and what became of each (empty for a text file).
+    pub sheets: Vec<String>,
     /// Of the good rows, how many 工号 are already in the register.
     pub already_registered: usize,
     /// Whether anything was written.
@@ -390,12 +400,26 @@ pub struct ImportReportJson<'a> {
     pub summary: Option<UpsertSummary>,
 }
 
-/// The distinct row numbers that have a problem, sorted.
-fn bad_rows(preview: &RosterPreview) -> Vec<usize> {
-    let mut rows: Vec<usize> = preview.errors.iter().map(|e| e.row_number).collect();
-    rows.sort_unstable();
+/// The distinct rows that have a problem, in sheet and row order.
+fn bad_rows(preview: &RosterPreview) -> Vec<(Option<&str>, usize)> {
+    let mut rows: Vec<(Option<&str>, usize)> = preview
+        .errors
+        .iter()
+        .map(|e| (e.sheet.as_deref(), e.row_number))
+        .collect();
     rows.dedup();
     rows
+}
+
+/// A row problem (or warning) as the JSON output writes it.
+fn row_error_json(error: &RowError) -> RowErrorJson<'_> {
+    RowErrorJson {
+        sheet: error.sheet.as_deref(),
+        row_number: error.row_number,
+        field: &error.field,
+        value: &error.value,
+        message: &error.message,
+    }
 }
 
 fn import(
@@ -404,7 +428,11 @@ fn import(
     clock: &dyn Clock,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let preview = read_roster(&args.file)?;
+    let choice = match &args.sheet {
+        Some(name) => SheetChoice::Named(name.clone()),
+        None => SheetChoice::Recognised,
+    };
+    let preview = read_roster_from(&args.file, &choice)?;
     let mut ledger = super::open_ledger(path, clock)?;
     let bad_rows = bad_rows(&preview);
     let mut already_registered = 0;
@@ -443,16 +471,13 @@ fn import(
                     .collect(),
                 ignored_columns: &preview.ignored_columns,
                 rows_ok: preview.rows.len(),
-                bad_rows: bad_rows.clone(),
-                errors: preview
-                    .errors
+                bad_rows: bad_rows.iter().map(|(_, row)| *row).collect(),
+                errors: preview.errors.iter().map(row_error_json).collect(),
+                warnings: preview.warnings.iter().map(row_error_json).collect(),
+                sheets: preview
+                    .sheets
                     .iter()
-                    .map(|e| RowErrorJson {
-                        row_number: e.row_number,
-                        field: &e.field,
-                        value: &e.value,
-                        message: &e.message,
-                    })
+                    .map(|sheet| sheet.describe())
                     .collect(),
                 already_registered,
                 written: summary.is_some(),
@@ -461,7 +486,14 @@ fn import(
         )?,
         OutputFormat::Text => {
             writeln!(out, "文件：{file_name}")?;
-            writeln!(out, "表头：第 {} 行", preview.header_row)?;
+            if preview.sheets.len() > 1 {
+                writeln!(out, "工作表：")?;
+                for sheet in &preview.sheets {
+                    writeln!(out, "  {}", sheet.describe())?;
+                }
+            } else {
+                writeln!(out, "表头：第 {} 行", preview.header_row)?;
+            }
             let matched: Vec<String> = preview
                 .matched_columns
                 .iter()
@@ -487,6 +519,12 @@ fn import(
             for error in &preview.errors {
                 writeln!(out, "  {error}")?;
             }
+            if !preview.warnings.is_empty() {
+                writeln!(out, "请核对（仍会导入）：")?;
+                for warning in &preview.warnings {
+                    writeln!(out, "  {warning}")?;
+                }
+            }
             if args.dry_run {
                 writeln!(out, "预览（--dry-run）：未写入任何数据。")?;
             }
@@ -497,8 +535,19 @@ fn import(
                     summary.added, summary.updated, summary.unchanged
                 )?;
                 if !bad_rows.is_empty() {
-                    let rows: Vec<String> = bad_rows.iter().map(usize::to_string).collect();
-                    writeln!(out, "已跳过有错误的行：第 {} 行", rows.join("、"))?;
+                    // "第 3、5 行", or "工作表“在职”第 3 行、工作表“退休”第 2 行".
+                    let rows: Vec<String> = bad_rows
+                        .iter()
+                        .map(|(sheet, row)| match sheet {
+                            Some(sheet) => format!("工作表“{sheet}”第 {row} 行"),
+                            None => row.to_string(),
+                        })
+                        .collect();
+                    if bad_rows.iter().any(|(sheet, _)| sheet.is_some()) {
+                        writeln!(out, "已跳过有错误的行：{}", rows.join("、"))?;
+                    } else {
+                        writeln!(out, "已跳过有错误的行：第 {} 行", rows.join("、"))?;
+                    }
                 }
             }
         }

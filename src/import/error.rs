@@ -28,6 +28,13 @@ pub enum ImportError {
         first_rows: String,
     },
 
+    #[error("文件“{file_name}”中没有名为“{sheet}”的工作表（有：{sheets}）")]
+    NoSuchSheet {
+        file_name: String,
+        sheet: String,
+        sheets: String,
+    },
+
     #[error("文件“{file_name}”是空的，没有任何数据")]
     Empty { file_name: String },
 

@@ -11,4 +11,7 @@ pub mod table;
 
 pub use error::ImportError;
 pub use header::RosterField;
-pub use roster::{RosterPreview, RosterRow, RowError, read_roster, read_roster_bytes};
+pub use roster::{
+    RosterPreview, RosterRow, RowError, SheetChoice, SheetFound, read_roster, read_roster_bytes,
+    read_roster_from, read_roster_sheets,
+};

@@ -28,8 +28,61 @@ pub struct RosterPreview {
     pub ignored_columns: Vec<String>,
     /// The rows without any problem, in file order.
     pub rows: Vec<RosterRow>,
-    /// Every problem, sorted by row number. A row with a problem is not in `rows`.
+    /// Every problem, sorted by sheet and row number. A row with a problem is not in
+    /// `rows`.
     pub errors: Vec<RowError>,
+    /// What the clerk should look at although the row is imported (a 工号 that Excel
+    /// stored as a number and so may have lost its leading zero).
+    pub warnings: Vec<RowError>,
+    /// The worksheets of a workbook, read or not, in workbook order; empty for a text
+    /// file.
+    pub sheets: Vec<SheetFound>,
+    /// The fields each sheet read has a column for, by [`RosterRow::part`].
+    part_fields: Vec<Vec<RosterField>>,
+}
+
+/// Which worksheets of a workbook are read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SheetChoice {
+    /// Every sheet whose header is recognised (在职 and 退休 on sheets of their own).
+    #[default]
+    Recognised,
+    /// Only the sheet of this name.
+    Named(String),
+}
+
+/// A worksheet found in a workbook, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetFound {
+    pub name: String,
+    /// The header's row when the sheet was read.
+    pub header_row: Option<usize>,
+    /// Not read because another sheet was chosen.
+    pub not_chosen: bool,
+    pub rows_ok: usize,
+    pub bad_rows: usize,
+}
+
+impl SheetFound {
+    /// "在职：表头在第 1 行，可导入 120 人，有错误 2 行", as the window and the command
+    /// line both show it.
+    pub fn describe(&self) -> String {
+        match self.header_row {
+            Some(row) if self.bad_rows > 0 => format!(
+                "{}：表头在第 {row} 行，可导入 {} 人，有错误 {} 行",
+                self.name, self.rows_ok, self.bad_rows
+            ),
+            Some(row) => format!(
+                "{}：表头在第 {row} 行，可导入 {} 人",
+                self.name, self.rows_ok
+            ),
+            None if self.not_chosen => format!("{}：未选择，未读取", self.name),
+            None => format!(
+                "{}：没有找到表头（应有“工号”“姓名”两列），未读取",
+                self.name
+            ),
+        }
+    }
 }
 
 impl RosterPreview {
@@ -57,16 +110,22 @@ impl RosterPreview {
     /// an HR export with only 工号、姓名、部门 never erases a status, a hardship file or
     /// a bank card.
     pub fn drafts_over(&self, registered: &[MemberDraft]) -> Vec<MemberDraft> {
-        let fields = self.matched_fields();
         let by_employee_no: HashMap<&str, &MemberDraft> = registered
             .iter()
             .map(|draft| (draft.employee_no.trim(), draft))
             .collect();
+        // Each row keeps what its own sheet has no column for.
         self.rows
             .iter()
             .map(
                 |row| match by_employee_no.get(row.draft.employee_no.trim()) {
-                    Some(existing) => merge_over(existing, &row.draft, &fields),
+                    Some(existing) => {
+                        let fields = self
+                            .part_fields
+                            .get(row.part)
+                            .map_or(&[][..], Vec::as_slice);
+                        merge_over(existing, &row.draft, fields)
+                    }
                     None => row.draft.clone(),
                 },
             )
@@ -125,12 +184,18 @@ pub fn merge_over(
 pub struct RosterRow {
     /// The 1-based row number in the file or sheet.
     pub row_number: usize,
+    /// The worksheet, when rows of several were read.
+    pub sheet: Option<String>,
+    /// Which of the sheets read it came from (0 for a text file).
+    pub part: usize,
     pub draft: MemberDraft,
 }
 
 /// One problem in one field of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
+    /// The worksheet, when rows of several were read.
+    pub sheet: Option<String>,
     /// The 1-based row number in the file or sheet.
     pub row_number: usize,
     /// The label of the field, e.g. 出生日期.
@@ -143,6 +208,9 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(sheet) = &self.sheet {
+            write!(f, "工作表“{sheet}”")?;
+        }
         if self.value.is_empty() {
             write!(
                 f,
@@ -160,7 +228,22 @@ impl std::fmt::Display for RowError {
 }
 
 /// Reads a roster file (.xlsx, .xls, .xlsm, .csv or .txt) into a preview.
+/// In a workbook, every worksheet whose header is recognised is read.
 pub fn read_roster(path: &std::path::Path) -> Result<RosterPreview, ImportError> {
+    read_roster_from(path, &SheetChoice::Recognised)
+}
+
+/// Reads a roster from a file's bytes; the file name's extension decides the format.
+/// In a workbook, every worksheet whose header is recognised is read.
+pub fn read_roster_bytes(file_name: &str, bytes: &[u8]) -> Result<RosterPreview, ImportError> {
+    read_roster_sheets(file_name, bytes, &SheetChoice::Recognised)
+}
+
+/// Reads a roster file with a choice of worksheets.
+pub fn read_roster_from(
+    path: &std::path::Path,
+    choice: &SheetChoice,
+) -> Result<RosterPreview, ImportError> {
     let bytes = std::fs::read(path).map_err(|error| ImportError::Read {
         path: path.display().to_string(),
         error,
@@ -169,29 +252,82 @@ pub fn read_roster(path: &std::path::Path) -> Result<RosterPreview, ImportError>
         || path.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    read_roster_bytes(&file_name, &bytes)
+    read_roster_sheets(&file_name, &bytes, choice)
 }
 
-/// Reads a roster from a file's bytes; the file name's extension decides the format.
-/// In a workbook, the first worksheet with a header row is read.
-pub fn read_roster_bytes(file_name: &str, bytes: &[u8]) -> Result<RosterPreview, ImportError> {
+/// Reads a roster from a file's bytes, the worksheets as chosen: every sheet whose
+/// header is recognised (the others are listed, not read), or the one named.
+pub fn read_roster_sheets(
+    file_name: &str,
+    bytes: &[u8],
+    choice: &SheetChoice,
+) -> Result<RosterPreview, ImportError> {
     let tables = read_tables(file_name, bytes)?;
+    let names: Vec<&str> = tables.iter().filter_map(|t| t.name.as_deref()).collect();
+    let mut parts = Vec::new();
+    let mut sheets = Vec::new();
     let mut first_failure = None;
+    if let SheetChoice::Named(wanted) = choice
+        && !names.iter().any(|name| name.trim() == wanted.trim())
+    {
+        return Err(ImportError::NoSuchSheet {
+            file_name: file_name.to_string(),
+            sheet: wanted.clone(),
+            sheets: names.join("、"),
+        });
+    }
     for table in &tables {
-        match roster_from_table(table) {
-            Ok(preview) => return Ok(preview),
-            Err(error) => {
+        let chosen = match (choice, &table.name) {
+            (SheetChoice::Named(wanted), Some(name)) => name.trim() == wanted.trim(),
+            _ => true,
+        };
+        let read = if chosen { Some(read_part(table)) } else { None };
+        if let Some(name) = &table.name {
+            sheets.push(SheetFound {
+                name: name.clone(),
+                header_row: read
+                    .as_ref()
+                    .and_then(|read| read.as_ref().ok())
+                    .map(|part| part.header_row),
+                not_chosen: !chosen,
+                rows_ok: 0,
+                bad_rows: 0,
+            });
+        }
+        match read {
+            Some(Ok(part)) => parts.push(part),
+            Some(Err(error)) => {
                 first_failure.get_or_insert(error);
             }
+            None => {}
         }
     }
-    Err(first_failure.unwrap_or_else(|| ImportError::Empty {
-        file_name: file_name.to_string(),
-    }))
+    if parts.is_empty() {
+        return Err(first_failure.unwrap_or_else(|| ImportError::Empty {
+            file_name: file_name.to_string(),
+        }));
+    }
+    Ok(combine(parts, sheets))
 }
 
 /// Finds the header in a table and validates every row below it.
 pub fn roster_from_table(table: &Table) -> Result<RosterPreview, ImportError> {
+    Ok(combine(vec![read_part(table)?], Vec::new()))
+}
+
+/// What one table (a text file, or one worksheet) gave.
+struct Part {
+    sheet: Option<String>,
+    header_row: usize,
+    matched_columns: Vec<(String, String)>,
+    ignored_columns: Vec<String>,
+    /// The valid rows, with whether the 工号 cell held a number.
+    candidates: Vec<(RosterRow, bool)>,
+    errors: Vec<RowError>,
+}
+
+/// Reads the header and the rows of one table.
+fn read_part(table: &Table) -> Result<Part, ImportError> {
     let non_blank_rows = || table.rows.iter().filter(|row| !row.is_blank());
     let Some(header_index) = table
         .rows
@@ -226,9 +362,8 @@ pub fn roster_from_table(table: &Table) -> Result<RosterPreview, ImportError> {
         }
     }
 
-    let mut candidates: Vec<RosterRow> = Vec::new();
+    let mut candidates: Vec<(RosterRow, bool)> = Vec::new();
     let mut errors = Vec::new();
-    let mut rows_of_employee_no: HashMap<String, Vec<usize>> = HashMap::new();
     for row in &table.rows[header_index + 1..] {
         if row.is_blank() || is_totals_row(row) {
             continue;
@@ -241,55 +376,163 @@ pub fn roster_from_table(table: &Table) -> Result<RosterPreview, ImportError> {
         let Some(draft) = validator.draft(&mut row_errors) else {
             continue;
         };
-        if !draft.employee_no.is_empty() {
-            rows_of_employee_no
-                .entry(draft.employee_no.clone())
-                .or_default()
-                .push(row.row_number);
-        }
         if row_errors.is_empty() {
-            candidates.push(RosterRow {
-                row_number: row.row_number,
-                draft,
-            });
+            let numeric = matches!(validator.cell(RosterField::EmployeeNo), Cell::Number(_));
+            candidates.push((
+                RosterRow {
+                    row_number: row.row_number,
+                    sheet: None,
+                    part: 0,
+                    draft,
+                },
+                numeric,
+            ));
         } else {
             errors.append(&mut row_errors);
         }
     }
-    // A 工号 on two rows: which one is right is not the program's guess, so every such
-    // row is named, with the others, and none of them is imported.
-    let mut rows = Vec::with_capacity(candidates.len());
-    for row in candidates {
-        match rows_of_employee_no.get(&row.draft.employee_no) {
-            Some(numbers) if numbers.len() > 1 => {
-                let others: Vec<String> = numbers
-                    .iter()
-                    .filter(|number| **number != row.row_number)
-                    .map(|number| format!("第 {number} 行"))
-                    .collect();
-                errors.push(RowError {
-                    row_number: row.row_number,
-                    field: RosterField::EmployeeNo.label().to_string(),
-                    value: row.draft.employee_no.clone(),
-                    message: format!(
-                        "与{}的工号相同：每个工号只能出现一次，这几行都未导入，请核对后只保留正确的一行",
-                        others.join("、")
-                    ),
-                });
-            }
-            _ => rows.push(row),
-        }
-    }
-    // Stable, so a row's errors stay in column order.
-    errors.sort_by_key(|error| error.row_number);
-
-    Ok(RosterPreview {
+    Ok(Part {
+        sheet: table.name.clone(),
         header_row: header.row_number,
         matched_columns,
         ignored_columns,
-        rows,
+        candidates,
         errors,
     })
+}
+
+/// One preview of the parts read: a 工号 on two rows (of any sheets) names every such
+/// row and imports none of them; a numeric 工号 among zero-led ones is a warning.
+fn combine(parts: Vec<Part>, mut sheets: Vec<SheetFound>) -> RosterPreview {
+    let several = parts.len() > 1;
+    let place = |sheet: &Option<String>, row: usize| match sheet {
+        Some(sheet) if several => format!("工作表“{sheet}”第 {row} 行"),
+        _ => format!("第 {row} 行"),
+    };
+    let mut rows_of_employee_no: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut zero_led: Vec<String> = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        for (row, _) in &part.candidates {
+            rows_of_employee_no
+                .entry(row.draft.employee_no.clone())
+                .or_default()
+                .push((index, row.row_number));
+            if row.draft.employee_no.starts_with('0') {
+                zero_led.push(row.draft.employee_no.clone());
+            }
+        }
+    }
+    let mut preview = RosterPreview {
+        header_row: parts.first().map_or(0, |part| part.header_row),
+        matched_columns: Vec::new(),
+        ignored_columns: Vec::new(),
+        rows: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        sheets: Vec::new(),
+        part_fields: Vec::new(),
+    };
+    for (index, part) in parts.into_iter().enumerate() {
+        let sheet = if several { part.sheet.clone() } else { None };
+        for column in part.matched_columns.iter() {
+            if !preview.matched_columns.contains(column) {
+                preview.matched_columns.push(column.clone());
+            }
+        }
+        for column in part.ignored_columns.iter() {
+            if !preview.ignored_columns.contains(column) {
+                preview.ignored_columns.push(column.clone());
+            }
+        }
+        preview.part_fields.push(
+            part.matched_columns
+                .iter()
+                .filter_map(|(header, _)| RosterField::from_header(header))
+                .collect(),
+        );
+        let mut errors: Vec<RowError> = part
+            .errors
+            .into_iter()
+            .map(|error| RowError {
+                sheet: sheet.clone(),
+                ..error
+            })
+            .collect();
+        let mut rows_ok = 0;
+        for (mut row, numeric) in part.candidates {
+            row.sheet = sheet.clone();
+            row.part = index;
+            let places = &rows_of_employee_no[&row.draft.employee_no];
+            if row.draft.employee_no.is_empty() || places.len() < 2 {
+                // A 工号 Excel kept as a number: `10002` among `010001`, `010003`.
+                if numeric
+                    && let Some(like) = zero_led
+                        .iter()
+                        .find(|other| other.len() == row.draft.employee_no.len() + 1)
+                {
+                    preview.warnings.push(RowError {
+                        sheet: sheet.clone(),
+                        row_number: row.row_number,
+                        field: RosterField::EmployeeNo.label().to_string(),
+                        value: row.draft.employee_no.clone(),
+                        message: format!(
+                            "在表格中是数字，可能丢了开头的 0（其他工号如“{like}”）；请核对，或在 Excel/WPS 中把工号列设为文本后重新导出"
+                        ),
+                    });
+                }
+                rows_ok += 1;
+                preview.rows.push(row);
+                continue;
+            }
+            // A 工号 on two rows: which one is right is not the program's guess, so
+            // every such row is named, with the others, and none of them is imported.
+            let others: Vec<String> = places
+                .iter()
+                .filter(|(other_part, number)| (*other_part, *number) != (index, row.row_number))
+                .map(|(other_part, number)| {
+                    let other_sheet = sheets_name(&sheets, *other_part, several);
+                    place(&other_sheet, *number)
+                })
+                .collect();
+            errors.push(RowError {
+                sheet: sheet.clone(),
+                row_number: row.row_number,
+                field: RosterField::EmployeeNo.label().to_string(),
+                value: row.draft.employee_no.clone(),
+                message: format!(
+                    "与{}的工号相同：每个工号只能出现一次，这几行都未导入，请核对后只保留正确的一行",
+                    others.join("、")
+                ),
+            });
+        }
+        // Stable, so a row's errors stay in column order.
+        errors.sort_by_key(|error| error.row_number);
+        let mut bad: Vec<usize> = errors.iter().map(|error| error.row_number).collect();
+        bad.dedup();
+        if let Some(found) = sheets
+            .iter_mut()
+            .filter(|found| found.header_row.is_some())
+            .nth(index)
+        {
+            found.rows_ok = rows_ok;
+            found.bad_rows = bad.len();
+        }
+        preview.errors.append(&mut errors);
+    }
+    preview.sheets = sheets;
+    preview
+}
+
+/// The name of the `index`th sheet read, when several were.
+fn sheets_name(sheets: &[SheetFound], index: usize, several: bool) -> Option<String> {
+    if !several {
+        return None;
+    }
+    sheets
+        .iter()
+        .filter(|found| found.header_row.is_some())
+        .nth(index)
+        .map(|found| found.name.clone())
 }
 
 /// Describes rows for the no-header message: "第 1 行：a | b；第 3 行：c".
@@ -360,6 +603,7 @@ impl RowValidator<'_> {
         message: impl Into<String>,
     ) -> RowError {
         RowError {
+            sheet: None,
             row_number: self.row.row_number,
             field: field.label().to_string(),
             value: value.into(),

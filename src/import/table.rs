@@ -81,6 +81,8 @@ impl TableRow {
 /// One sheet of a workbook, or the whole of a text file. Blank rows may be present.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
+    /// The worksheet's name in a workbook; `None` for a text file.
+    pub name: Option<String>,
     pub rows: Vec<TableRow>,
 }
 
@@ -223,7 +225,10 @@ where
                 cells: cells.iter().map(cell_from_data).collect(),
             })
             .collect();
-        tables.push(Table { rows });
+        tables.push(Table {
+            name: Some(name),
+            rows,
+        });
     }
     Ok(tables)
 }
@@ -312,7 +317,7 @@ pub fn read_delimited_text(file_name: &str, bytes: &[u8]) -> Result<Table, Impor
             .collect();
         rows.push(TableRow { row_number, cells });
     }
-    Ok(Table { rows })
+    Ok(Table { name: None, rows })
 }
 
 /// Line numbers of records read in order: counts the line breaks between one record and

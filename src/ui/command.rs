@@ -70,7 +70,8 @@ pub enum Command {
     AddMember(MemberDraft),
     UpdateMember(i64, MemberDraft),
     PickRoster,
-    PreviewRoster(PathBuf),
+    /// Read a roster file into the import preview, the worksheets as chosen.
+    PreviewRoster(PathBuf, crate::import::SheetChoice),
     ImportMembers(Vec<MemberDraft>),
     /// Save an entry with its event, approval and, over a rule, the written reason.
     AddEntry(NewEntry, EntryExtras),
@@ -160,7 +161,7 @@ impl Command {
                 | Command::ShowOpenDialog
                 | Command::PickLedger
                 | Command::PickRoster
-                | Command::PreviewRoster(_)
+                | Command::PreviewRoster(..)
                 | Command::OpenBatch { .. }
                 | Command::StartVisit { .. }
                 | Command::ShowMemberLedger(_)

@@ -554,6 +554,28 @@ fn roster_import_previews_refuses_bad_rows_and_skips_them_on_request() {
         "--format",
         "json",
     ]);
+    // A workbook with 在职 and 退休 on sheets of their own: both read, each bad row
+    // named with its sheet; or one sheet by name, and a name not there refused.
+    let two_sheets = fixture("roster_two_sheets.xlsx");
+    session.run(&["member", "import", &two_sheets, "--skip-bad-rows"]);
+    assert_eq!(member_count(&session), 6 + 5);
+    let missing = session.error(&["member", "import", &two_sheets, "--sheet", "离休"]);
+    assert!(
+        missing.ends_with(
+            "错误：文件“roster_two_sheets.xlsx”中没有名为“离休”的工作表（有：在职、退休、说明）"
+        ),
+        "{missing}"
+    );
+    session.run(&[
+        "member",
+        "import",
+        &two_sheets,
+        "--sheet",
+        "退休",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
     session.check("import");
 }
 

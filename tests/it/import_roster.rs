@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use union_ledger::core::model::{Gender, HardshipFile, HardshipLevel, MemberStatus};
-use union_ledger::import::{ImportError, RosterPreview, read_roster, read_roster_bytes};
+use union_ledger::import::{
+    ImportError, RosterPreview, SheetChoice, read_roster, read_roster_bytes, read_roster_from,
+};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -415,4 +417,137 @@ fn reimporting_a_narrower_roster_keeps_what_it_has_no_column_for() {
         HardshipLevel::Special
     );
     assert_eq!(member.bank_card, "6222021234567890123");
+}
+
+/// A workbook as WPS saves one where the HR office keeps 在职 and 退休 apart: a sheet
+/// each, 工号 as text with a leading zero except one typed in as a number (so Excel
+/// dropped its zero), 合计 in the first column of the closing row, one 工号 on both
+/// sheets, and a third sheet of notes.
+fn two_sheet_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let headers = ["序号", "工号", "姓名", "性别", "部门", "状态"];
+    let serving = workbook.add_worksheet().set_name("在职").unwrap();
+    for (column, header) in headers.iter().enumerate() {
+        serving.write_string(0, column as u16, *header).unwrap();
+    }
+    let rows: [(&str, Option<f64>, &str, &str, &str); 4] = [
+        ("010001", None, "张三丰", "男", "内科"),
+        ("", Some(10002.0), "李秀英", "女", "外科"),
+        ("010003", None, "王建国", "男", "后勤科"),
+        ("020002", None, "赵敏", "女", "儿科"),
+    ];
+    for (index, (text_no, number_no, name, gender, department)) in rows.iter().enumerate() {
+        let row = index as u32 + 1;
+        serving.write_number(row, 0, f64::from(row)).unwrap();
+        match number_no {
+            Some(number) => serving.write_number(row, 1, *number).unwrap(),
+            None => serving.write_string(row, 1, *text_no).unwrap(),
+        };
+        serving.write_string(row, 2, *name).unwrap();
+        serving.write_string(row, 3, *gender).unwrap();
+        serving.write_string(row, 4, *department).unwrap();
+        serving.write_string(row, 5, "在职").unwrap();
+    }
+    serving.write_string(5, 0, "合计").unwrap();
+    serving.write_string(5, 2, "4人").unwrap();
+
+    let retired = workbook.add_worksheet().set_name("退休").unwrap();
+    for (column, header) in headers.iter().enumerate() {
+        retired.write_string(0, column as u16, *header).unwrap();
+    }
+    for (index, (no, name, gender)) in [
+        ("020001", "孙丽", "女"),
+        ("020002", "赵敏", "女"),
+        ("020003", "周强", "男"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let row = index as u32 + 1;
+        retired.write_number(row, 0, f64::from(row)).unwrap();
+        retired.write_string(row, 1, *no).unwrap();
+        retired.write_string(row, 2, *name).unwrap();
+        retired.write_string(row, 3, *gender).unwrap();
+        retired.write_string(row, 4, "离退休办").unwrap();
+        retired.write_string(row, 5, "退休").unwrap();
+    }
+    retired.write_string(4, 0, "合计").unwrap();
+
+    let notes = workbook.add_worksheet().set_name("说明").unwrap();
+    notes
+        .write_string(0, 0, "本表由人事科导出，2026年11月")
+        .unwrap();
+    workbook.save_to_buffer().unwrap()
+}
+
+/// Regenerates tests/fixtures/roster_two_sheets.xlsx:
+/// `cargo test --test it generate_two_sheet_fixture -- --ignored`.
+#[test]
+#[ignore = "writes the committed fixture"]
+fn generate_two_sheet_fixture() {
+    std::fs::write(fixture("roster_two_sheets.xlsx"), two_sheet_workbook()).unwrap();
+}
+
+#[test]
+fn every_sheet_with_a_header_is_read_and_named_beside_its_bad_rows() {
+    let preview = read_roster(&fixture("roster_two_sheets.xlsx")).unwrap();
+    // Every sheet is listed: two read, the notes not.
+    let sheets: Vec<String> = preview
+        .sheets
+        .iter()
+        .map(|sheet| sheet.describe())
+        .collect();
+    assert_eq!(
+        sheets,
+        vec![
+            "在职：表头在第 1 行，可导入 3 人，有错误 1 行",
+            "退休：表头在第 1 行，可导入 2 人，有错误 1 行",
+            "说明：没有找到表头（应有“工号”“姓名”两列），未读取",
+        ]
+    );
+    // Both sheets' members, the 合计 rows skipped; 赵敏 is on both sheets under one
+    // 工号, so both rows are named (with their sheets) and neither is imported.
+    assert_eq!(
+        employee_nos(&preview),
+        vec!["010001", "10002", "010003", "020001", "020003"]
+    );
+    let errors: Vec<String> = preview.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        vec![
+            "工作表“在职”第 5 行，工号“020002”：与工作表“退休”第 3 行的工号相同：每个工号只能出现一次，这几行都未导入，请核对后只保留正确的一行",
+            "工作表“退休”第 3 行，工号“020002”：与工作表“在职”第 5 行的工号相同：每个工号只能出现一次，这几行都未导入，请核对后只保留正确的一行",
+        ]
+    );
+    // The 工号 Excel kept as a number is imported, with a warning to check it.
+    let warnings: Vec<String> = preview.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("工作表“在职”第 3 行，工号“10002”：在表格中是数字，可能丢了开头的 0（其他工号如“010001”）"),
+        "{warnings:?}"
+    );
+    // Each sheet's rows keep their status.
+    let retired = preview
+        .rows
+        .iter()
+        .find(|row| row.draft.employee_no == "020003")
+        .unwrap();
+    assert_eq!(retired.draft.status, MemberStatus::Retired);
+    assert_eq!(retired.sheet.as_deref(), Some("退休"));
+}
+
+#[test]
+fn one_sheet_can_be_chosen_and_a_missing_one_is_named_with_those_there() {
+    let path = fixture("roster_two_sheets.xlsx");
+    let preview = read_roster_from(&path, &SheetChoice::Named("退休".into())).unwrap();
+    assert_eq!(employee_nos(&preview), vec!["020001", "020002", "020003"]);
+    // One sheet read: no sheet named beside its rows, and no duplicate across sheets.
+    assert!(preview.errors.is_empty());
+    assert_eq!(preview.rows[0].sheet, None);
+    assert_eq!(preview.sheets[0].describe(), "在职：未选择，未读取");
+    let error = read_roster_from(&path, &SheetChoice::Named("离休".into())).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "文件“roster_two_sheets.xlsx”中没有名为“离休”的工作表（有：在职、退休、说明）"
+    );
 }

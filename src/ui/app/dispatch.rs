@@ -25,7 +25,7 @@ impl LedgerApp {
                 Outcome::Quiet
             }
             Command::PickRoster
-            | Command::PreviewRoster(_)
+            | Command::PreviewRoster(..)
             | Command::AddMember(_)
             | Command::UpdateMember(..)
             | Command::ImportMembers(_) => self.apply_members(command),

@@ -10,13 +10,18 @@ impl LedgerApp {
             Command::PickRoster => {
                 if let Some(path) = self.dialogs.pick_roster() {
                     self.members.import.path = path.display().to_string();
-                    return self.apply_members(Command::PreviewRoster(path));
+                    // Another file: every sheet with a header again.
+                    self.members.import.sheet = crate::import::SheetChoice::Recognised;
+                    return self.apply_members(Command::PreviewRoster(
+                        path,
+                        crate::import::SheetChoice::Recognised,
+                    ));
                 }
                 Outcome::Quiet
             }
-            Command::PreviewRoster(path) => {
+            Command::PreviewRoster(path, sheet) => {
                 self.members.import.preview =
-                    Some(crate::import::read_roster(&path).map_err(|e| e.to_string()));
+                    Some(crate::import::read_roster_from(&path, &sheet).map_err(|e| e.to_string()));
                 Outcome::Quiet
             }
             Command::AddMember(draft) => self.lend(

@@ -5,7 +5,7 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::core::date::{format_date, parse_date};
 use crate::core::model::{Gender, HardshipFile, HardshipLevel, MemberDraft, MemberStatus};
-use crate::import::RosterPreview;
+use crate::import::{RosterPreview, SheetChoice};
 use crate::ui::command::Command;
 use crate::ui::data::LedgerData;
 
@@ -125,6 +125,8 @@ impl MemberEditor {
 pub struct ImportPanel {
     pub is_open: bool,
     pub path: String,
+    /// Which worksheets of a workbook are read.
+    pub sheet: SheetChoice,
     pub preview: Option<Result<RosterPreview, String>>,
 }
 
@@ -452,7 +454,12 @@ impl MembersScreen {
                 commands.push(Command::PickRoster);
             }
             if ui.button("预览").clicked() && !self.import.path.trim().is_empty() {
-                commands.push(Command::PreviewRoster(self.import.path.trim().into()));
+                // A file (re)read from the top: every sheet with a header.
+                self.import.sheet = SheetChoice::Recognised;
+                commands.push(Command::PreviewRoster(
+                    self.import.path.trim().into(),
+                    SheetChoice::Recognised,
+                ));
             }
             if ui.button("关闭").clicked() {
                 self.import = ImportPanel::default();
@@ -469,6 +476,45 @@ impl MembersScreen {
                 return;
             }
         };
+        // A workbook of several sheets: each listed with what became of it, and a
+        // choice of reading one of them only.
+        if preview.sheets.len() > 1 {
+            let mut chosen = self.import.sheet.clone();
+            ui.horizontal(|ui| {
+                ui.label("工作表");
+                let shown = match &chosen {
+                    SheetChoice::Recognised => "全部（能识别表头的）".to_string(),
+                    SheetChoice::Named(name) => name.clone(),
+                };
+                let combo = egui::ComboBox::from_id_salt("import_sheet")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(
+                            &mut chosen,
+                            SheetChoice::Recognised,
+                            "全部（能识别表头的）",
+                        );
+                        for sheet in &preview.sheets {
+                            ui.selectable_value(
+                                &mut chosen,
+                                SheetChoice::Named(sheet.name.clone()),
+                                &sheet.name,
+                            );
+                        }
+                    });
+                combo.response.accessible_name("工作表");
+            });
+            for sheet in &preview.sheets {
+                ui.label(sheet.describe());
+            }
+            if chosen != self.import.sheet {
+                self.import.sheet = chosen.clone();
+                commands.push(Command::PreviewRoster(
+                    self.import.path.trim().into(),
+                    chosen,
+                ));
+            }
+        }
         ui.label(format!(
             "表头在第 {} 行；识别的列：{}",
             preview.header_row,
@@ -486,8 +532,11 @@ impl MembersScreen {
             ));
         }
         ui.add_space(4.0);
-        let bad_rows: std::collections::BTreeSet<usize> =
-            preview.errors.iter().map(|e| e.row_number).collect();
+        let bad_rows: std::collections::BTreeSet<(Option<&str>, usize)> = preview
+            .errors
+            .iter()
+            .map(|e| (e.sheet.as_deref(), e.row_number))
+            .collect();
         ui.strong(format!(
             "可导入 {} 人；有错误的行 {} 行（不会导入）。",
             preview.rows.len(),
@@ -502,6 +551,12 @@ impl MembersScreen {
                         ui.colored_label(ui.visuals().error_fg_color, error.to_string());
                     }
                 });
+        }
+        if !preview.warnings.is_empty() {
+            ui.colored_label(ui.visuals().warn_fg_color, "请核对（仍会导入）：");
+            for warning in &preview.warnings {
+                ui.colored_label(ui.visuals().warn_fg_color, warning.to_string());
+            }
         }
         ui.add_space(6.0);
         let mut cancel = false;
@@ -535,7 +590,10 @@ impl MembersScreen {
                         }
                         ui.end_row();
                         for row in preview.rows.iter().take(200) {
-                            ui.label(row.row_number.to_string());
+                            ui.label(match &row.sheet {
+                                Some(sheet) => format!("{sheet} {}", row.row_number),
+                                None => row.row_number.to_string(),
+                            });
                             ui.label(&row.draft.employee_no);
                             ui.label(&row.draft.name);
                             ui.label(row.draft.gender.map_or("", Gender::label));
