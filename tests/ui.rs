@@ -320,9 +320,13 @@ fn a_roster_of_ten_thousand_imports_with_a_progress_bar_while_the_clerk_reads_on
     );
     harness.step();
     harness.get_by_label_contains("正在导入名册…");
+    assert!(harness.get_by_label("取消").accesskit_node().is_disabled());
+    // The counts show once the worker has read how many rows there are.
+    step_until(&mut harness, "the counts", |h| {
+        h.query_by_label_contains(" / 10000（").is_some() || !h.state().is_busy()
+    });
     harness.get_by_label_contains(" / 10000（");
     harness.get_by_role(Role::ProgressIndicator);
-    assert!(harness.get_by_label("取消").accesskit_node().is_disabled());
     // Meanwhile the clerk reads 首页: moving between screens does not wait for the
     // ledger (the bar stays while the import runs).
     harness.get_all_by_label("首页").next().unwrap().click();
@@ -571,6 +575,33 @@ fn opening_balance_set_in_settings_moves_the_fund_balance() {
     harness.get_by_label("上一年").click();
     harness.run();
     harness.get_by_label("2025 年");
+}
+
+#[test]
+fn a_category_moves_to_another_group_from_settings() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    // Tall enough for the category table at the foot of 设置.
+    harness.set_size(egui::vec2(1280.0, 2400.0));
+    nav(&mut harness, "设置");
+    // The first item row is 五必访 / 生病住院.
+    harness
+        .get_all_by_role_and_label(Role::ComboBox, "移到分组")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_by_label("其他").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已把“生病住院”移到分组“其他”");
+    let data = &harness.state().session.as_ref().unwrap().data;
+    let moved = data
+        .categories
+        .iter()
+        .find(|c| c.name == "生病住院")
+        .unwrap();
+    let group = data.category(moved.parent_id.unwrap()).unwrap();
+    assert_eq!(group.name, "其他");
 }
 
 /// A clock the test can move forward while the window stays open.

@@ -179,3 +179,85 @@ pub fn write_extras(
     }
     Ok(())
 }
+
+/// What `--check` prints: each finding of the union's rules on the payout as typed, or
+/// that it keeps to all of them; nothing is written.
+pub fn write_check(out: &mut dyn Write, findings: &[Finding]) -> anyhow::Result<()> {
+    if findings.is_empty() {
+        writeln!(out, "规则检查：符合全部发放规则")?;
+    } else {
+        writeln!(out, "规则检查：")?;
+        for finding in findings {
+            let kind = if finding.is_breach() {
+                "违反"
+            } else {
+                "提醒"
+            };
+            writeln!(out, "  {kind}{finding}")?;
+        }
+    }
+    writeln!(out, "（--check：只检查，未写入任何数据）")?;
+    Ok(())
+}
+
+/// `approval …`
+#[derive(Debug, clap::Subcommand)]
+pub enum ApprovalCommand {
+    /// 列出已记录的决议，最新的在前（list the decisions, newest first）
+    List {
+        /// 输出格式（output format）
+        #[arg(long, value_enum, default_value_t)]
+        format: super::OutputFormat,
+    },
+}
+
+/// A decision as `approval list --format json` writes it.
+#[derive(Debug, serde::Serialize)]
+struct ApprovalJson {
+    approval_id: i64,
+    decided_on: String,
+    minutes_no: String,
+    approver: String,
+}
+
+/// Runs an `approval` subcommand.
+pub fn run(
+    command: ApprovalCommand,
+    path: &std::path::Path,
+    clock: &dyn crate::core::date::Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let ledger = super::open_ledger(path, clock)?;
+    match command {
+        ApprovalCommand::List { format } => {
+            let approvals = ledger.approvals()?;
+            match format {
+                super::OutputFormat::Json => super::write_json(
+                    out,
+                    &approvals
+                        .iter()
+                        .map(|(id, approval)| ApprovalJson {
+                            approval_id: *id,
+                            decided_on: format_date(approval.decided_on),
+                            minutes_no: approval.minutes_no.clone(),
+                            approver: approval.approver.clone(),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                super::OutputFormat::Text => {
+                    if approvals.is_empty() {
+                        writeln!(out, "还没有记录任何审批决议")?;
+                    }
+                    for (_, approval) in &approvals {
+                        writeln!(out, "{}", approval.describe())?;
+                    }
+                    writeln!(
+                        out,
+                        "录入时写同一决议（日期、纪要编号和批准人都相同）即沿用，不会重复记录"
+                    )?;
+                    Ok(())
+                }
+            }
+        }
+    }
+}

@@ -42,6 +42,20 @@ pub enum FundCommand {
     },
     /// 新增资金（add a fund）
     Add { name: String },
+    /// 改名、停用或启用资金（rename a fund, take it out of use or back）
+    Set {
+        /// 资金名称（fund）
+        name: String,
+        /// 新名称（new name）
+        #[arg(long, value_name = "新名称")]
+        rename: Option<String>,
+        /// 停用：不再用于新凭证（take out of use）
+        #[arg(long, conflicts_with = "enable")]
+        disable: bool,
+        /// 启用（put back in use）
+        #[arg(long)]
+        enable: bool,
+    },
     /// 设置或清除年初余额（set or clear a fund's opening balance for a year）
     Opening {
         /// 资金名称（fund）
@@ -67,14 +81,27 @@ pub enum CategoryCommand {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
-    /// 修改类别（change a category's standard amount, code, fund, form or use）
+    /// 新增类别：分组（一级）或分组下的明细类别（add a group, or an item under a group）
+    Add(CategoryAddArgs),
+    /// 修改类别：改名、移到其他分组、标准金额、科目、资金、形式、停用（change a category）
     Set(CategorySetArgs),
 }
 
+/// The options of `category add`.
 #[derive(Debug, Args)]
-pub struct CategorySetArgs {
-    /// 类别名称，如 生病住院 或 五必访/生病住院（category）
+pub struct CategoryAddArgs {
+    /// 类别名称（name）
     pub name: String,
+    /// 所属分组，如 五必访；不给出则新增一个分组（the group; without it, a new group）
+    #[arg(long, value_name = "分组")]
+    pub group: Option<String>,
+    #[command(flatten)]
+    pub details: CategoryDetails,
+}
+
+/// What a category carries besides its name and place, for `category add` and `set`.
+#[derive(Debug, Args)]
+pub struct CategoryDetails {
     /// 标准金额，如 800（standard amount; prefills the entry form）
     #[arg(long, conflicts_with = "no_standard")]
     pub standard: Option<String>,
@@ -90,6 +117,59 @@ pub struct CategorySetArgs {
     /// 默认发放形式：现金、转账、实物、提货券（default payment form）
     #[arg(long)]
     pub payment_form: Option<String>,
+    /// 须填写会员（each entry names a member）
+    #[arg(long, conflicts_with = "member_optional")]
+    pub member_required: bool,
+    /// 可不填会员（entries need not name a member）
+    #[arg(long)]
+    pub member_optional: bool,
+}
+
+impl CategoryDetails {
+    /// Applies the options given to `edit`, leaving the rest as they are.
+    fn apply(&self, edit: &mut CategoryEdit, chart: &Chart) -> anyhow::Result<()> {
+        if let Some(text) = &self.standard {
+            edit.standard_amount_fen = Some(parse_amount_option("--standard", text)?);
+        }
+        if self.no_standard {
+            edit.standard_amount_fen = None;
+        }
+        if let Some(code) = &self.code {
+            edit.account_code = code.clone();
+        }
+        if let Some(fund) = &self.fund {
+            edit.default_fund_id = Some(chart.fund("--fund", fund)?.id);
+        }
+        if let Some(form) = &self.payment_form {
+            edit.default_payment_form = Some(parse_choice(
+                "--payment-form",
+                form,
+                PaymentForm::parse,
+                &PaymentForm::expected(),
+            )?);
+        }
+        if self.member_required {
+            edit.requires_member = true;
+        }
+        if self.member_optional {
+            edit.requires_member = false;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CategorySetArgs {
+    /// 类别名称，如 生病住院 或 五必访/生病住院（category）
+    pub name: String,
+    /// 新名称（new name; entries keep the category）
+    #[arg(long, value_name = "新名称")]
+    pub rename: Option<String>,
+    /// 移到这个分组下（move an item to another group）
+    #[arg(long, value_name = "分组")]
+    pub group: Option<String>,
+    #[command(flatten)]
+    pub details: CategoryDetails,
     /// 停用（take out of use）
     #[arg(long, conflicts_with = "enable")]
     pub disable: bool,
@@ -193,6 +273,25 @@ pub fn fund(
         FundCommand::Add { name } => {
             ledger.add_fund(&name)?;
             writeln!(out, "已添加资金“{}”", name.trim())?;
+            Ok(())
+        }
+        FundCommand::Set {
+            name,
+            rename,
+            disable,
+            enable,
+        } => {
+            let chart = Chart::load(&ledger)?;
+            let fund = chart.fund("资金", &name)?.clone();
+            let new_name = rename.unwrap_or_else(|| fund.name.clone());
+            let active = (fund.is_active || enable) && !disable;
+            ledger.update_fund(fund.id, &new_name, active)?;
+            writeln!(
+                out,
+                "已保存资金“{}”：{}",
+                new_name.trim(),
+                if active { "启用" } else { "停用" }
+            )?;
             Ok(())
         }
         FundCommand::Opening {
@@ -301,29 +400,44 @@ pub fn category(
                 }
             }
         }
+        CategoryCommand::Add(args) => {
+            let group_id = match &args.group {
+                Some(group) => {
+                    let group = chart.category("--group", group, false)?;
+                    if group.parent_id.is_some() {
+                        bail!(
+                            "--group：“{}”是明细类别，不是分组（类别只有两级）",
+                            group.name
+                        );
+                    }
+                    Some(group.id)
+                }
+                None => None,
+            };
+            let mut edit = CategoryEdit {
+                name: args.name.trim().to_string(),
+                default_fund_id: None,
+                standard_amount_fen: None,
+                account_code: String::new(),
+                default_payment_form: None,
+                requires_member: false,
+                is_active: true,
+            };
+            args.details.apply(&mut edit, &chart)?;
+            ledger.add_category(group_id, &edit)?;
+            match &args.group {
+                Some(group) => writeln!(out, "已添加类别“{group}/{}”", edit.name)?,
+                None => writeln!(out, "已添加分组“{}”", edit.name)?,
+            }
+            Ok(())
+        }
         CategoryCommand::Set(args) => {
             let category = chart.category("类别", &args.name, false)?.clone();
             let mut edit = CategoryEdit::from_category(&category);
-            if let Some(text) = &args.standard {
-                edit.standard_amount_fen = Some(parse_amount_option("--standard", text)?);
+            if let Some(name) = &args.rename {
+                edit.name = name.trim().to_string();
             }
-            if args.no_standard {
-                edit.standard_amount_fen = None;
-            }
-            if let Some(code) = &args.code {
-                edit.account_code = code.clone();
-            }
-            if let Some(fund) = &args.fund {
-                edit.default_fund_id = Some(chart.fund("--fund", fund)?.id);
-            }
-            if let Some(form) = &args.payment_form {
-                edit.default_payment_form = Some(parse_choice(
-                    "--payment-form",
-                    form,
-                    PaymentForm::parse,
-                    &PaymentForm::expected(),
-                )?);
-            }
+            args.details.apply(&mut edit, &chart)?;
             if args.disable {
                 edit.is_active = false;
             }
@@ -331,6 +445,11 @@ pub fn category(
                 edit.is_active = true;
             }
             ledger.update_category(category.id, &edit)?;
+            if let Some(group) = &args.group {
+                let group = chart.category("--group", group, false)?;
+                ledger.move_category(category.id, group.id)?;
+                writeln!(out, "已移到分组“{}”", group.name)?;
+            }
             let standard = edit
                 .standard_amount_fen
                 .map_or("无".to_string(), |fen| format!("{} 元", format_fen(fen)));

@@ -34,6 +34,9 @@ pub struct EntryAddArgs {
     /// 收入或支出：income、disbursement、收入、支出（kind）
     #[arg(long)]
     pub kind: String,
+    /// 只按发放规则检查这一笔，不写入（check against the rules only, write nothing）
+    #[arg(long)]
+    pub check: bool,
     /// 日期，默认今天（date; default today）
     #[arg(long)]
     pub date: Option<String>,
@@ -442,6 +445,9 @@ fn add(
     };
     let event = args.event.as_deref().unwrap_or("");
     let findings = ledger.check_entry(&entry, event)?;
+    if args.check {
+        return super::approval::write_check(out, &findings);
+    }
     let extras = args.override_args.extras(event, &findings, today, err)?;
     let saved = ledger
         .add_entry_with(&entry, &extras, clock)

@@ -20,6 +20,8 @@ use crate::store::UpsertSummary;
 pub enum MemberCommand {
     /// 添加会员（add a member）
     Add(Box<MemberAddArgs>),
+    /// 修改会员：只改给出的项（change a member: only the fields given）
+    Update(Box<MemberUpdateArgs>),
     /// 列出会员，按工号排序（list members, sorted by 工号）
     List(MemberListArgs),
     /// 从 Excel/CSV 花名册导入会员（import a roster file）
@@ -76,6 +78,67 @@ pub struct MemberAddArgs {
     pub hardship_reviewed: Option<String>,
 }
 
+/// The options of `member update`: every field optional, those not given unchanged.
+#[derive(Debug, Args)]
+pub struct MemberUpdateArgs {
+    /// 要修改的会员的工号（the member's 工号）
+    pub member: String,
+    /// 新工号（a new 工号）
+    #[arg(long, value_name = "工号")]
+    pub employee_no: Option<String>,
+    /// 姓名（name）
+    #[arg(long)]
+    pub name: Option<String>,
+    /// 性别：男、女（gender）
+    #[arg(long)]
+    pub gender: Option<String>,
+    /// 部门/科室（department）
+    #[arg(long)]
+    pub department: Option<String>,
+    /// 状态：在职、退休、离休、调离、已故（status）
+    #[arg(long)]
+    pub status: Option<String>,
+    /// 出生日期（birth date）
+    #[arg(long)]
+    pub birth_date: Option<String>,
+    /// 入会日期（date joined the union）
+    #[arg(long)]
+    pub join_date: Option<String>,
+    /// 退休日期（retirement date）
+    #[arg(long)]
+    pub retirement_date: Option<String>,
+    /// 电话（phone）
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 银行卡号（bank card）
+    #[arg(long)]
+    pub bank_card: Option<String>,
+    /// 是工会会员（a union member）
+    #[arg(long, conflicts_with = "non_member")]
+    pub union_member: bool,
+    /// 不是工会会员（not a union member）
+    #[arg(long)]
+    pub non_member: bool,
+    /// 会费已缴清（dues paid up）
+    #[arg(long, conflicts_with = "dues_unpaid")]
+    pub dues_paid: bool,
+    /// 会费未缴清（dues not paid up）
+    #[arg(long)]
+    pub dues_unpaid: bool,
+    /// 困难等级：一般困难、特别困难、深度困难（hardship file level）
+    #[arg(long, conflicts_with = "no_hardship")]
+    pub hardship_level: Option<String>,
+    /// 困难原因（hardship reason）
+    #[arg(long)]
+    pub hardship_reason: Option<String>,
+    /// 困难档案复核日期（hardship file reviewed on）
+    #[arg(long)]
+    pub hardship_reviewed: Option<String>,
+    /// 撤销困难档案（close the hardship file）
+    #[arg(long)]
+    pub no_hardship: bool,
+}
+
 /// The options of `member list`.
 #[derive(Debug, Args)]
 pub struct MemberListArgs {
@@ -121,6 +184,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     match command {
         MemberCommand::Add(args) => add(&args, path, clock, out),
+        MemberCommand::Update(args) => update(&args, path, clock, out),
         MemberCommand::List(args) => list(&args, path, clock, out),
         MemberCommand::Import(args) => import(&args, path, clock, out),
     }
@@ -193,6 +257,116 @@ fn add(
     writeln!(
         out,
         "已添加会员：{} {}（{}{}）",
+        draft.employee_no,
+        draft.name,
+        draft.status.label(),
+        if draft.department.is_empty() {
+            String::new()
+        } else {
+            format!("，{}", draft.department)
+        }
+    )?;
+    Ok(())
+}
+
+fn update(
+    args: &MemberUpdateArgs,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = super::open_ledger(path, clock)?;
+    let member = ledger
+        .member_by_employee_no(args.member.trim())?
+        .ok_or_else(|| anyhow::anyhow!("工号：名册中没有工号“{}”", args.member.trim()))?;
+    let mut draft = member.draft.clone();
+    let text = |value: &Option<String>, field: &mut String| {
+        if let Some(value) = value {
+            *field = value.trim().to_string();
+        }
+    };
+    text(&args.employee_no, &mut draft.employee_no);
+    text(&args.name, &mut draft.name);
+    text(&args.department, &mut draft.department);
+    text(&args.phone, &mut draft.phone);
+    text(&args.bank_card, &mut draft.bank_card);
+    if let Some(gender) = &args.gender {
+        draft.gender = Some(parse_choice(
+            "--gender",
+            gender,
+            Gender::parse,
+            &Gender::expected(),
+        )?);
+    }
+    if let Some(status) = &args.status {
+        draft.status = parse_choice(
+            "--status",
+            status,
+            MemberStatus::parse,
+            &MemberStatus::expected(),
+        )?;
+    }
+    for (option, value, field) in [
+        ("--birth-date", &args.birth_date, &mut draft.birth_date),
+        ("--join-date", &args.join_date, &mut draft.join_date),
+        (
+            "--retirement-date",
+            &args.retirement_date,
+            &mut draft.retirement_date,
+        ),
+    ] {
+        if let Some(text) = value {
+            *field = Some(parse_date_option(option, text)?);
+        }
+    }
+    if args.union_member || args.non_member {
+        draft.is_union_member = args.union_member;
+    }
+    if args.dues_paid || args.dues_unpaid {
+        draft.dues_paid = args.dues_paid;
+    }
+    if args.no_hardship {
+        draft.hardship = None;
+    }
+    let reviewed_on = args
+        .hardship_reviewed
+        .as_deref()
+        .map(|text| parse_date_option("--hardship-reviewed", text))
+        .transpose()?;
+    if let Some(level) = &args.hardship_level {
+        let level = parse_choice(
+            "--hardship-level",
+            level,
+            HardshipLevel::parse,
+            &HardshipLevel::expected(),
+        )?;
+        let file = draft.hardship.get_or_insert(HardshipFile {
+            level,
+            reason: String::new(),
+            reviewed_on: None,
+        });
+        file.level = level;
+    }
+    match draft.hardship.as_mut() {
+        Some(file) => {
+            if let Some(reason) = &args.hardship_reason {
+                file.reason = reason.trim().to_string();
+            }
+            if reviewed_on.is_some() {
+                file.reviewed_on = reviewed_on;
+            }
+        }
+        None if args.hardship_reason.is_some() || reviewed_on.is_some() => {
+            bail!(
+                "--hardship-level：该会员没有困难档案，填写困难原因或复核日期时须同时给出困难等级"
+            );
+        }
+        None => {}
+    }
+    ledger.update_member(member.id, &draft, clock)?;
+    writeln!(
+        out,
+        "已保存会员：{} {}（{}{}）",
         draft.employee_no,
         draft.name,
         draft.status.label(),

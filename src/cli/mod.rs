@@ -134,6 +134,9 @@ pub enum Command {
     Period(audit::PeriodCommand),
     /// 待办事项（reminders: open hospital visits, retirements, holidays）
     Reminders(reminders::RemindersArgs),
+    /// 已记录的审批决议：录入时写同一纪要编号即沿用（the decisions recorded; reuse one by its minutes number）
+    #[command(subcommand)]
+    Approval(approval::ApprovalCommand),
     /// 在空台账中生成演示数据（fill an empty ledger with demo data）
     Demo(demo::DemoArgs),
     /// 性能测试（benchmark a large ledger）
@@ -275,6 +278,7 @@ pub fn run(
         Command::Restore { from } => audit::restore(&from, &path, clock, out),
         Command::Copy { from, to } => audit::copy(&from, &to, clock, out),
         Command::Reminders(args) => reminders::run(&args, &path, clock, out),
+        Command::Approval(command) => approval::run(command, &path, clock, out),
         Command::Demo(args) => demo::run(&args, &path, clock, out),
         Command::Bench(_) => Ok(()),
     }

@@ -32,6 +32,13 @@ pub enum RulesCommand {
     },
     /// 新增一条规则（add a rule）
     Add(RuleAddArgs),
+    /// 修改一条规则：按 rules add 的写法重新给出全部内容（change a rule: give it whole, as for rules add）
+    Set {
+        /// 规则编号，见 rules list（rule id）
+        id: i64,
+        #[command(flatten)]
+        rule: RuleAddArgs,
+    },
     /// 删除规则；已保存的凭证不受影响（delete a rule）
     Remove {
         /// 规则编号，见 rules list（rule id）
@@ -119,14 +126,19 @@ pub fn run(
             let chart = Chart::load(&ledger)?;
             let rule = rule_from_args(&args, &chart)?;
             let id = ledger.add_rule(&rule)?;
-            writeln!(
-                out,
-                "已添加规则 {id}“{}”（{}）：{}，适用于 {}",
-                rule.name.trim(),
-                rule.check.kind().label(),
-                rule.check.describe(),
-                category_labels(&rule, &chart).join("、")
-            )?;
+            writeln!(out, "已添加规则 {id}{}", rule_text(&rule, &chart))?;
+            Ok(())
+        }
+        RulesCommand::Set { id, rule: args } => {
+            let before = find_rule(&ledger, id)?;
+            let chart = Chart::load(&ledger)?;
+            let rule = Rule {
+                id,
+                is_active: before.is_active,
+                ..rule_from_args(&args, &chart)?
+            };
+            ledger.update_rule(&rule)?;
+            writeln!(out, "已修改规则 {id}{}", rule_text(&rule, &chart))?;
             Ok(())
         }
         RulesCommand::Remove { id } => {
@@ -170,6 +182,17 @@ fn set_active(
         rule.check.describe()
     )?;
     Ok(())
+}
+
+/// "“住院慰问标准”（每次上限）：每次不超过 600.00 元，适用于 五必访 / 生病住院".
+fn rule_text(rule: &Rule, chart: &Chart) -> String {
+    format!(
+        "“{}”（{}）：{}，适用于 {}",
+        rule.name.trim(),
+        rule.check.kind().label(),
+        rule.check.describe(),
+        category_labels(rule, chart).join("、")
+    )
 }
 
 /// The duplicate guard in a sentence.

@@ -41,6 +41,59 @@ pub enum VisitCommand {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+    /// 新增或修改走访事由（add or change a visit reason）
+    Reason {
+        #[command(subcommand)]
+        command: ReasonCommand,
+    },
+}
+
+/// `visit reason …`
+#[derive(Debug, Subcommand)]
+pub enum ReasonCommand {
+    /// 新增走访事由（add a visit reason）
+    Add {
+        /// 事由名称，如 工伤（name）
+        name: String,
+        /// 慰问金记入的支出类别，如 五必访/生病住院（the category its money is booked to）
+        #[arg(long)]
+        category: Option<String>,
+        /// 须写明亲属关系（names the relative concerned）
+        #[arg(long)]
+        relation: bool,
+        /// 可保持“住院中”直到出院（may stay open until discharge）
+        #[arg(long)]
+        stay_open: bool,
+    },
+    /// 修改走访事由：改名、类别、亲属关系、住院中、停用（change a visit reason）
+    Set {
+        /// 事由名称（name）
+        name: String,
+        /// 新名称（new name）
+        #[arg(long, value_name = "新名称")]
+        rename: Option<String>,
+        /// 慰问金记入的支出类别（the category its money is booked to）
+        #[arg(long)]
+        category: Option<String>,
+        /// 须写明亲属关系（names the relative concerned）
+        #[arg(long, conflicts_with = "no_relation")]
+        relation: bool,
+        /// 不必写明亲属关系
+        #[arg(long)]
+        no_relation: bool,
+        /// 可保持“住院中”直到出院
+        #[arg(long, conflicts_with = "no_stay_open")]
+        stay_open: bool,
+        /// 不保持“住院中”
+        #[arg(long)]
+        no_stay_open: bool,
+        /// 停用（take out of use）
+        #[arg(long, conflicts_with = "enable")]
+        disable: bool,
+        /// 启用（put back in use）
+        #[arg(long)]
+        enable: bool,
+    },
 }
 
 /// The options of `visit add`.
@@ -49,6 +102,9 @@ pub struct VisitAddArgs {
     /// 会员工号（member's 工号）
     #[arg(long)]
     pub member: String,
+    /// 只按发放规则检查这次走访所送的钱物，不写入（check against the rules only）
+    #[arg(long)]
+    pub check: bool,
     /// 事由，如 生病住院、直系亲属去世（reason; see visit reasons）
     #[arg(long)]
     pub reason: String,
@@ -146,7 +202,82 @@ pub fn run(
             let ledger = super::open_ledger(path, clock)?;
             reasons(&ledger, format, out)
         }
+        VisitCommand::Reason { command } => reason(command, path, clock, out),
     }
+}
+
+/// `visit reason add|set`.
+fn reason(
+    command: ReasonCommand,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = super::open_ledger(path, clock)?;
+    let chart = Chart::load(&ledger)?;
+    let category_id = |name: &Option<String>| {
+        name.as_deref()
+            .map(|name| chart.category("--category", name, true).map(|c| c.id))
+            .transpose()
+    };
+    match command {
+        ReasonCommand::Add {
+            name,
+            category,
+            relation,
+            stay_open,
+        } => {
+            let reason = VisitReason {
+                id: 0,
+                code: None,
+                name: name.trim().to_string(),
+                category_id: category_id(&category)?,
+                needs_relation: relation,
+                can_stay_open: stay_open,
+                is_active: true,
+                sort_order: 0,
+            };
+            ledger.add_visit_reason(&reason)?;
+            writeln!(out, "已添加走访事由“{}”", reason.name)?;
+        }
+        ReasonCommand::Set {
+            name,
+            rename,
+            category,
+            relation,
+            no_relation,
+            stay_open,
+            no_stay_open,
+            disable,
+            enable,
+        } => {
+            let reasons = ledger.visit_reasons()?;
+            let mut reason = find_reason(&reasons, "走访事由", &name, false)?.clone();
+            if let Some(new_name) = rename {
+                reason.name = new_name.trim().to_string();
+            }
+            if let Some(id) = category_id(&category)? {
+                reason.category_id = Some(id);
+            }
+            if relation || no_relation {
+                reason.needs_relation = relation;
+            }
+            if stay_open || no_stay_open {
+                reason.can_stay_open = stay_open;
+            }
+            if disable || enable {
+                reason.is_active = enable;
+            }
+            ledger.update_visit_reason(&reason)?;
+            writeln!(
+                out,
+                "已保存走访事由“{}”：{}",
+                reason.name,
+                if reason.is_active { "启用" } else { "停用" }
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// A visit reason by name; with `in_use`, only reasons in use are accepted (a reason
@@ -263,6 +394,9 @@ fn add(
         handler: handler(&ledger, &args.handler)?,
     };
     let findings = ledger.check_visit(&visit)?;
+    if args.check {
+        return super::approval::write_check(out, &findings);
+    }
     let extras = args
         .override_args
         .extras(&visit.detail, &findings, today, err)?;

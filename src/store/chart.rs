@@ -344,6 +344,40 @@ impl Ledger {
         })
     }
 
+    /// Moves an item category to another group, at the end of it. Its entries move
+    /// with it: every report from now on adds them up under the new group.
+    pub fn move_category(&mut self, id: i64, group_id: i64) -> Result<()> {
+        self.write(|tx| {
+            let parent_of = |id: i64, what: &str| -> Result<Option<i64>> {
+                tx.query_row("SELECT parent_id FROM categories WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?
+                    .ok_or_else(|| StoreError::not_found(format!("{what}（编号 {id}）")))
+            };
+            if parent_of(id, "类别")?.is_none() {
+                return Err(StoreError::invalid("类别", "分组本身不能移动，只能移动分组下的明细类别"));
+            }
+            if parent_of(group_id, "分组")?.is_some() {
+                return Err(StoreError::invalid("分组", "类别只有两级，只能移到分组下，不能挂在明细类别下"));
+            }
+            let clash: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM categories c, categories me
+                   WHERE me.id = ?1 AND c.id <> me.id AND c.parent_id = ?2 AND c.name = me.name)",
+                (id, group_id),
+                |r| r.get(0),
+            )?;
+            if clash {
+                return Err(StoreError::invalid("分组", "该分组下已有同名类别"));
+            }
+            tx.execute(
+                "UPDATE categories SET parent_id = ?1,
+                    sort_order = (SELECT ifnull(max(sort_order), 0) + 1 FROM categories WHERE parent_id = ?1)
+                 WHERE id = ?2 AND parent_id <> ?1",
+                (group_id, id),
+            )?;
+            Ok(())
+        })
+    }
+
     /// Every income source, in the clerk's order.
     pub fn income_sources(&self) -> Result<Vec<IncomeSource>> {
         let mut statement = self.conn().prepare_cached(

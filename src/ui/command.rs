@@ -121,6 +121,11 @@ pub enum Command {
         id: i64,
         edit: CategoryEdit,
     },
+    /// Move an item category to another group.
+    MoveCategory {
+        id: i64,
+        group_id: i64,
+    },
     LoadDemo,
     /// Show the 打开或新建台账 dialog.
     ShowOpenDialog,
@@ -280,3 +285,134 @@ pub enum PolicyCommand {
     AddVisitReason(VisitReason),
     UpdateVisitReason(VisitReason),
 }
+
+/// What a window action is on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTheCommandLine {
+    /// The subcommand (words) and the options that make it this action
+    /// (`"entry add --check"`); a bare option is a global one (`"--db"`).
+    Command(&'static str),
+    /// A group of actions: each variant of the named enum has its own row.
+    Group(&'static str),
+    /// Only the window has it, and why: moving between screens, the system's file
+    /// dialogs, a form opened prefilled from a reminder.
+    WindowOnly(&'static str),
+}
+
+/// Every action of the window (each variant of [`Command`] and of the screens'
+/// sub-commands) and what it is on the command line. `tests/it/architecture.rs` reads
+/// the enums above and fails when a variant has no row here, or when a row names a
+/// subcommand or an option the command line does not have: a new window action must
+/// come with its command.
+pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
+    use OnTheCommandLine::{Command as Cli, Group, WindowOnly};
+    &[
+        ("Command::GoTo", WindowOnly("moving between screens")),
+        ("Command::AddMember", Cli("member add")),
+        ("Command::UpdateMember", Cli("member update")),
+        (
+            "Command::PickRoster",
+            WindowOnly("the system's file dialog; the command line takes the path"),
+        ),
+        (
+            "Command::PreviewRoster",
+            Cli("member import --dry-run --sheet"),
+        ),
+        ("Command::ImportMembers", Cli("member import")),
+        ("Command::AddEntry", Cli("entry add")),
+        ("Command::CheckEntry", Cli("entry add --check")),
+        (
+            "Command::OpenBatch",
+            WindowOnly("opens 节日慰问 prefilled from a reminder"),
+        ),
+        ("Command::Batch", Group("BatchCommand")),
+        ("Command::Report", Group("ReportCommand")),
+        ("Command::Audit", Group("AuditCommand")),
+        ("Command::Insurance", Group("InsuranceCommand")),
+        ("Command::Policy", Group("PolicyCommand")),
+        ("Command::ReverseEntry", Cli("entry reverse")),
+        ("Command::ShowMemberLedger", Cli("entry list --member")),
+        ("Command::SetUnionName", Cli("settings --union-name")),
+        ("Command::SetHandler", Cli("settings --handler")),
+        ("Command::AddFund", Cli("fund add")),
+        (
+            "Command::UpdateFund",
+            Cli("fund set --rename --disable --enable"),
+        ),
+        ("Command::SetFundOpening", Cli("fund opening")),
+        ("Command::AddCategory", Cli("category add --group")),
+        (
+            "Command::UpdateCategory",
+            Cli("category set --rename --disable"),
+        ),
+        ("Command::MoveCategory", Cli("category set --group")),
+        ("Command::LoadDemo", Cli("demo")),
+        (
+            "Command::ShowOpenDialog",
+            WindowOnly("the 打开台账 dialog; the command line takes --db"),
+        ),
+        (
+            "Command::PickLedger",
+            WindowOnly("the system's file dialog; the command line takes --db"),
+        ),
+        ("Command::OpenLedger", Cli("--db")),
+        ("Command::OpenLedgerReadOnly", Cli("--read-only")),
+        ("Command::CheckVisit", Cli("visit add --check")),
+        ("Command::AddVisit", Cli("visit add")),
+        ("Command::LoadVisits", Cli("visit list")),
+        (
+            "Command::AskCloseVisit",
+            WindowOnly("opens the discharge dialog from a reminder"),
+        ),
+        ("Command::CloseVisit", Cli("visit close")),
+        (
+            "Command::StartVisit",
+            WindowOnly("opens the visit form prefilled from a reminder"),
+        ),
+        ("BatchCommand::Preview", Cli("batch preview")),
+        ("BatchCommand::Commit", Cli("batch commit")),
+        ("BatchCommand::Reverse", Cli("batch reverse")),
+        ("BatchCommand::ShowRecipients", Cli("batch show")),
+        ("InsuranceCommand::Load", Cli("plan list")),
+        ("InsuranceCommand::AddPlan", Cli("plan add")),
+        ("InsuranceCommand::Enrol", Cli("enrol")),
+        ("InsuranceCommand::AddClaim", Cli("claim add")),
+        ("InsuranceCommand::SetDocument", Cli("claim doc")),
+        (
+            "InsuranceCommand::PickAttachment",
+            WindowOnly("the system's file dialog; the command line takes the path"),
+        ),
+        ("InsuranceCommand::AttachFrom", Cli("claim attach")),
+        ("InsuranceCommand::Attach", Cli("claim attach")),
+        ("InsuranceCommand::Submit", Cli("claim submit")),
+        ("InsuranceCommand::Approve", Cli("claim approve")),
+        ("InsuranceCommand::Pay", Cli("claim pay")),
+        ("InsuranceCommand::Reject", Cli("claim reject")),
+        ("AuditCommand::Verify", Cli("verify")),
+        ("AuditCommand::LoadLog", Cli("log")),
+        ("AuditCommand::Close", Cli("period close")),
+        ("AuditCommand::Reopen", Cli("period reopen")),
+        ("AuditCommand::BackupNow", Cli("backup")),
+        ("ReportCommand::Preview", Cli("report quarterly")),
+        ("ReportCommand::PreviewVoucher", Cli("report voucher")),
+        (
+            "ReportCommand::Save",
+            WindowOnly("the system's save dialog; every report takes --out"),
+        ),
+        (
+            "ReportCommand::SaveTo",
+            Cli("report quarterly --out --format"),
+        ),
+        (
+            "ReportCommand::OpenPdf",
+            WindowOnly("hands the PDF to the system's viewer to print"),
+        ),
+        ("PolicyCommand::ApplyPreset", Cli("rules preset")),
+        ("PolicyCommand::AddRule", Cli("rules add")),
+        ("PolicyCommand::UpdateRule", Cli("rules set")),
+        ("PolicyCommand::DeleteRule", Cli("rules remove")),
+        ("PolicyCommand::SetDuplicateWindow", Cli("rules window")),
+        ("PolicyCommand::AddVisitReason", Cli("visit reason add")),
+        ("PolicyCommand::UpdateVisitReason", Cli("visit reason set")),
+    ]
+};

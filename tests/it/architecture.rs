@@ -122,3 +122,104 @@ fn only_the_apps_dispatch_writes_to_the_ledger() {
     let found = offending_lines("src/ui/screens", &["&mut Ledger", "mut ledger"]);
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The variants of the window's command enums, as `Enum::Variant`, read from the source.
+fn window_actions() -> Vec<String> {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui/command.rs"))
+            .unwrap();
+    let mut actions = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(name) = line
+            .strip_prefix("pub enum ")
+            .and_then(|rest| rest.strip_suffix(" {"))
+        {
+            current = name.ends_with("Command").then(|| name.to_string());
+        } else if line == "}" {
+            current = None;
+        } else if let Some(enum_name) = &current
+            && let Some(rest) = line.strip_prefix("    ")
+            && rest.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            let variant: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            actions.push(format!("{enum_name}::{variant}"));
+        }
+    }
+    actions
+}
+
+/// Whether the command line has `words` (subcommands, then options of the last one, or
+/// a global option alone).
+fn command_line_has(words: &str) -> Result<(), String> {
+    use clap::CommandFactory;
+    let mut command = union_ledger::cli::Cli::command();
+    command.build();
+    let mut current = &command;
+    for word in words.split_whitespace() {
+        if let Some(long) = word.strip_prefix("--") {
+            let known = current
+                .get_arguments()
+                .chain(command.get_arguments())
+                .any(|arg| arg.get_long() == Some(long));
+            if !known {
+                return Err(format!(
+                    "“{words}”：{} 没有选项 --{long}",
+                    current.get_name()
+                ));
+            }
+        } else {
+            current = current
+                .find_subcommand(word)
+                .ok_or_else(|| format!("“{words}”：{} 没有子命令 {word}", current.get_name()))?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_window_action_has_its_command() {
+    use union_ledger::ui::command::{ON_THE_COMMAND_LINE, OnTheCommandLine};
+    let actions = window_actions();
+    assert!(actions.len() > 50, "the enums were not read: {actions:?}");
+    let listed: Vec<&str> = ON_THE_COMMAND_LINE.iter().map(|(name, _)| *name).collect();
+    let missing: Vec<&String> = actions
+        .iter()
+        .filter(|action| !listed.contains(&action.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "window actions with no command named in ON_THE_COMMAND_LINE: {missing:?}"
+    );
+    let stale: Vec<&&str> = listed
+        .iter()
+        .filter(|name| !actions.iter().any(|action| action == *name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for actions that are gone: {stale:?}"
+    );
+    let mut problems = Vec::new();
+    for (name, equivalent) in ON_THE_COMMAND_LINE {
+        match equivalent {
+            OnTheCommandLine::Command(words) => {
+                if let Err(problem) = command_line_has(words) {
+                    problems.push(format!("{name}: {problem}"));
+                }
+            }
+            OnTheCommandLine::Group(group) => {
+                if !actions
+                    .iter()
+                    .any(|action| action.starts_with(&format!("{group}::")))
+                {
+                    problems.push(format!("{name}: no enum {group}"));
+                }
+            }
+            OnTheCommandLine::WindowOnly(why) => assert!(!why.is_empty()),
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

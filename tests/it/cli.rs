@@ -759,6 +759,155 @@ fn settings_funds_and_categories_headless() {
     session.check("settings_funds_categories");
 }
 
+/// What the window's 设置, 会员 and rules screens change, from the command line: a new
+/// group and an item moved into it, a category renamed, a fund renamed and taken out of
+/// use, a member changed, a visit reason added and changed, a rule changed, the rules
+/// checked without writing, and the decisions recorded.
+#[test]
+fn every_change_the_window_makes_has_a_command() {
+    let mut session = Session::new();
+    session.with_staff();
+    session
+        .run(&["category", "add", "工会活动"])
+        .run(&[
+            "category",
+            "add",
+            "读书会",
+            "--group",
+            "工会活动",
+            "--standard",
+            "50",
+            "--code",
+            "50201",
+            "--member-required",
+        ])
+        .run(&[
+            "category",
+            "set",
+            "五必访/生日",
+            "--group",
+            "工会活动",
+            "--rename",
+            "生日蛋糕",
+        ])
+        .run(&["category", "list"])
+        .run(&["fund", "add", "专项资金"])
+        .run(&[
+            "fund",
+            "set",
+            "专项资金",
+            "--rename",
+            "专项慰问资金",
+            "--disable",
+        ])
+        .run(&["fund", "list"])
+        .run(&[
+            "member",
+            "update",
+            "A0003",
+            "--department",
+            "儿科",
+            "--status",
+            "退休",
+            "--no-hardship",
+        ])
+        .run(&["member", "list", "--search", "赵敏"])
+        .run(&[
+            "visit",
+            "reason",
+            "add",
+            "工伤",
+            "--category",
+            "生病住院",
+            "--stay-open",
+        ])
+        .run(&[
+            "visit",
+            "reason",
+            "set",
+            "工伤",
+            "--rename",
+            "工伤住院",
+            "--disable",
+        ])
+        .run(&["visit", "reasons"])
+        .run(&["rules", "preset", "example-strict"])
+        .run(&[
+            "rules",
+            "set",
+            "1",
+            "--name",
+            "住院慰问标准",
+            "--kind",
+            "per-event-cap",
+            "--category",
+            "生病住院",
+            "--amount",
+            "600",
+        ])
+        .run(&[
+            "entry",
+            "add",
+            "--check",
+            "--kind",
+            "支出",
+            "--category",
+            "生病住院",
+            "--member",
+            "A1024",
+            "--amount",
+            "800",
+        ])
+        .run(&[
+            "visit",
+            "add",
+            "--check",
+            "--member",
+            "A1024",
+            "--reason",
+            "生病住院",
+            "--date",
+            "2026-06-01",
+            "--money",
+            "500",
+        ])
+        .run(&[
+            "entry",
+            "add",
+            "--kind",
+            "支出",
+            "--category",
+            "生病住院",
+            "--member",
+            "A1024",
+            "--amount",
+            "500",
+            "--approval-date",
+            "2026-05-20",
+            "--minutes",
+            "2026-05",
+            "--approver",
+            "张主席",
+        ])
+        .run(&["approval", "list"]);
+    // Nothing of the two checks was written: one entry after the dues.
+    let list = session
+        .try_run(&["entry", "list", "--format", "json"])
+        .unwrap();
+    assert_eq!(list.matches("\"voucher_no\"").count(), 2, "{list}");
+    assert!(
+        session
+            .error(&["category", "set", "工会活动", "--group", "五必访"])
+            .contains("分组本身不能移动")
+    );
+    assert!(
+        session
+            .error(&["member", "update", "Z9999", "--name", "无名"])
+            .contains("名册中没有工号“Z9999”")
+    );
+    session.check("window_changes");
+}
+
 /// The staff of the rules, visits and batch sessions, with what the rules look at:
 /// gender, status, union membership, dues and a hardship file.
 const STAFF: &[&[&str]] = &[

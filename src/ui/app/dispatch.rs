@@ -46,6 +46,7 @@ impl LedgerApp {
             | Command::SetFundOpening { .. }
             | Command::AddCategory { .. }
             | Command::UpdateCategory { .. }
+            | Command::MoveCategory { .. }
             | Command::LoadDemo => self.apply_settings(command),
             Command::Audit(command) => self.apply_audit(command),
         };

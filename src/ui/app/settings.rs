@@ -64,6 +64,17 @@ fn write_setting(
         Command::UpdateCategory { id, edit } => ledger
             .update_category(id, &edit)
             .map(|()| format!("已保存类别“{}”", edit.name.trim())),
+        Command::MoveCategory { id, group_id } => {
+            ledger.move_category(id, group_id)?;
+            let categories = ledger.categories()?;
+            let name = |id: i64| {
+                categories
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map_or_else(String::new, |c| c.name.clone())
+            };
+            Ok(format!("已把“{}”移到分组“{}”", name(id), name(group_id)))
+        }
         Command::LoadDemo => crate::ui::demo::load_demo(ledger, clock),
         // Routed to their own domains by `apply`; never sent here.
         _ => Ok(String::new()),

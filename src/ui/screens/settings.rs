@@ -209,10 +209,11 @@ impl SettingsScreen {
                     ui.strong(title);
                 }
                 ui.end_row();
+                let group_names: Vec<(i64, String)> = groups.iter().map(|g| (g.id, g.name.clone())).collect();
                 for group in &groups {
-                    self.category_row_ui(ui, group.id, true, &funds, commands);
+                    self.category_row_ui(ui, group.id, None, &funds, commands);
                     for item in data.categories.iter().filter(|c| c.parent_id == Some(group.id)) {
-                        self.category_row_ui(ui, item.id, false, &funds, commands);
+                        self.category_row_ui(ui, item.id, Some((group.id, &group_names)), &funds, commands);
                     }
                     let new_name = self.new_item.entry(group.id).or_default();
                     ui.add_sized([150.0, 22.0], egui::TextEdit::singleline(new_name).id_salt(("new_item", group.id)).hint_text(format!("在“{}”下新增", group.name)));
@@ -247,11 +248,13 @@ impl SettingsScreen {
         });
     }
 
+    /// One category's row; an item (`group` is its group and every group) can be
+    /// moved to another group from it.
     fn category_row_ui(
         &mut self,
         ui: &mut egui::Ui,
         id: i64,
-        is_group: bool,
+        group: Option<(i64, &[(i64, String)])>,
         funds: &[(i64, String)],
         commands: &mut Vec<Command>,
     ) {
@@ -259,15 +262,37 @@ impl SettingsScreen {
             return;
         };
         ui.horizontal(|ui| {
-            if !is_group {
-                ui.add_space(16.0);
-            }
+            let Some((parent, groups)) = group else {
+                ui.add_sized(
+                    [150.0, 22.0],
+                    egui::TextEdit::singleline(&mut row.edit.name)
+                        .id_salt(("cat_name", id))
+                        .hint_text("类别名称"),
+                );
+                return;
+            };
+            ui.add_space(16.0);
             ui.add_sized(
-                [if is_group { 150.0 } else { 134.0 }, 22.0],
+                [100.0, 22.0],
                 egui::TextEdit::singleline(&mut row.edit.name)
                     .id_salt(("cat_name", id))
                     .hint_text("类别名称"),
             );
+            let mut target = None;
+            let combo = egui::ComboBox::from_id_salt(("cat_move", id))
+                .selected_text("移到")
+                .width(30.0)
+                .show_ui(ui, |ui| {
+                    for (group_id, name) in groups.iter().filter(|(g, _)| *g != parent) {
+                        if ui.selectable_label(false, name).clicked() {
+                            target = Some(*group_id);
+                        }
+                    }
+                });
+            combo.response.accessible_name("移到分组");
+            if let Some(group_id) = target {
+                commands.push(Command::MoveCategory { id, group_id });
+            }
         });
         id_combo(
             ui,
