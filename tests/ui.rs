@@ -578,6 +578,76 @@ fn opening_balance_set_in_settings_moves_the_fund_balance() {
 }
 
 #[test]
+fn a_bar_of_the_spending_chart_opens_the_ledger_on_its_month_and_group() {
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = union_ledger::store::Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(120, 2, 3, &clock).unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    // The chart is the same value the annual statement prints.
+    let data = &harness.state().session.as_ref().unwrap().data;
+    let chart = data.spending_chart.clone().unwrap();
+    let printed = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .ledger
+        .as_ref()
+        .unwrap()
+        .form(
+            &union_ledger::core::forms::FormRequest::Annual { year: 2026 },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(printed.charts().next(), Some(&chart));
+    // The tallest bar: 节日慰问 in some month.
+    let bar = *harness
+        .state()
+        .home
+        .chart_bars
+        .iter()
+        .max_by(|a, b| a.rect.height().total_cmp(&b.rect.height()))
+        .unwrap();
+    let series = chart.series.iter().find(|s| s.key == bar.key).unwrap();
+    let figure = series.values[bar.label];
+    assert!(figure > 0);
+    harness.hover_at(bar.rect.center());
+    harness.run();
+    harness.drag_at(bar.rect.center());
+    harness.step();
+    harness.drop_at(bar.rect.center());
+    harness.run();
+    assert_eq!(harness.state().screen, Screen::Ledger);
+    let month = bar.label as u32 + 1;
+    let view = &harness.state().ledger_view;
+    assert_eq!(view.category_id, Some(bar.key));
+    assert_eq!(view.from, format!("2026-{month:02}-01"));
+    // The entries behind the bar add up to it.
+    let index = view.index.as_ref().expect("the ledger was read");
+    let ledger = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .ledger
+        .as_ref()
+        .unwrap();
+    let rows = ledger
+        .ledger_page(
+            index,
+            union_ledger::store::LedgerOrder::OldestFirst,
+            0,
+            index.count,
+        )
+        .unwrap();
+    let spent: i64 = rows.iter().map(|row| -row.delta_fen).sum();
+    assert_eq!(spent, figure, "{} 月 {}", month, series.name);
+}
+
+#[test]
 fn a_category_moves_to_another_group_from_settings() {
     let (_dir, path) = temp_ledger();
     let mut harness = harness_for(&path, ScriptedDialogs::default());

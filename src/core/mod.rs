@@ -8,6 +8,7 @@ pub mod model;
 pub mod audit;
 pub mod batch;
 pub mod changelog;
+pub mod charts;
 pub mod date;
 pub mod demo;
 pub mod forms;

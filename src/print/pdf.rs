@@ -70,6 +70,79 @@ enum PrintBlock<'a> {
     Fields {
         fields: Vec<PrintField<'a>>,
     },
+    /// A chart with its geometry worked out: every position a fraction of the plot
+    /// area (0 bottom, 1 top), every figure already written.
+    Chart {
+        caption: &'a str,
+        bars: bool,
+        unit: &'static str,
+        labels: &'a [String],
+        ticks: Vec<PrintTick>,
+        series: Vec<PrintSeries<'a>>,
+        /// Where the value 0 sits.
+        zero: f64,
+    },
+}
+
+#[derive(Serialize)]
+struct PrintTick {
+    at: f64,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct PrintSeries<'a> {
+    name: &'a str,
+    colour: String,
+    /// Per label: (bottom, top) of its bar segment, or (value, value) of a line point.
+    spans: Vec<(f64, f64)>,
+}
+
+/// A chart's drawing: bars stacked from zero, lines through each value.
+fn print_chart(chart: &crate::core::charts::Chart) -> PrintBlock<'_> {
+    use crate::core::charts::ChartKind;
+    let scale = chart.scale();
+    let bars = chart.kind == ChartKind::StackedBars;
+    let mut base = vec![0i64; chart.labels.len()];
+    let series = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(index, series)| PrintSeries {
+            name: &series.name,
+            colour: crate::core::charts::colour_hex(index),
+            spans: series
+                .values
+                .iter()
+                .zip(base.iter_mut())
+                .map(|(value, below)| {
+                    if bars {
+                        let span = (scale.fraction(*below), scale.fraction(*below + value));
+                        *below += value;
+                        span
+                    } else {
+                        (scale.fraction(*value), scale.fraction(*value))
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    PrintBlock::Chart {
+        caption: &chart.caption,
+        bars,
+        unit: chart.unit_text(),
+        labels: &chart.labels,
+        ticks: scale
+            .ticks
+            .iter()
+            .map(|tick| PrintTick {
+                at: scale.fraction(*tick),
+                text: chart.tick_text(*tick),
+            })
+            .collect(),
+        series,
+        zero: scale.fraction(0),
+    }
 }
 
 /// The form as the template reads it: all text, nothing left to format.
@@ -145,6 +218,7 @@ fn print_model(form: &Form) -> PrintModel<'_> {
                     })
                     .collect(),
             },
+            Block::Chart(chart) => print_chart(chart),
             Block::Fields { fields } => PrintBlock::Fields {
                 fields: fields
                     .iter()

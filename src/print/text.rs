@@ -100,6 +100,7 @@ pub fn render_text(form: &Form) -> String {
     for block in &form.blocks {
         match block {
             Block::Table(table) => write_table(&mut out, table),
+            Block::Chart(chart) => write_table(&mut out, &crate::core::forms::chart_table(chart)),
             Block::Fields { fields } => {
                 let width = fields.iter().map(|f| f.label.width()).max().unwrap_or(0);
                 for field in fields {

@@ -59,6 +59,7 @@ fn column_count(form: &Form) -> u16 {
         .iter()
         .map(|block| match block {
             Block::Table(table) => table.columns.len(),
+            Block::Chart(chart) => crate::core::forms::chart_table(chart).columns.len(),
             Block::Fields { .. } => 4,
         })
         .max()
@@ -251,6 +252,12 @@ fn build(form: &Form) -> Result<Vec<u8>, XlsxError> {
             Block::Table(table) => {
                 let (next, head) = write_table(sheet, row, table, &mut widths, &formats)?;
                 repeat.get_or_insert(head);
+                row = next;
+            }
+            // The chart's figures, which a spreadsheet charts itself if asked.
+            Block::Chart(chart) => {
+                let table = crate::core::forms::chart_table(chart);
+                let (next, _) = write_table(sheet, row, &table, &mut widths, &formats)?;
                 row = next;
             }
             Block::Fields { fields } => {

@@ -27,17 +27,32 @@ impl Ledger {
         };
         match *request {
             FormRequest::Quarterly { year, quarter } => self.quarterly_form(&head, year, quarter),
-            FormRequest::Annual { year } => self.annual_form(&head, year),
+            FormRequest::Annual { year } => {
+                let mut form = self.annual_form(&head, year)?;
+                self.add_charts(&mut form, year, today)?;
+                Ok(form)
+            }
             FormRequest::Member { member_id, period } => self.member_form(&head, member_id, period),
             FormRequest::Signoff { batch_id } => self.signoff_form(&head, batch_id),
             FormRequest::Voucher { entry_id } => self.voucher_form(&head, entry_id),
             FormRequest::Visits { period } => self.visits_form(&head, period),
             FormRequest::Claims { period } => self.claims_form(&head, period, today),
-            FormRequest::Audit { year } => Ok(crate::core::audit::audit_form(
-                &head,
-                &self.audit(year, today)?,
-            )),
+            FormRequest::Audit { year } => {
+                let mut form = crate::core::audit::audit_form(&head, &self.audit(year, today)?);
+                self.add_charts(&mut form, year, today)?;
+                Ok(form)
+            }
         }
+    }
+
+    /// The year's spending per month by category group and each fund's balance
+    /// through the year, as the window's 首页 draws them, after the form's tables.
+    fn add_charts(&self, form: &mut Form, year: i32, today: NaiveDate) -> Result<()> {
+        form.blocks
+            .push(forms::Block::Chart(self.spending_chart(year)?));
+        form.blocks
+            .push(forms::Block::Chart(self.balance_chart(year, today)?));
+        Ok(())
     }
 
     /// Each fund's income and spending dated inside a period, from the per-day sums

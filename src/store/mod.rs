@@ -7,6 +7,7 @@ mod backup;
 mod batches;
 mod changelog;
 mod chart;
+mod charts;
 mod codec;
 mod copy;
 mod demo;

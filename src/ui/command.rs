@@ -100,6 +100,12 @@ pub enum Command {
     },
     /// Open the ledger screen on one member's entries.
     ShowMemberLedger(i64),
+    /// Open the ledger screen on one month's entries, of one category (or group).
+    ShowLedgerMonth {
+        year: i32,
+        month: u32,
+        category_id: Option<i64>,
+    },
     SetUnionName(String),
     SetHandler(String),
     AddFund(String),
@@ -170,6 +176,7 @@ impl Command {
                 | Command::OpenBatch { .. }
                 | Command::StartVisit { .. }
                 | Command::ShowMemberLedger(_)
+                | Command::ShowLedgerMonth { .. }
         )
     }
 }
@@ -332,6 +339,10 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
         ("Command::Policy", Group("PolicyCommand")),
         ("Command::ReverseEntry", Cli("entry reverse")),
         ("Command::ShowMemberLedger", Cli("entry list --member")),
+        (
+            "Command::ShowLedgerMonth",
+            Cli("entry list --from --to --category"),
+        ),
         ("Command::SetUnionName", Cli("settings --union-name")),
         ("Command::SetHandler", Cli("settings --handler")),
         ("Command::AddFund", Cli("fund add")),

@@ -71,6 +71,12 @@ pub struct LedgerData {
     pub server: Option<String>,
     /// Every close, newest first.
     pub closed_periods: Vec<crate::store::ClosedPeriod>,
+    /// This year's charts, the same values the annual statement prints: spending per
+    /// month by category group, each fund's balance, visits by reason, payouts by plan.
+    pub spending_chart: Option<crate::core::charts::Chart>,
+    pub balance_chart: Option<crate::core::charts::Chart>,
+    pub visits_chart: Option<crate::core::charts::Chart>,
+    pub payouts_chart: Option<crate::core::charts::Chart>,
 }
 
 impl LedgerData {
@@ -163,6 +169,10 @@ impl LedgerData {
         self.entry_count = ledger.entry_count()?;
         self.reminders = ledger.reminders(today)?;
         self.festival = ledger.spring_festival_roster(today)?;
+        self.spending_chart = Some(ledger.spending_chart(self.year)?);
+        self.balance_chart = Some(ledger.balance_chart(self.year, today)?);
+        self.visits_chart = Some(ledger.visits_chart(self.year)?);
+        self.payouts_chart = Some(ledger.payouts_chart(self.year)?);
         Ok(())
     }
 

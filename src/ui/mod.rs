@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod chart;
 pub mod command;
 pub mod data;
 pub mod demo;

@@ -140,6 +140,12 @@ fn key_texts(form: &Form) -> Vec<String> {
             Block::Fields { fields } => {
                 texts.extend(fields.iter().map(|f| f.value.display()));
             }
+            // A chart on paper: its caption, its legend and its value axis.
+            Block::Chart(chart) => {
+                texts.push(chart.caption.clone());
+                texts.extend(chart.series.iter().map(|s| s.name.clone()));
+                texts.extend(chart.scale().ticks.iter().map(|t| chart.tick_text(*t)));
+            }
         }
     }
     texts.retain(|t| !t.trim().is_empty());
@@ -356,4 +362,41 @@ fn a_union_template_beside_the_ledger_replaces_the_letterhead() {
     .unwrap_err();
     assert!(format!("{error:#}").contains("报表模板有错"), "{error:#}");
     assert!(!broken.exists());
+}
+
+#[test]
+fn the_annual_statements_charts_add_up_to_its_spending_and_its_closing_balances() {
+    let (_dir, db) = demo_ledger("40");
+    let clock = FixedClock::at_date(today());
+    let ledger = Ledger::open_existing(&db, &clock).unwrap();
+    let form = ledger
+        .form(&FormRequest::Annual { year: 2026 }, today())
+        .unwrap();
+    let charts: Vec<_> = form.charts().collect();
+    assert_eq!(charts.len(), 2);
+    // Spending per month, summed over the year and the groups: the year's spending.
+    let spent: i64 = charts[0].label_totals().iter().sum();
+    let year = ledger.fund_flows(Period::year(2026)).unwrap();
+    assert_eq!(
+        spent,
+        year.iter().map(|flow| flow.spending_fen).sum::<i64>()
+    );
+    // The last month's balance of each fund: its balance now.
+    let balances = union_ledger::core::report::fund_balances(
+        &ledger.funds().unwrap(),
+        &ledger.fund_openings().unwrap(),
+        &ledger.fund_year_totals().unwrap(),
+        2026,
+    );
+    for series in &charts[1].series {
+        let balance = balances.iter().find(|b| b.fund_id == series.key).unwrap();
+        assert_eq!(
+            series.values.last().copied(),
+            Some(balance.closing_fen),
+            "{}",
+            series.name
+        );
+    }
+    // The window's 首页 draws the same values.
+    assert_eq!(charts[0], &ledger.spending_chart(2026).unwrap());
 }

@@ -214,7 +214,63 @@ impl Field {
 #[serde(tag = "block", rename_all = "snake_case")]
 pub enum Block {
     Table(Table),
-    Fields { fields: Vec<Field> },
+    Fields {
+        fields: Vec<Field>,
+    },
+    /// A chart: drawn on paper and in the window, written as its table in text and
+    /// spreadsheets ([`chart_table`]).
+    Chart(crate::core::charts::Chart),
+}
+
+/// A chart's figures as a table: a row per month, a column per series and the total;
+/// what text and spreadsheets print where paper draws the chart.
+pub fn chart_table(chart: &crate::core::charts::Chart) -> Table {
+    use crate::core::charts::{ChartKind, ChartUnit};
+    let value_column = |title: &str| match chart.unit {
+        ChartUnit::Money => Column::money(title),
+        ChartUnit::Count => Column::count(title),
+    };
+    let cell = |value: i64| match chart.unit {
+        ChartUnit::Money => Cell::Money(value),
+        ChartUnit::Count => Cell::Count(value),
+    };
+    let stacked = chart.kind == ChartKind::StackedBars;
+    let mut columns = vec![Column::text("月份", 4)];
+    columns.extend(chart.series.iter().map(|series| value_column(&series.name)));
+    if stacked {
+        columns.push(value_column("合计"));
+    }
+    let totals = chart.label_totals();
+    let mut rows: Vec<Row> = chart
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(index, label)| {
+            let mut cells = vec![Cell::text(label.clone())];
+            cells.extend(chart.series.iter().map(|series| cell(series.values[index])));
+            if stacked {
+                cells.push(cell(totals[index]));
+            }
+            Row::new(RowStyle::Item, cells)
+        })
+        .collect();
+    if stacked {
+        let mut cells = vec![Cell::text("全年")];
+        cells.extend(
+            chart
+                .series
+                .iter()
+                .map(|series| cell(series.values.iter().sum())),
+        );
+        cells.push(cell(totals.iter().sum()));
+        rows.push(Row::new(RowStyle::Total, cells));
+    }
+    Table {
+        caption: format!("{}（{}）", chart.caption, chart.unit_text()),
+        columns,
+        rows,
+        page_breaks: Vec::new(),
+    }
 }
 
 /// What every form carries at its head: the union's name and the day it is printed.
@@ -262,7 +318,15 @@ impl Form {
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|block| match block {
             Block::Table(table) => Some(table),
-            Block::Fields { .. } => None,
+            Block::Fields { .. } | Block::Chart(_) => None,
+        })
+    }
+
+    /// The charts the form prints.
+    pub fn charts(&self) -> impl Iterator<Item = &crate::core::charts::Chart> {
+        self.blocks.iter().filter_map(|block| match block {
+            Block::Chart(chart) => Some(chart),
+            _ => None,
         })
     }
 

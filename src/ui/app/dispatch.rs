@@ -19,6 +19,7 @@ impl LedgerApp {
             | Command::OpenBatch { .. }
             | Command::StartVisit { .. }
             | Command::ShowMemberLedger(_)
+            | Command::ShowLedgerMonth { .. }
             | Command::AskCloseVisit(_) => self.apply_window(command),
             Command::Report(command) => {
                 self.apply_report(command);
@@ -123,6 +124,14 @@ impl LedgerApp {
                     self.ledger_view.show_member(member_id, &session.data);
                     self.screen = Screen::Ledger;
                 }
+            }
+            Command::ShowLedgerMonth {
+                year,
+                month,
+                category_id,
+            } => {
+                self.ledger_view.show_month(year, month, category_id);
+                self.screen = Screen::Ledger;
             }
             Command::AskCloseVisit(visit_id) => {
                 return self.lend(

@@ -14,6 +14,9 @@ const REMINDERS_SHOWN: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct HomeScreen {
     pub all_reminders: bool,
+    /// The spending chart's bars as drawn in the last frame (a click on one opens
+    /// 台账 on its month and category group).
+    pub chart_bars: Vec<crate::ui::chart::BarHit>,
     /// The clerk's name being typed, when none is set yet.
     pub clerk: String,
 }
@@ -131,6 +134,9 @@ impl HomeScreen {
                 });
 
             ui.add_space(16.0);
+            self.charts_ui(ui, data, commands);
+
+            ui.add_space(16.0);
             let quarter = data.quarter.map(|q| q.label()).unwrap_or_default();
             ui.heading(format!("{quarter}支出（按类别）"));
             ui.add_space(4.0);
@@ -185,6 +191,29 @@ impl HomeScreen {
 }
 
 impl HomeScreen {
+    /// This year's spending per month by category group (a bar opens its entries)
+    /// and each fund's balance through the year, side by side.
+    fn charts_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
+        let (Some(spending), Some(balances)) = (&data.spending_chart, &data.balance_chart) else {
+            return;
+        };
+        let mut clicked = None;
+        ui.columns(2, |columns| {
+            let output =
+                crate::ui::chart::chart_ui(&mut columns[0], "home_spending", spending, 220.0);
+            clicked = output.clicked;
+            self.chart_bars = output.bars;
+            crate::ui::chart::chart_ui(&mut columns[1], "home_balances", balances, 220.0);
+        });
+        if let Some(bar) = clicked {
+            commands.push(Command::ShowLedgerMonth {
+                year: spending.year,
+                month: bar.label as u32 + 1,
+                category_id: Some(bar.key),
+            });
+        }
+    }
+
     /// 待办: each reminder opens the form that deals with it.
     fn reminders_ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         let Some(today) = data.today else {

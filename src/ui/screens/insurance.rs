@@ -228,7 +228,13 @@ impl InsuranceScreen {
         self.totals_ui(ui);
         ui.separator();
         match self.tab {
-            InsuranceTab::Plans => self.plan_form.ui(ui, data, &self.view.plans, commands),
+            InsuranceTab::Plans => {
+                if let Some(chart) = &data.payouts_chart {
+                    crate::ui::chart::chart_ui(ui, "payouts_chart", chart, 160.0);
+                    ui.separator();
+                }
+                self.plan_form.ui(ui, data, &self.view.plans, commands)
+            }
             InsuranceTab::Enrol => self.enrol_ui(ui, data, commands),
             InsuranceTab::Claims => {
                 let year = self.year;

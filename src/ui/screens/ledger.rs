@@ -158,6 +158,16 @@ impl LedgerScreen {
         })
     }
 
+    /// Shows one month's entries, of one category or group (from a chart's bar).
+    pub fn show_month(&mut self, year: i32, month: u32, category_id: Option<i64>) {
+        *self = Self::default();
+        let period = Period::month(year, month);
+        self.period = PeriodChoice::Custom;
+        self.from = crate::core::date::format_date(period.start);
+        self.to = crate::core::date::format_date(period.end);
+        self.category_id = category_id;
+    }
+
     /// Shows one member's entries.
     pub fn show_member(&mut self, member_id: i64, data: &LedgerData) {
         *self = Self::default();

@@ -408,6 +408,14 @@ fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
                 ui.add_space(6.0);
                 match block {
                     Block::Table(table) => table_ui(ui, index, table),
+                    Block::Chart(chart) => {
+                        crate::ui::chart::chart_ui(
+                            ui,
+                            &format!("report_chart_{index}"),
+                            chart,
+                            180.0,
+                        );
+                    }
                     Block::Fields { fields } => {
                         egui::Grid::new(("report_fields", index))
                             .striped(true)

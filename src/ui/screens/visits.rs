@@ -239,6 +239,10 @@ impl VisitsScreen {
             return;
         };
         ui.add_space(8.0);
+        if let Some(chart) = &data.visits_chart {
+            crate::ui::chart::chart_ui(ui, "visits_chart", chart, 170.0);
+            ui.add_space(8.0);
+        }
         let period = wanted.period.map(|p| p.label()).unwrap_or_default();
         totals_ui(ui, &period, &list.totals);
         ui.add_space(12.0);
