@@ -98,7 +98,12 @@ fn type_into(harness: &mut Harness<'_, LedgerApp>, hint: &'static str, text: &st
 /// Masks the ledger file's path in the status bar: it differs from machine to machine.
 fn mask_path(harness: &mut Harness<'_, LedgerApp>) {
     let label = harness.get_by_label_contains("台账文件：").rect();
-    harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
+    // The right half of the status bar, where the (temporary) path is shown.
+    let middle = harness.ctx.content_rect().center().x;
+    harness.mask(egui::Rect::from_x_y_ranges(
+        middle..=4000.0,
+        label.y_range(),
+    ));
 }
 
 /// Replaces the text of the field with this hint.
@@ -645,6 +650,97 @@ fn a_bar_of_the_spending_chart_opens_the_ledger_on_its_month_and_group() {
         .unwrap();
     let spent: i64 = rows.iter().map(|row| -row.delta_fen).sum();
     assert_eq!(spent, figure, "{} 月 {}", month, series.name);
+}
+
+#[test]
+fn the_look_chosen_in_settings_is_applied_and_remembered_for_the_clerk() {
+    use union_ledger::ui::appearance::{Appearance, ThemeChoice};
+    let (dir, path) = temp_ledger();
+    let file = dir.path().join("config/appearance.json");
+    let app_file = file.clone();
+    let ledger = path.clone();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            LedgerApp::new(
+                ledger,
+                Arc::new(FixedClock::at_date(today())),
+                Box::new(ScriptedDialogs::default()),
+            )
+            .with_appearance_file(app_file)
+        });
+    wait_for_chain_check(&mut harness);
+    nav(&mut harness, "设置");
+    harness.get_by_label("浅色").click();
+    harness.run();
+    harness.get_by_label("150%").click();
+    harness.run();
+    assert_eq!(harness.ctx.zoom_factor(), 1.5);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+    let kept = Appearance {
+        theme: ThemeChoice::Light,
+        text_percent: 150,
+    };
+    assert_eq!(Appearance::load(&file), kept);
+    // The next window of this clerk opens with it.
+    let app = LedgerApp::new(
+        path,
+        Arc::new(FixedClock::at_date(today())),
+        Box::new(ScriptedDialogs::default()),
+    )
+    .with_appearance_file(file);
+    assert_eq!(app.appearance, kept);
+}
+
+/// 首页, 走访 and 互助保障 with their charts, light and dark, at 100 % and at 175 % on a
+/// 1366×768 screen: everything reachable (scrolling where needed), nothing cut off.
+#[test]
+fn the_charted_screens_in_light_and_dark_at_normal_and_large_text() {
+    use union_ledger::ui::appearance::{Appearance, ThemeChoice};
+    let (_dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = union_ledger::store::Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(120, 2, 3, &clock).unwrap();
+        ledger.set_union_name("示例市人民医院工会").unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.set_size(egui::vec2(1366.0, 768.0));
+    let mut results = Vec::new();
+    for theme in [ThemeChoice::Light, ThemeChoice::Dark] {
+        for text_percent in [100, 175] {
+            harness
+                .state_mut()
+                .push_command(Command::SetAppearance(Appearance {
+                    theme,
+                    text_percent,
+                }));
+            harness.run();
+            for (screen, name, tab) in [
+                (Screen::Home, "home", None),
+                (Screen::Visits, "visits", Some("走访记录")),
+                (Screen::Insurance, "insurance", None),
+            ] {
+                harness.state_mut().push_command(Command::GoTo(screen));
+                harness.run();
+                if let Some(tab) = tab {
+                    harness.get_by_label(tab).click();
+                    harness.run();
+                    harness.run();
+                }
+                mask_path(&mut harness);
+                let theme_name = match theme {
+                    ThemeChoice::Light => "light",
+                    _ => "dark",
+                };
+                results.push(harness.try_snapshot(format!("{name}_{theme_name}_{text_percent}")));
+            }
+        }
+    }
+    for result in results {
+        result.unwrap();
+    }
 }
 
 #[test]
@@ -1331,7 +1427,12 @@ fn a_visit_over_the_rules_needs_a_written_reason_and_an_approval() {
     harness.get_by_label_contains("决议日期：必须填写");
     // The form with its findings, as the clerk sees it (the ledger's path is masked).
     let label = harness.get_by_label_contains("台账文件：").rect();
-    harness.mask(egui::Rect::from_x_y_ranges(640.0..=1280.0, label.y_range()));
+    // The right half of the status bar, where the (temporary) path is shown.
+    let middle = harness.ctx.content_rect().center().x;
+    harness.mask(egui::Rect::from_x_y_ranges(
+        middle..=4000.0,
+        label.y_range(),
+    ));
     harness.snapshot("visits_breach");
     type_into(&mut harness, "决议日期，如 2026-06-01", "2026-06-28");
     assert!(!visit_button_is_disabled(&harness));

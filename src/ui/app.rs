@@ -222,6 +222,9 @@ pub struct LedgerApp {
     waiting_since: Option<std::time::Instant>,
     /// A server ledger being connected to.
     pub connecting: Option<Connecting>,
+    /// The clerk's look of the window, and where it is kept (`None`: not kept).
+    pub appearance: super::appearance::Appearance,
+    appearance_file: Option<PathBuf>,
 }
 
 /// The status bar while a write waits for another program's.
@@ -275,6 +278,8 @@ impl LedgerApp {
             repaint: Arc::new(OnceLock::new()),
             waiting_since: None,
             connecting: None,
+            appearance: super::appearance::Appearance::default(),
+            appearance_file: None,
         };
         app.open_as(db_path, read_only);
         app
@@ -389,6 +394,13 @@ impl LedgerApp {
         }
     }
 
+    /// Keeps the clerk's look in `file` (read now, written on every change).
+    pub fn with_appearance_file(mut self, file: PathBuf) -> Self {
+        self.appearance = super::appearance::Appearance::load(&file);
+        self.appearance_file = Some(file);
+        self
+    }
+
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
@@ -401,6 +413,7 @@ impl LedgerApp {
     /// Draws one frame, then applies what the clerk asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.repaint.get_or_init(|| ui.ctx().clone());
+        self.appearance.apply(ui.ctx());
         self.follow_the_date();
         let mut commands = std::mem::take(&mut self.commands);
         self.top_bar_ui(ui, &mut commands);
@@ -446,6 +459,7 @@ impl LedgerApp {
                     Screen::Reports => self.reports.ui(ui, data, today, &mut commands),
                     Screen::Audit => self.audit.ui(ui, data, today, &mut commands),
                     Screen::Settings => {
+                        SettingsScreen::appearance_ui(ui, &self.appearance, &mut commands);
                         ui.add_enabled_ui(editable, |ui| self.settings.ui(ui, data, &mut commands));
                     }
                 }
@@ -628,7 +642,9 @@ impl LedgerApp {
     fn top_bar_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.add_space(4.0);
-            ui.horizontal(|ui| {
+            // Wrapped: at a large text size on a small screen the screens' names go on
+            // to a second line rather than off the window.
+            ui.horizontal_wrapped(|ui| {
                 let title = self
                     .session
                     .as_ref()
@@ -647,11 +663,18 @@ impl LedgerApp {
                         }
                     }
                 }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let open = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
                     if ui.button("打开台账…").clicked() {
                         commands.push(Command::ShowOpenDialog);
                     }
-                });
+                };
+                if ui.available_width() > 120.0 {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        open(ui, commands)
+                    });
+                } else {
+                    open(ui, commands);
+                }
             });
             ui.add_space(4.0);
         });

@@ -133,6 +133,8 @@ pub enum Command {
         group_id: i64,
     },
     LoadDemo,
+    /// The window's look: light or dark, and the text size (the clerk's own).
+    SetAppearance(crate::ui::appearance::Appearance),
     /// Show the 打开或新建台账 dialog.
     ShowOpenDialog,
     /// Ask the native dialog for a ledger file, into the open dialog's path.
@@ -177,6 +179,7 @@ impl Command {
                 | Command::StartVisit { .. }
                 | Command::ShowMemberLedger(_)
                 | Command::ShowLedgerMonth { .. }
+                | Command::SetAppearance(_)
         )
     }
 }
@@ -358,6 +361,10 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
         ),
         ("Command::MoveCategory", Cli("category set --group")),
         ("Command::LoadDemo", Cli("demo")),
+        (
+            "Command::SetAppearance",
+            WindowOnly("the window's own look, kept per user, not in the ledger"),
+        ),
         (
             "Command::ShowOpenDialog",
             WindowOnly("the 打开台账 dialog; the command line takes --db"),

@@ -1,6 +1,7 @@
 //! The egui window: the app, its screens, widgets, fonts and dialogs.
 
 pub mod app;
+pub mod appearance;
 pub mod bench;
 pub mod chart;
 pub mod command;
@@ -31,12 +32,16 @@ pub fn run_window(db_path: PathBuf, read_only: bool) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             fonts::install_fonts(&cc.egui_ctx);
-            Ok(Box::new(app::LedgerApp::new_with(
+            let app = app::LedgerApp::new_with(
                 db_path,
                 Arc::new(SystemClock),
                 Box::new(dialogs::NativeDialogs),
                 read_only,
-            )))
+            );
+            Ok(Box::new(match appearance::default_file() {
+                Some(file) => app.with_appearance_file(file),
+                None => app,
+            }))
         }),
     )
     .map_err(|error| anyhow::anyhow!("无法打开窗口：{error}"))

@@ -20,6 +20,7 @@ impl LedgerApp {
             | Command::StartVisit { .. }
             | Command::ShowMemberLedger(_)
             | Command::ShowLedgerMonth { .. }
+            | Command::SetAppearance(_)
             | Command::AskCloseVisit(_) => self.apply_window(command),
             Command::Report(command) => {
                 self.apply_report(command);
@@ -123,6 +124,18 @@ impl LedgerApp {
                 if let Some(session) = &self.session {
                     self.ledger_view.show_member(member_id, &session.data);
                     self.screen = Screen::Ledger;
+                }
+            }
+            Command::SetAppearance(appearance) => {
+                self.appearance = appearance;
+                if let Some(file) = &self.appearance_file
+                    && let Err(error) = appearance.save(file)
+                {
+                    self.notice = Some(Notice::Error(format!(
+                        "外观已改，但无法保存到“{}”：{}",
+                        file.display(),
+                        crate::print::io_error_text(&error)
+                    )));
                 }
             }
             Command::ShowLedgerMonth {

@@ -230,7 +230,9 @@ impl InsuranceScreen {
         match self.tab {
             InsuranceTab::Plans => {
                 if let Some(chart) = &data.payouts_chart {
-                    crate::ui::chart::chart_ui(ui, "payouts_chart", chart, 160.0);
+                    // A third of the height: the plans below keep room to scroll.
+                    let height = (ui.available_height() * 0.3).clamp(90.0, 160.0);
+                    crate::ui::chart::chart_ui(ui, "payouts_chart", chart, height);
                     ui.separator();
                 }
                 self.plan_form.ui(ui, data, &self.view.plans, commands)

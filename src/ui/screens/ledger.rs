@@ -360,7 +360,10 @@ impl LedgerScreen {
                 }
             }
         });
-        self.table_ui(ui, count);
+        // At a large text size on a small screen the columns scroll sideways.
+        egui::ScrollArea::horizontal()
+            .id_salt("ledger_table_across")
+            .show(ui, |ui| self.table_ui(ui, count));
         self.reversal_ui(ui, commands);
     }
 

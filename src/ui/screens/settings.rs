@@ -115,6 +115,46 @@ impl SettingsScreen {
             .collect();
     }
 
+    /// 外观: light, dark or the system's, and the size of everything. The clerk's own
+    /// (kept beside the user's settings, not in the ledger), so usable also on a
+    /// ledger open read-only.
+    pub fn appearance_ui(
+        ui: &mut egui::Ui,
+        appearance: &crate::ui::appearance::Appearance,
+        commands: &mut Vec<Command>,
+    ) {
+        use crate::ui::appearance::{TEXT_SIZES, ThemeChoice};
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("外观");
+            ui.add_space(8.0);
+            for theme in ThemeChoice::ALL {
+                if ui
+                    .selectable_label(appearance.theme == theme, theme.label())
+                    .clicked()
+                {
+                    commands.push(Command::SetAppearance(crate::ui::appearance::Appearance {
+                        theme,
+                        ..*appearance
+                    }));
+                }
+            }
+            ui.add_space(16.0);
+            ui.label("文字大小");
+            for size in TEXT_SIZES {
+                if ui
+                    .selectable_label(appearance.text_percent == size, format!("{size}%"))
+                    .clicked()
+                {
+                    commands.push(Command::SetAppearance(crate::ui::appearance::Appearance {
+                        text_percent: size,
+                        ..*appearance
+                    }));
+                }
+            }
+        });
+        ui.separator();
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
         if !self.loaded {
             self.load(data);

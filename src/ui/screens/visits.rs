@@ -194,7 +194,13 @@ impl VisitsScreen {
                 self.form
                     .ui(ui, data, today, self.last_saved.as_deref(), commands);
             }
-            VisitsTab::List => self.list_ui(ui, data, today, commands),
+            // Scrolled as a whole: at a large text size the chart, the totals and the
+            // visits do not fit one screen.
+            VisitsTab::List => {
+                egui::ScrollArea::vertical()
+                    .id_salt("visits_list_page")
+                    .show(ui, |ui| self.list_ui(ui, data, today, commands));
+            }
             VisitsTab::Festival => self.festival_ui(ui, data, today),
         }
         self.close_ui(ui, commands);
