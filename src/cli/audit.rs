@@ -30,7 +30,9 @@ pub fn verify(
     } else {
         crate::store::FileCheck::Quick
     };
-    let report = ledger.verify_with(depth)?;
+    let report = super::progress::on_stderr("正在校验凭证", |progress| {
+        ledger.verify_with_counted(depth, progress)
+    })?;
     if full && report.damaged.is_none() {
         ledger.record_full_check(&report.head)?;
     }
@@ -294,7 +296,10 @@ pub fn backup(
             writeln!(out, "已备份到：{}", target.display())?;
         }
         None if args.keep.is_none() => {
-            if let Some(target) = ledger.automatic_backup("手动", clock.now())? {
+            let made = super::progress::on_stderr("正在备份（页）", |progress| {
+                ledger.automatic_backup_counted("手动", clock.now(), progress)
+            })?;
+            if let Some(target) = made {
                 writeln!(out, "已备份到：{}", target.display())?;
             }
         }

@@ -24,6 +24,11 @@ impl Progress {
         self.total.store(total, Ordering::Relaxed);
     }
 
+    /// `done` items done in all (work that knows where it stands rather than counting).
+    pub fn set_done(&self, done: u64) {
+        self.done.store(done, Ordering::Relaxed);
+    }
+
     /// `count` more items done.
     pub fn advance(&self, count: u64) {
         self.done.fetch_add(count, Ordering::Relaxed);

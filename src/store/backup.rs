@@ -12,6 +12,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{Ledger, Result, StoreError};
 use crate::core::date::Clock;
+use crate::core::progress::Progress;
 
 /// How many automatic backups are kept unless the clerk sets another number.
 pub const DEFAULT_BACKUPS_KEPT: usize = 10;
@@ -53,8 +54,9 @@ pub fn automatic_backups(ledger: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Copies the open database into `target` (written beside it first, then renamed).
-fn copy_database(conn: &super::sql::Connection, target: &Path) -> Result<()> {
+/// Copies the open database into `target` (written beside it first, then renamed),
+/// counting its pages into `progress`.
+fn copy_database(conn: &super::sql::Connection, target: &Path, progress: &Progress) -> Result<()> {
     let Some(conn) = conn.lite() else {
         return Err(StoreError::invalid(
             "备份",
@@ -78,7 +80,18 @@ fn copy_database(conn: &super::sql::Connection, target: &Path) -> Result<()> {
         let mut destination = Connection::open(&partial)?;
         {
             let backup = rusqlite::backup::Backup::new(conn, &mut destination)?;
-            backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+            // A thousand pages (a few MB) a step, counted as they go.
+            loop {
+                let step = backup.step(1024)?;
+                let at = backup.progress();
+                progress.set_total(at.pagecount.max(0) as u64);
+                progress.set_done((at.pagecount - at.remaining).max(0) as u64);
+                match step {
+                    rusqlite::backup::StepResult::Done => break,
+                    rusqlite::backup::StepResult::More => {}
+                    _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
         }
         // A backup is one self-contained file, whatever the ledger's journal mode.
         destination.pragma_update(None, "journal_mode", "DELETE")?;
@@ -103,7 +116,7 @@ impl Ledger {
             super::copy::copy_ledger(self, target)?;
             return Ok(());
         }
-        copy_database(self.conn(), target)
+        copy_database(self.conn(), target, &Progress::none())
     }
 
     /// How many automatic backups to keep.
@@ -126,6 +139,16 @@ impl Ledger {
     /// (`ledger-20261122-093000-打开.db`), and removes the oldest beyond the number
     /// kept. A ledger in memory has none.
     pub fn automatic_backup(&self, reason: &str, now: NaiveDateTime) -> Result<Option<PathBuf>> {
+        self.automatic_backup_counted(reason, now, &Progress::none())
+    }
+
+    /// [`Ledger::automatic_backup`], counting the pages copied into `progress`.
+    pub fn automatic_backup_counted(
+        &self,
+        reason: &str,
+        now: NaiveDateTime,
+        progress: &Progress,
+    ) -> Result<Option<PathBuf>> {
         let Some(path) = self.path().map(Path::to_path_buf) else {
             return Ok(None);
         };
@@ -138,7 +161,7 @@ impl Ledger {
             stem(&path),
             now.format("%Y%m%d-%H%M%S")
         ));
-        copy_database(self.conn(), &target)?;
+        copy_database(self.conn(), &target, progress)?;
         let kept = self.backups_kept().unwrap_or(DEFAULT_BACKUPS_KEPT);
         for old in automatic_backups(&path).into_iter().skip(kept) {
             let _ = std::fs::remove_file(old);
@@ -286,7 +309,13 @@ fn restore_with(
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(StoreError::from)
-    .and_then(|source| copy_database(&super::sql::Connection::Lite(source), &incoming));
+    .and_then(|source| {
+        copy_database(
+            &super::sql::Connection::Lite(source),
+            &incoming,
+            &Progress::none(),
+        )
+    });
     if let Err(error) = copied {
         let _ = std::fs::remove_file(&incoming);
         return Err(error);

@@ -17,6 +17,7 @@ use crate::core::changelog::{
     ChainReport, GENESIS, LogRow, check_rows, entries_digest, entry_digest_of, hex_digest, hex64,
     row_hash,
 };
+use crate::core::progress::Progress;
 
 /// Tables whose changes are not logged row by row: entries (covered by their hashes),
 /// the totals kept by trigger from them, and the log itself.
@@ -555,6 +556,11 @@ impl Ledger {
         self.verify_with(FileCheck::Full)
     }
 
+    /// [`Ledger::verify`], counting the entries hashed into `progress`.
+    pub fn verify_counted(&self, progress: &Progress) -> Result<ChainReport> {
+        self.verify_with_counted(FileCheck::Full, progress)
+    }
+
     /// [`Ledger::verify`] with the check of the file itself at `depth`. It runs on a
     /// second, read-only connection on another thread while this one checks the books
     /// (opening a ledger reads only the header and the root pages, so this is where a
@@ -562,6 +568,15 @@ impl Ledger {
     /// snapshot (in WAL mode another connection may go on writing meanwhile; what it
     /// writes is checked next time).
     pub fn verify_with(&self, depth: FileCheck) -> Result<ChainReport> {
+        self.verify_with_counted(depth, &Progress::none())
+    }
+
+    /// [`Ledger::verify_with`], counting the entries hashed into `progress`.
+    pub fn verify_with_counted(
+        &self,
+        depth: FileCheck,
+        progress: &Progress,
+    ) -> Result<ChainReport> {
         // The file and the replay of every table on one thread, the chain and the
         // entries on this one: each half is about the same work on a large ledger.
         let file_and_tables = |conn: &Connection| -> (Option<String>, Result<Vec<String>>) {
@@ -582,7 +597,7 @@ impl Ledger {
                         Err(error) => (Some(error.to_string()), Ok(Vec::new())),
                     }
                 });
-                let books = in_snapshot(self.conn(), Self::verify_on);
+                let books = in_snapshot(self.conn(), |conn| Self::verify_on(conn, progress));
                 let other = other
                     .join()
                     .unwrap_or_else(|_| (Some("检查线程意外退出".into()), Ok(Vec::new())));
@@ -590,7 +605,7 @@ impl Ledger {
             }),
             None => (
                 file_and_tables(self.conn()),
-                in_snapshot(self.conn(), Self::verify_on),
+                in_snapshot(self.conn(), |conn| Self::verify_on(conn, progress)),
             ),
         };
         match damage {
@@ -628,7 +643,7 @@ impl Ledger {
 
     /// The chain, the entries and the kept totals: the books' part of
     /// [`Ledger::verify_with`].
-    fn verify_on(conn: &Connection) -> Result<ChainReport> {
+    fn verify_on(conn: &Connection, progress: &Progress) -> Result<ChainReport> {
         let mut statement =
             conn.prepare(&format!("SELECT {LOG_COLUMNS} FROM change_log ORDER BY id"))?;
         let rows = statement
@@ -637,6 +652,7 @@ impl Ledger {
         let entries: i64 = conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
         let max_entry: i64 =
             conn.query_row("SELECT ifnull(max(id), 0) FROM entries", [], |r| r.get(0))?;
+        progress.set_total(max_entry.max(0) as u64);
         let head = rows
             .last()
             .map_or(GENESIS.to_string(), |row| row.hash.clone());
@@ -669,6 +685,7 @@ impl Ledger {
             {
                 return Ok(report(Some(problem)));
             }
+            progress.set_done(last.max(0) as u64);
             next_entry = last + 1;
         }
         if next_entry <= max_entry {

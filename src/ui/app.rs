@@ -146,6 +146,7 @@ fn start_opening_checks(
     clock: Arc<dyn Clock>,
     backup: bool,
     repaint: Arc<OnceLock<egui::Context>>,
+    progress: Arc<crate::core::progress::Progress>,
 ) -> Receiver<OpeningCheck> {
     let (sender, receiver) = std::sync::mpsc::channel();
     let sender = Waking { sender, repaint };
@@ -159,7 +160,7 @@ fn start_opening_checks(
                 return;
             }
         };
-        let report = ledger.verify().map_err(|e| e.to_string());
+        let report = ledger.verify_counted(&progress).map_err(|e| e.to_string());
         let sound = report.as_ref().is_ok_and(|r| r.damaged.is_none());
         if sender.send(OpeningCheck::Verified(report)).is_err() || !backup || !sound {
             return;
@@ -350,12 +351,15 @@ impl LedgerApp {
                     .or_else(|| ledger.server().map(|_| path.clone()));
                 let chain_check = match checked {
                     Some(location) => {
+                        let progress = Arc::new(crate::core::progress::Progress::none());
                         data.chain_checking = true;
+                        data.chain_progress = Some(progress.clone());
                         Some(start_opening_checks(
                             location,
                             self.clock.clone(),
                             !ledger.is_read_only(),
                             self.repaint.clone(),
+                            progress,
                         ))
                     }
                     None => {

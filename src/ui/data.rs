@@ -54,8 +54,9 @@ pub struct LedgerData {
     /// The change log's state as checked when the ledger opened, and why the ledger is
     /// read-only or was not closed properly last time.
     pub chain: Option<crate::core::changelog::ChainReport>,
-    /// The opening check still running on its worker thread.
+    /// The opening check still running on its worker thread, and how far it has got.
     pub chain_checking: bool,
+    pub chain_progress: Option<std::sync::Arc<crate::core::progress::Progress>>,
     /// The opening check could not run (the file could not be read).
     pub chain_failed: Option<String>,
     pub read_only: Option<String>,
@@ -99,6 +100,7 @@ impl LedgerData {
         let kept = std::mem::replace(self, fresh);
         self.chain = kept.chain;
         self.chain_checking = kept.chain_checking;
+        self.chain_progress = kept.chain_progress;
         self.chain_failed = kept.chain_failed;
         self.read_only = kept.read_only;
         self.unclean_close = kept.unclean_close;

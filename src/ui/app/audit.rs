@@ -9,7 +9,7 @@ impl LedgerApp {
         match command {
             AuditCommand::Verify => self.lend(
                 Work::read("正在校验变更日志", true),
-                |ledger, _, _| ledger.verify(),
+                |ledger, _, progress| ledger.verify_counted(progress),
                 |app, result| match result {
                     Ok(report) => {
                         let message = report.summary();
@@ -79,7 +79,7 @@ impl LedgerApp {
             }
             AuditCommand::BackupNow => self.lend(
                 Work::read("正在备份", true),
-                |ledger, clock, _| ledger.automatic_backup("手动", clock.now()),
+                |ledger, clock, progress| ledger.automatic_backup_counted("手动", clock.now(), progress),
                 |_, result| {
                     Outcome::of(result.map_err(|e| e.to_string()).map(|path| match path {
                         Some(path) => format!("已备份到：{}", path.display()),

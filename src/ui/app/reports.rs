@@ -10,6 +10,7 @@ impl LedgerApp {
             return;
         };
         let form = form.clone();
+        let rows = form.tables().map(|table| table.rows.len()).sum();
         let options = crate::print::PrintOptions::beside(&self.db_path);
         let (sender, done) = std::sync::mpsc::channel();
         let path = target.clone();
@@ -32,6 +33,8 @@ impl LedgerApp {
             target,
             open_when_done,
             done,
+            rows,
+            started: std::time::Instant::now(),
         });
     }
 

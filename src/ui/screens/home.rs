@@ -66,10 +66,22 @@ impl HomeScreen {
                 ));
             }
             if data.chain_checking {
-                ui.label(format!(
-                    "正在后台检查文件、变更日志和每笔凭证的哈希，可照常使用…（{}）",
-                    last_full_check_text(data)
-                ));
+                ui.horizontal_wrapped(|ui| {
+                    if let Some(progress) = &data.chain_progress
+                        && let (done, total @ 1..) = progress.counts()
+                    {
+                        ui.add(
+                            egui::ProgressBar::new(done as f32 / total as f32)
+                                .desired_width(140.0)
+                                .show_percentage(),
+                        );
+                        ui.label(format!("{done} / {total} 笔"));
+                    }
+                    ui.label(format!(
+                        "正在后台检查文件、变更日志和每笔凭证的哈希，可照常使用…（{}）",
+                        last_full_check_text(data)
+                    ));
+                });
             } else if let Some(chain) = &data.chain {
                 if chain.is_intact() {
                     ui.label(format!(

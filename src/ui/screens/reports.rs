@@ -59,6 +59,9 @@ pub struct RenderJob {
     pub target: PathBuf,
     pub open_when_done: bool,
     pub done: Receiver<Result<(), String>>,
+    /// The rows being laid out, and since when: typst tells no progress of its own.
+    pub rows: usize,
+    pub started: std::time::Instant,
 }
 
 impl std::fmt::Debug for RenderJob {
@@ -357,7 +360,12 @@ impl ReportsScreen {
             }
             if let Some(job) = &self.job {
                 ui.spinner();
-                ui.label(format!("正在生成 {}…", job.label));
+                ui.label(format!(
+                    "正在生成 {}（{} 行，已用 {} 秒）…",
+                    job.label,
+                    job.rows,
+                    job.started.elapsed().as_secs()
+                ));
             }
         });
         if let Some((shown, _)) = &self.preview {
