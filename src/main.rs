@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use union_ledger::cli::{self, Cli};
 use union_ledger::core::date::SystemClock;
 
@@ -41,7 +40,14 @@ static WINDOW_FRAMES: WindowFrames = WindowFrames;
 
 fn main() -> ExitCode {
     cli::bench::register_window_bench(&WINDOW_FRAMES);
-    let cli = Cli::parse();
+    // `--version` names the ledger schema too, which clap's attribute cannot.
+    let matches = <Cli as clap::CommandFactory>::command()
+        .version(&*Box::leak(cli::version_text().into_boxed_str()))
+        .get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let result = if cli.command.is_none() {
         match cli.db.clone().map_or_else(cli::default_db_path, Ok) {
             Ok(path) => union_ledger::ui::run_window(path, cli.read_only),

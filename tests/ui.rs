@@ -744,6 +744,102 @@ fn the_charted_screens_in_light_and_dark_at_normal_and_large_text() {
 }
 
 #[test]
+fn a_new_ledger_walks_the_guided_start_and_every_step_can_be_skipped() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label_contains("开始使用");
+    // 1 工会名称.
+    retype(&mut harness, "工会名称", "示例市人民医院工会");
+    harness.get_by_label("保存并继续").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已保存工会名称");
+    // 2 经办人.
+    type_into(&mut harness, "经办人姓名", "李会计");
+    harness.get_by_label("保存并继续").click();
+    harness.run();
+    // 3 会员名册: skipped (the roster comes later).
+    harness.get_by_label_contains("名册中现有 0 人");
+    harness.get_by_label("跳过此步").click();
+    harness.run();
+    // 4 年初余额: 慰问金 only; a bad figure is named first.
+    harness
+        .get_all_by(placeholder("如 12,000"))
+        .next()
+        .unwrap()
+        .focus();
+    harness.run();
+    harness
+        .get_all_by(placeholder("如 12,000"))
+        .next()
+        .unwrap()
+        .type_text("12.345");
+    harness.run();
+    harness.get_by_label("保存并继续").click();
+    harness.run();
+    harness.get_by_label_contains("慰问金：");
+    harness
+        .get_all_by(placeholder("如 12,000"))
+        .next()
+        .unwrap()
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_all_by(placeholder("如 12,000"))
+        .next()
+        .unwrap()
+        .type_text("12,000");
+    harness.run();
+    harness.get_by_label("保存并继续").click();
+    harness.run();
+    // 5 发放规则.
+    harness.get_by_label_contains("示例一").click();
+    harness.run();
+    harness.get_by_label("套用并完成").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("开始使用").is_none());
+    let data = &harness.state().session.as_ref().unwrap().data;
+    assert_eq!(data.union_name, "示例市人民医院工会");
+    assert_eq!(data.handler, "李会计");
+    assert_eq!(welfare_balance(&harness), 1_200_000);
+    assert!(
+        !harness
+            .state()
+            .session
+            .as_ref()
+            .unwrap()
+            .data
+            .rules
+            .is_empty()
+    );
+    // Opened again, the ledger goes straight to work.
+    drop(harness);
+    let harness = harness_for(&path, ScriptedDialogs::default());
+    assert!(harness.query_by_label_contains("开始使用").is_none());
+}
+
+#[test]
+fn the_guided_start_can_be_skipped_at_once_and_demo_data_needs_none() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.get_by_label("全部跳过，直接开始").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("开始使用").is_none());
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness
+        .get_all_by_label("载入演示数据")
+        .next()
+        .unwrap()
+        .click();
+    harness.step();
+    settle_work(&mut harness);
+    harness.run();
+    assert!(harness.query_by_label_contains("开始使用").is_none());
+}
+
+#[test]
 fn a_category_moves_to_another_group_from_settings() {
     let (_dir, path) = temp_ledger();
     let mut harness = harness_for(&path, ScriptedDialogs::default());

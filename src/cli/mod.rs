@@ -208,11 +208,40 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The ledger file used when `--db` is not given: `$UNION_LEDGER_DB` if set, otherwise
-/// `ledger.db` in the platform data directory (Linux: ~/.local/share/union-ledger).
+/// The names of the marker that makes a copy portable (绿色版).
+pub const PORTABLE_MARKERS: [&str; 2] = ["portable", "union-ledger.portable"];
+
+/// A portable copy's own data folder: `data` beside the program, when a file named
+/// `portable` or `union-ledger.portable` sits beside it. The default ledger, its
+/// backups and templates (beside the ledger) and each clerk's look of the window live
+/// there, so a copy on a USB stick carries everything.
+pub fn portable_data_dir() -> Option<PathBuf> {
+    let program = std::env::current_exe().ok()?;
+    let folder = program.parent()?;
+    PORTABLE_MARKERS
+        .iter()
+        .any(|marker| folder.join(marker).is_file())
+        .then(|| folder.join("data"))
+}
+
+/// What `--version` prints: the program's version and the ledger schema it writes.
+pub fn version_text() -> String {
+    format!(
+        "{}（台账结构版本 {}）",
+        env!("CARGO_PKG_VERSION"),
+        crate::store::schema::LATEST_VERSION
+    )
+}
+
+/// The ledger file used when `--db` is not given: `$UNION_LEDGER_DB` if set, then a
+/// portable copy's `data/ledger.db`, otherwise `ledger.db` in the platform data
+/// directory (Linux: ~/.local/share/union-ledger).
 pub fn default_db_path() -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os(DB_ENV_VAR).filter(|value| !value.is_empty()) {
         return Ok(PathBuf::from(path));
+    }
+    if let Some(folder) = portable_data_dir() {
+        return Ok(folder.join("ledger.db"));
     }
     let dirs = directories::ProjectDirs::from("", "", "union-ledger")
         .context("无法确定本机的数据目录，请用 --db 指定台账文件")?;

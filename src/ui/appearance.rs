@@ -102,7 +102,11 @@ impl Appearance {
 
 /// Where a clerk's look is kept: `appearance.json` in the user's settings folder
 /// (`~/.config/union-ledger` on Linux, `%APPDATA%\union-ledger` on Windows).
+/// A portable copy keeps it in its `data` folder.
 pub fn default_file() -> Option<PathBuf> {
+    if let Some(folder) = crate::cli::portable_data_dir() {
+        return Some(folder.join("appearance.json"));
+    }
     directories::ProjectDirs::from("", "", "union-ledger")
         .map(|dirs| dirs.config_dir().join("appearance.json"))
 }

@@ -133,6 +133,8 @@ pub enum Command {
         group_id: i64,
     },
     LoadDemo,
+    /// The guided start on a new ledger is done (or skipped): it does not show again.
+    FinishGuidedStart,
     /// The window's look: light or dark, and the text size (the clerk's own).
     SetAppearance(crate::ui::appearance::Appearance),
     /// Show the 打开或新建台账 dialog.

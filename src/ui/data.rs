@@ -78,6 +78,8 @@ pub struct LedgerData {
     pub balance_chart: Option<crate::core::charts::Chart>,
     pub visits_chart: Option<crate::core::charts::Chart>,
     pub payouts_chart: Option<crate::core::charts::Chart>,
+    /// A new, empty ledger whose guided start (开始使用) was neither finished nor skipped.
+    pub guided_start_due: bool,
 }
 
 impl LedgerData {
@@ -145,6 +147,7 @@ impl LedgerData {
     pub fn reload_chart(&mut self, ledger: &Ledger) -> Result<()> {
         self.union_name = ledger.union_name()?;
         self.handler = ledger.setting("handler")?.unwrap_or_default();
+        self.guided_start_due = ledger.setting("guided_start")?.is_none();
         self.funds = ledger.funds()?;
         self.categories = ledger.categories()?;
         self.sources = ledger.income_sources()?;

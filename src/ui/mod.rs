@@ -23,6 +23,14 @@ pub fn run_window(db_path: PathBuf, read_only: bool) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("工会慰问台账")
+            .with_app_id("union-ledger")
+            // The taskbar's and alt-tab's icon, from the packaged icon's own drawing.
+            .with_icon(
+                eframe::icon_data::from_png_bytes(include_bytes!(
+                    "../../assets/icon/union-ledger-256.png"
+                ))
+                .unwrap_or_default(),
+            )
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([900.0, 600.0]),
         ..Default::default()

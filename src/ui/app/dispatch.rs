@@ -49,6 +49,7 @@ impl LedgerApp {
             | Command::AddCategory { .. }
             | Command::UpdateCategory { .. }
             | Command::MoveCategory { .. }
+            | Command::FinishGuidedStart
             | Command::LoadDemo => self.apply_settings(command),
             Command::Audit(command) => self.apply_audit(command),
         };

@@ -27,6 +27,9 @@ impl LedgerApp {
     }
 }
 
+/// The setting that marks a ledger's guided start as done.
+pub const GUIDED_START_KEY: &str = "guided_start";
+
 /// Writes one setting; the message tells the clerk what happened.
 fn write_setting(
     command: Command,
@@ -75,7 +78,15 @@ fn write_setting(
             };
             Ok(format!("已把“{}”移到分组“{}”", name(id), name(group_id)))
         }
-        Command::LoadDemo => crate::ui::demo::load_demo(ledger, clock),
+        // Demo data is for trying the program: no guided start over it.
+        Command::LoadDemo => {
+            let message = crate::ui::demo::load_demo(ledger, clock)?;
+            ledger.set_setting(GUIDED_START_KEY, "done")?;
+            Ok(message)
+        }
+        Command::FinishGuidedStart => ledger
+            .set_setting(GUIDED_START_KEY, "done")
+            .map(|()| "可以开始记账了：设置随时可在“设置”中修改".to_string()),
         // Routed to their own domains by `apply`; never sent here.
         _ => Ok(String::new()),
     }

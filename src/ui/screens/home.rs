@@ -14,6 +14,8 @@ const REMINDERS_SHOWN: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct HomeScreen {
     pub all_reminders: bool,
+    /// 开始使用, on a new ledger until it is finished or skipped.
+    pub first_start: Option<crate::ui::screens::first_start::FirstStart>,
     /// The spending chart's bars as drawn in the last frame (a click on one opens
     /// 台账 on its month and category group).
     pub chart_bars: Vec<crate::ui::chart::BarHit>,
@@ -34,11 +36,23 @@ pub fn last_full_check_text(data: &LedgerData) -> String {
 
 impl HomeScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &LedgerData, commands: &mut Vec<Command>) {
+        // 开始使用: once begun it stays until finished or skipped, also when a roster
+        // was imported at its third step.
+        let empty = data.entry_count == 0 && data.members.is_empty();
+        if !data.guided_start_due {
+            self.first_start = None;
+        } else if self.first_start.is_none() && empty && data.read_only.is_none() {
+            self.first_start = Some(Default::default());
+        }
         egui::ScrollArea::vertical().show(ui, |ui| {
             if let Some(reason) = &data.read_only {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("只读：{reason}。"));
             }
-            if data.read_only.is_none() && data.handler.trim().is_empty() {
+            // (The guided start asks for the clerk itself.)
+            if data.read_only.is_none()
+                && data.handler.trim().is_empty()
+                && self.first_start.is_none()
+            {
                 // Every change is logged with who made it: ask once, then remember.
                 ui.horizontal(|ui| {
                     ui.colored_label(
@@ -98,7 +112,12 @@ impl HomeScreen {
                     format!("打开时未能校验变更日志：{error}"),
                 );
             }
-            if data.entry_count == 0 && data.members.is_empty() {
+            let empty = data.entry_count == 0 && data.members.is_empty();
+            if let Some(first_start) = &mut self.first_start {
+                first_start.ui(ui, data, commands);
+                ui.add_space(16.0);
+            }
+            if empty {
                 empty_ledger_ui(ui, commands);
                 ui.add_space(16.0);
             }

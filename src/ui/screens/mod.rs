@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod batches;
 pub mod entry;
+pub mod first_start;
 pub mod home;
 pub mod insurance;
 pub mod insurance_claims;
