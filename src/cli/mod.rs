@@ -208,22 +208,6 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The names of the marker that makes a copy portable (绿色版).
-pub const PORTABLE_MARKERS: [&str; 2] = ["portable", "union-ledger.portable"];
-
-/// A portable copy's own data folder: `data` beside the program, when a file named
-/// `portable` or `union-ledger.portable` sits beside it. The default ledger, its
-/// backups and templates (beside the ledger) and each clerk's look of the window live
-/// there, so a copy on a USB stick carries everything.
-pub fn portable_data_dir() -> Option<PathBuf> {
-    let program = std::env::current_exe().ok()?;
-    let folder = program.parent()?;
-    PORTABLE_MARKERS
-        .iter()
-        .any(|marker| folder.join(marker).is_file())
-        .then(|| folder.join("data"))
-}
-
 /// What `--version` prints: the program's version and the ledger schema it writes.
 pub fn version_text() -> String {
     format!(
@@ -240,7 +224,7 @@ pub fn default_db_path() -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os(DB_ENV_VAR).filter(|value| !value.is_empty()) {
         return Ok(PathBuf::from(path));
     }
-    if let Some(folder) = portable_data_dir() {
+    if let Some(folder) = crate::store::portable_data_dir() {
         return Ok(folder.join("ledger.db"));
     }
     let dirs = directories::ProjectDirs::from("", "", "union-ledger")

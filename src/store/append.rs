@@ -16,6 +16,7 @@
 //! query beyond the first; a run of rows dated earlier moves the later entries once,
 //! by the run's total.
 
+use crate::core::progress::Progress;
 use std::collections::HashMap;
 
 use super::sql::{OptionalExtension, Transaction};
@@ -46,7 +47,7 @@ pub(super) struct NewRow<'a> {
 }
 
 /// Rows buffered for one statement before the buffer is written.
-const ROWS_PER_STATEMENT: usize = 5_000;
+const ROWS_PER_STATEMENT: usize = 2_000;
 
 /// The latest entry of a fund and year: its date and the cumulative total after it.
 #[derive(Debug, Clone, Copy)]
@@ -61,8 +62,19 @@ pub(super) fn append(
     rows: &[NewRow<'_>],
     created_at: &str,
 ) -> Result<Vec<i64>> {
+    append_counted(tx, rows, created_at, &Progress::none())
+}
+
+/// [`append`], counting the rows into `progress` as each statement writes them.
+pub(super) fn append_counted(
+    tx: &Transaction<'_>,
+    rows: &[NewRow<'_>],
+    created_at: &str,
+    progress: &Progress,
+) -> Result<Vec<i64>> {
     let mut writer = Writer {
         tx,
+        progress,
         created_at,
         next_seq: HashMap::new(),
         tails: HashMap::new(),
@@ -86,6 +98,7 @@ pub(super) fn append(
 
 struct Writer<'t, 'c, 'a> {
     tx: &'t Transaction<'c>,
+    progress: &'a Progress,
     created_at: &'a str,
     next_seq: HashMap<i32, i64>,
     /// `None` for a fund and year with no entries yet.
@@ -225,6 +238,7 @@ impl Writer<'_, '_, '_> {
             .execute((Value::Array(rows).to_string(), first))?;
         let last = first + count - 1;
         self.ids.extend(last - count + 1..=last);
+        self.progress.advance(count as u64);
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use super::sql::{Connection, OptionalExtension, Row, Transaction};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::append::{EntryLinks, NewRow, append};
+use super::append::{EntryLinks, NewRow, append_counted};
 use super::codec::{
     date_text, datetime_text, parse_code, parse_date, parse_datetime, parse_optional_date,
 };
@@ -185,17 +185,11 @@ pub(super) fn insert_same_day(
             },
         })
         .collect();
-    // In runs, each counted as it goes in: a batch to ten thousand shows how far it
-    // has got. The runs follow one another as one run would (numbers, balances).
-    for run in rows.chunks(COUNTED_RUN) {
-        append(tx, run, created_at)?;
-        progress.advance(run.len() as u64);
-    }
+    // Counted as each statement writes its rows: a batch to ten thousand shows how far
+    // it has got.
+    append_counted(tx, &rows, created_at, progress)?;
     Ok(())
 }
-
-/// How many entries of a batch go in per counted run.
-const COUNTED_RUN: usize = 1000;
 
 impl Ledger {
     /// Who a batch would reach and who it would not, with the reasons. Nothing is

@@ -969,3 +969,19 @@ fn seed_chart(tx: &Transaction<'_>, clock: &dyn Clock) -> Result<()> {
     }
     Ok(())
 }
+
+/// The names of the marker that makes a copy portable (绿色版).
+pub const PORTABLE_MARKERS: [&str; 2] = ["portable", "union-ledger.portable"];
+
+/// A portable copy's own data folder: `data` beside the program, when a file named
+/// `portable` or `union-ledger.portable` sits beside it. The default ledger, its
+/// backups and templates (beside the ledger) and each clerk's look of the window live
+/// there, so a copy on a USB stick carries everything.
+pub fn portable_data_dir() -> Option<PathBuf> {
+    let program = std::env::current_exe().ok()?;
+    let folder = program.parent()?;
+    PORTABLE_MARKERS
+        .iter()
+        .any(|marker| folder.join(marker).is_file())
+        .then(|| folder.join("data"))
+}

@@ -344,6 +344,8 @@ mod tests {
         assert!(matches!(waited, Err(GateError::TimedOut)));
         assert!(announced.get());
         drop(held);
-        assert!(take_gate(&ledger, Duration::ZERO, &|| {}).is_ok());
+        // The waiter that gave up may still take and drop the lock a moment after the
+        // release (it never keeps it): the next one waits that moment out.
+        assert!(take_gate(&ledger, Duration::from_secs(5), &|| {}).is_ok());
     }
 }

@@ -104,7 +104,7 @@ impl Appearance {
 /// (`~/.config/union-ledger` on Linux, `%APPDATA%\union-ledger` on Windows).
 /// A portable copy keeps it in its `data` folder.
 pub fn default_file() -> Option<PathBuf> {
-    if let Some(folder) = crate::cli::portable_data_dir() {
+    if let Some(folder) = crate::store::portable_data_dir() {
         return Some(folder.join("appearance.json"));
     }
     directories::ProjectDirs::from("", "", "union-ledger")

@@ -364,6 +364,12 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
         ("Command::MoveCategory", Cli("category set --group")),
         ("Command::LoadDemo", Cli("demo")),
         (
+            "Command::FinishGuidedStart",
+            WindowOnly(
+                "the window's guided start; its steps are settings, member import, fund opening and rules preset",
+            ),
+        ),
+        (
             "Command::SetAppearance",
             WindowOnly("the window's own look, kept per user, not in the ledger"),
         ),
