@@ -2369,6 +2369,47 @@ fn a_voucher_number_that_is_income_is_refused_on_the_reports_screen() {
 }
 
 #[test]
+fn a_closed_quarter_is_exported_as_a_sealed_snapshot_from_the_audit_screen() {
+    let (dir, path) = temp_ledger();
+    {
+        let clock = FixedClock::at_date(today());
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(40, 1, 3, &clock).unwrap();
+        ledger.set_union_name("内科分会").unwrap();
+        ledger
+            .close_period(union_ledger::core::date::Period::quarter(2026, 1), "")
+            .unwrap();
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "审计");
+    harness.get_by_label("导出 2026年第1季度 上报快照").click();
+    harness.step();
+    settle_work(&mut harness);
+    harness.run();
+    let snapshot = dir.path().join("上报/内科分会-2026年第1季度.db");
+    assert!(
+        notice(&harness).starts_with(&format!(
+            "已导出 2026年第1季度 上报快照：{}",
+            snapshot.display()
+        )),
+        "{}",
+        notice(&harness)
+    );
+    let manifest = union_ledger::store::read_manifest(&snapshot)
+        .unwrap()
+        .unwrap();
+    assert_eq!(manifest.union_name, "内科分会");
+    assert_eq!(manifest.period_start, "2026-01-01");
+    // The union above takes it.
+    let mut book =
+        union_ledger::store::ConsolidationBook::open(&dir.path().join("汇总.db")).unwrap();
+    let registered = book
+        .register(&snapshot, &FixedClock::at_date(today()))
+        .unwrap();
+    assert_eq!(registered.head, manifest.head);
+}
+
+#[test]
 fn close_a_quarter_from_the_audit_screen_and_read_the_change_log() {
     let (_dir, path) = temp_ledger();
     {

@@ -357,3 +357,29 @@ pub fn restore(
     }
     Ok(())
 }
+
+/// `export --period --out`: a closed period's sealed snapshot for the union above.
+pub fn export(
+    period: &str,
+    file: &Path,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let period = super::parse_period_option("--period", period)?;
+    let ledger = super::open_ledger(path, clock)?;
+    let manifest = ledger.export_snapshot(period, file, clock)?;
+    writeln!(out, "已导出上报快照：{}", file.display())?;
+    writeln!(out, "工会：{}", manifest.union_name)?;
+    writeln!(
+        out,
+        "期间：{}（{} 至 {}，已结账）",
+        manifest.period_label, manifest.period_start, manifest.period_end
+    )?;
+    writeln!(
+        out,
+        "变更日志 {} 条，凭证 {} 笔；链头（请与上级工会核对）：{}",
+        manifest.log_rows, manifest.entries, manifest.head
+    )?;
+    Ok(())
+}

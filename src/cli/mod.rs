@@ -10,6 +10,7 @@ pub mod bench;
 mod bench_process;
 pub mod chart;
 pub mod claims;
+pub mod consolidate;
 pub mod demo;
 pub mod entries;
 pub mod format;
@@ -129,6 +130,18 @@ pub enum Command {
         #[arg(long, value_name = "FILE|URL")]
         to: PathBuf,
     },
+    /// 上报汇总：把已结账期间的台账导出为一份带清单的快照，交上级工会（export a closed period's snapshot for the union above）
+    Export {
+        /// 期间：季度（2026Q4）或整年（2026），须已结账（period; must be closed）
+        #[arg(long)]
+        period: String,
+        /// 快照文件（新文件），如 内科分会-2026Q4.db（the snapshot file to write）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 汇总：登记分会上报的快照（consolidate branch snapshots）
+    #[command(subcommand)]
+    Consolidate(consolidate::ConsolidateCommand),
     /// 结账与反结账（close and reopen a quarter or a year）
     #[command(subcommand)]
     Period(audit::PeriodCommand),
@@ -287,6 +300,8 @@ pub fn run(
         Command::Verify { format, full } => audit::verify(format, full, &path, clock, out),
         Command::Log(args) => audit::log(&args, &path, clock, out),
         Command::Period(command) => audit::period(command, &path, clock, out),
+        Command::Consolidate(command) => consolidate::run(command, clock, out),
+        Command::Export { period, out: file } => audit::export(&period, &file, &path, clock, out),
         Command::Backup(args) => audit::backup(&args, &path, clock, out),
         Command::Restore { from } => audit::restore(&from, &path, clock, out),
         Command::Copy { from, to } => audit::copy(&from, &to, clock, out),

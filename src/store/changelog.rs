@@ -29,6 +29,8 @@ pub(super) const UNLOGGED_TABLES: &[&str] = &[
     "entry_day_counts",
     "change_log",
     "integrity_checks",
+    // A branch snapshot's manifest: about the file sent, not part of the books.
+    "branch_snapshot",
 ];
 
 /// The entry columns an entry's hash covers, in this order.

@@ -97,6 +97,13 @@ impl Ledger {
             .optional()?)
     }
 
+    /// Whether `period` is closed (and not reopened) from its first day to its last.
+    pub fn is_period_closed(&self, period: Period) -> Result<bool> {
+        Ok(self
+            .closed_period_of(period.end)?
+            .is_some_and(|closed| closed.period.start <= period.start))
+    }
+
     /// Refuses a date inside a closed period, naming the period.
     pub fn check_open_date(&self, date: NaiveDate) -> Result<()> {
         match self.closed_period_of(date)? {

@@ -264,9 +264,17 @@ pub enum InsuranceCommand {
 pub enum AuditCommand {
     Verify,
     LoadLog(String),
-    Close { period: Period, note: String },
-    Reopen { id: i64, reason: String },
+    Close {
+        period: Period,
+        note: String,
+    },
+    Reopen {
+        id: i64,
+        reason: String,
+    },
     BackupNow,
+    /// A closed period's sealed snapshot for the union above, into 上报 beside the ledger.
+    ExportSnapshot(Period),
 }
 
 /// What the clerk asks of the 报表 screen.
@@ -419,6 +427,7 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
         ("AuditCommand::Close", Cli("period close")),
         ("AuditCommand::Reopen", Cli("period reopen")),
         ("AuditCommand::BackupNow", Cli("backup")),
+        ("AuditCommand::ExportSnapshot", Cli("export --period --out")),
         ("ReportCommand::Preview", Cli("report quarterly")),
         ("ReportCommand::PreviewVoucher", Cli("report voucher")),
         (

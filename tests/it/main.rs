@@ -11,6 +11,7 @@ mod pg;
 mod architecture;
 mod audit;
 mod cli;
+mod consolidation;
 mod forms;
 mod import_roster;
 mod insurance;

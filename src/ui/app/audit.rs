@@ -61,6 +61,25 @@ impl LedgerApp {
                     }))
                 },
             ),
+            AuditCommand::ExportSnapshot(period) => {
+                let target = self.snapshot_target(period);
+                self.lend(
+                    Work::read("正在导出上报快照", true),
+                    move |ledger, clock, _| {
+                        ledger.export_snapshot(period, &target, clock).map(|m| (m, target))
+                    },
+                    |_, result| {
+                        Outcome::of(result.map_err(|e| e.to_string()).map(|(manifest, target)| {
+                            format!(
+                                "已导出 {} 上报快照：{}（链头 {}）",
+                                manifest.period_label,
+                                target.display(),
+                                &manifest.head[..16]
+                            )
+                        }))
+                    },
+                )
+            }
             // A copy of a file found damaged must not push a good backup out.
             AuditCommand::BackupNow
                 if self
@@ -88,5 +107,38 @@ impl LedgerApp {
                 },
             ),
         }
+    }
+
+    /// Where a snapshot goes: `上报/工会名-期间.db` beside the ledger file (beside the
+    /// documents folder for one on a server), with the time added if that file exists.
+    fn snapshot_target(&self, period: Period) -> PathBuf {
+        let folder = match crate::store::server_address(&self.db_path) {
+            Some(_) => directories::UserDirs::new()
+                .and_then(|dirs| dirs.document_dir().map(Path::to_path_buf))
+                .unwrap_or_default(),
+            None => self
+                .db_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        }
+        .join("上报");
+        let union = self
+            .session
+            .as_ref()
+            .map(|s| s.data.union_name.clone())
+            .unwrap_or_default()
+            .chars()
+            .map(|ch| if "/\\:*?\"<>| ".contains(ch) { '_' } else { ch })
+            .collect::<String>();
+        let stem = format!("{union}-{}", period.label());
+        let plain = folder.join(format!("{stem}.db"));
+        if !plain.exists() {
+            return plain;
+        }
+        folder.join(format!(
+            "{stem}-{}.db",
+            self.clock.now().format("%Y%m%d-%H%M%S")
+        ))
     }
 }

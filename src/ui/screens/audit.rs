@@ -163,7 +163,7 @@ impl AuditScreen {
                     });
                     egui::Grid::new("closed_periods")
                         .striped(true)
-                        .num_columns(4)
+                        .num_columns(5)
                         .show(ui, |ui| {
                             for closed in &data.closed_periods {
                                 ui.label(closed.period.label());
@@ -195,6 +195,15 @@ impl AuditScreen {
                                                 id: closed.id,
                                                 reason: self.reopen_reason.clone(),
                                             }));
+                                        }
+                                        // 上报汇总: the closed period's sealed snapshot.
+                                        if ui
+                                            .button(format!("导出 {} 上报快照", closed.period.label()))
+                                            .clicked()
+                                        {
+                                            commands.push(Command::Audit(
+                                                AuditCommand::ExportSnapshot(closed.period),
+                                            ));
                                         }
                                     }
                                 }

@@ -1,0 +1,344 @@
+//! The union above's consolidation book (汇总台账): the branch snapshots registered,
+//! each checked before it is taken, each registration a row of a hash chain of its
+//! own. A branch whose history was rebuilt between two submissions is a finding with
+//! both heads; a tampered, foreign or unclosed snapshot is refused and left untouched.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::snapshot::{SnapshotManifest, read_manifest};
+use super::{Ledger, Result, StoreError};
+use crate::core::changelog::sha256_hex;
+use crate::core::date::Clock;
+
+/// Marks a consolidation book in the SQLite header (`PRAGMA application_id`): "ULCB".
+const BOOK_ID: i32 = 0x554C_4342;
+
+/// The chain's start.
+const GENESIS: &str = "union-ledger consolidation book";
+
+/// One snapshot registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Registration {
+    pub id: i64,
+    pub branch: String,
+    pub period_label: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub head: String,
+    pub log_rows: i64,
+    pub entries: i64,
+    /// The copy kept in the book's folder, and its SHA-256.
+    pub stored: String,
+    pub file_sha256: String,
+    pub registered_at: String,
+    /// A branch that rebuilt its history since its last submission: both heads.
+    pub finding: String,
+    pub hash: String,
+}
+
+/// A consolidation book: a SQLite file and, beside it, the snapshots it took.
+pub struct ConsolidationBook {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn refused(path: &Path, detail: impl Into<String>) -> StoreError {
+    StoreError::CannotOpen {
+        path: path.to_path_buf(),
+        detail: detail.into(),
+    }
+}
+
+impl ConsolidationBook {
+    /// Opens the book at `path`, making a new one when there is no file; a file that is
+    /// not a consolidation book is refused and left as it is.
+    pub fn open(path: &Path) -> Result<Self> {
+        let exists = path.metadata().is_ok_and(|m| m.len() > 0);
+        if let Some(folder) = path.parent()
+            && !folder.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(folder).map_err(|e| refused(path, e.to_string()))?;
+        }
+        if exists {
+            let probe =
+                Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .map_err(|e| refused(path, e.to_string()))?;
+            let id: i32 = probe
+                .pragma_query_value(None, "application_id", |row| row.get(0))
+                .map_err(|_| {
+                    refused(
+                        path,
+                        "不是汇总台账文件（文件已损坏或是其他程序的文件），未做任何改动",
+                    )
+                })?;
+            if id != BOOK_ID {
+                return Err(refused(path, "不是汇总台账文件，未做任何改动"));
+            }
+        }
+        let conn = Connection::open(path).map_err(|e| refused(path, e.to_string()))?;
+        if !exists {
+            conn.execute_batch(&format!(
+                "PRAGMA application_id = {BOOK_ID};
+                 CREATE TABLE registrations (
+                    id INTEGER PRIMARY KEY, branch TEXT NOT NULL, period_label TEXT NOT NULL,
+                    period_start TEXT NOT NULL, period_end TEXT NOT NULL, head TEXT NOT NULL,
+                    log_rows INTEGER NOT NULL, entries INTEGER NOT NULL, stored TEXT NOT NULL,
+                    file_sha256 TEXT NOT NULL, registered_at TEXT NOT NULL,
+                    finding TEXT NOT NULL, hash TEXT NOT NULL
+                 ) STRICT;
+                 CREATE TRIGGER registrations_append_only_update BEFORE UPDATE ON registrations
+                 BEGIN SELECT RAISE(ABORT, 'registrations are append-only'); END;
+                 CREATE TRIGGER registrations_append_only_delete BEFORE DELETE ON registrations
+                 BEGIN SELECT RAISE(ABORT, 'registrations are append-only'); END;"
+            ))
+            .map_err(|e| refused(path, e.to_string()))?;
+        }
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Every registration, oldest first.
+    pub fn registrations(&self) -> Result<Vec<Registration>> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, branch, period_label, period_start, period_end, head, log_rows, entries,
+                        stored, file_sha256, registered_at, finding, hash
+                 FROM registrations ORDER BY id",
+            )
+            .map_err(|e| refused(&self.path, e.to_string()))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(Registration {
+                    id: row.get(0)?,
+                    branch: row.get(1)?,
+                    period_label: row.get(2)?,
+                    period_start: row.get(3)?,
+                    period_end: row.get(4)?,
+                    head: row.get(5)?,
+                    log_rows: row.get(6)?,
+                    entries: row.get(7)?,
+                    stored: row.get(8)?,
+                    file_sha256: row.get(9)?,
+                    registered_at: row.get(10)?,
+                    finding: row.get(11)?,
+                    hash: row.get(12)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| refused(&self.path, e.to_string()))?;
+        Ok(rows)
+    }
+
+    /// The first registration whose hash does not follow from the one before, if any.
+    pub fn verify(&self) -> Result<Option<String>> {
+        let mut previous = sha256_hex(GENESIS.as_bytes());
+        for registration in self.registrations()? {
+            if registration_hash(&previous, &registration) != registration.hash {
+                return Ok(Some(format!(
+                    "第 {} 条登记（{} {}）被改动过",
+                    registration.id, registration.branch, registration.period_label
+                )));
+            }
+            previous = registration.hash;
+        }
+        Ok(None)
+    }
+
+    /// Checks the snapshot at `snapshot` and registers it: it must open as a ledger,
+    /// pass the full integrity check and the change log's verification, match its
+    /// manifest, and have its period closed. A copy is kept in the book's folder.
+    pub fn register(&mut self, snapshot: &Path, clock: &dyn Clock) -> Result<Registration> {
+        let manifest: SnapshotManifest = read_manifest(snapshot)?.ok_or_else(|| {
+            refused(
+                snapshot,
+                "不是上报快照（没有上报清单）：请让分会用 union-ledger export 导出",
+            )
+        })?;
+        let ledger = Ledger::open_read_only(snapshot, clock)?;
+        let report = ledger.verify()?;
+        if let Some(problem) = report.problem() {
+            return Err(refused(
+                snapshot,
+                format!("快照校验未通过，可能在导出后被改动，不予登记：{problem}"),
+            ));
+        }
+        if report.head != manifest.head || report.log_rows != manifest.log_rows {
+            return Err(refused(
+                snapshot,
+                format!(
+                    "快照与其上报清单不符（清单链头 {}，实际 {}），不予登记",
+                    manifest.head, report.head
+                ),
+            ));
+        }
+        let end = crate::core::date::parse_date(&manifest.period_end)
+            .map_err(|e| refused(snapshot, format!("上报清单的期间有误：{e}")))?;
+        let start = crate::core::date::parse_date(&manifest.period_start)
+            .map_err(|e| refused(snapshot, format!("上报清单的期间有误：{e}")))?;
+        if !ledger.is_period_closed(crate::core::date::Period::new(start, end))? {
+            return Err(refused(
+                snapshot,
+                format!(
+                    "{}在快照中尚未结账，不予登记：请分会先结账再导出",
+                    manifest.period_label
+                ),
+            ));
+        }
+        let registered = self.registrations()?;
+        let bytes = std::fs::read(snapshot).map_err(|e| refused(snapshot, e.to_string()))?;
+        let file_sha256 = sha256_hex(&bytes);
+        if let Some(same) = registered.iter().find(|r| r.file_sha256 == file_sha256) {
+            return Err(refused(
+                snapshot,
+                format!(
+                    "这份快照已于 {} 登记（第 {} 条），不重复登记",
+                    same.registered_at, same.id
+                ),
+            ));
+        }
+        // The branch's last submission: its log row at the earlier head must be there
+        // still, unchanged.
+        let earlier = registered
+            .into_iter()
+            .rev()
+            .find(|registration| registration.branch == manifest.union_name);
+        let finding = match &earlier {
+            Some(earlier) => {
+                use super::sql::OptionalExtension as _;
+                let at: Option<String> = ledger
+                    .conn()
+                    .query_row(
+                        "SELECT hash FROM change_log WHERE id = ?1",
+                        [earlier.log_rows],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                match at {
+                    Some(hash) if hash == earlier.head => String::new(),
+                    other => format!(
+                        "历史被重建：上次登记（{}）的链头为 {}，本次快照第 {} 条日志为 {}",
+                        earlier.period_label,
+                        earlier.head,
+                        earlier.log_rows,
+                        other.unwrap_or_else(|| "（不存在）".to_string())
+                    ),
+                }
+            }
+            None => String::new(),
+        };
+        drop(ledger);
+        // A copy in the book's folder: the book reads its own copies, whatever becomes
+        // of the file sent.
+        let folder = self.path.with_extension("snapshots");
+        std::fs::create_dir_all(&folder).map_err(|e| refused(&folder, e.to_string()))?;
+        let stored = folder.join(format!(
+            "{}-{}-{}.db",
+            sanitize(&manifest.union_name),
+            manifest.period_start,
+            &file_sha256[..12]
+        ));
+        let part = stored.with_extension("db.part");
+        std::fs::write(&part, &bytes)
+            .and_then(|()| std::fs::rename(&part, &stored))
+            .map_err(|e| refused(&stored, e.to_string()))?;
+        let previous: String = self
+            .conn
+            .query_row(
+                "SELECT hash FROM registrations ORDER BY id DESC LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| refused(&self.path, e.to_string()))?
+            .unwrap_or_else(|| sha256_hex(GENESIS.as_bytes()));
+        let mut registration = Registration {
+            id: 0,
+            branch: manifest.union_name.clone(),
+            period_label: manifest.period_label.clone(),
+            period_start: manifest.period_start.clone(),
+            period_end: manifest.period_end.clone(),
+            head: manifest.head.clone(),
+            log_rows: manifest.log_rows,
+            entries: manifest.entries,
+            stored: stored.display().to_string(),
+            file_sha256,
+            registered_at: super::codec::datetime_text(clock.now()),
+            finding,
+            hash: String::new(),
+        };
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| refused(&self.path, e.to_string()))?;
+        let id: i64 = tx
+            .query_row(
+                "SELECT ifnull(max(id), 0) + 1 FROM registrations",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|e| refused(&self.path, e.to_string()))?;
+        registration.id = id;
+        registration.hash = registration_hash(&previous, &registration);
+        tx.execute(
+            "INSERT INTO registrations (id, branch, period_label, period_start, period_end, head,
+                log_rows, entries, stored, file_sha256, registered_at, finding, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            rusqlite::params![
+                registration.id,
+                registration.branch,
+                registration.period_label,
+                registration.period_start,
+                registration.period_end,
+                registration.head,
+                registration.log_rows,
+                registration.entries,
+                registration.stored,
+                registration.file_sha256,
+                registration.registered_at,
+                registration.finding,
+                registration.hash,
+            ],
+        )
+        .and_then(|_| tx.commit())
+        .map_err(|e| refused(&self.path, e.to_string()))?;
+        Ok(registration)
+    }
+}
+
+/// A registration's hash: the previous one and every field, one per line.
+fn registration_hash(previous: &str, registration: &Registration) -> String {
+    let text = [
+        previous.to_string(),
+        registration.id.to_string(),
+        registration.branch.clone(),
+        registration.period_start.clone(),
+        registration.period_end.clone(),
+        registration.head.clone(),
+        registration.log_rows.to_string(),
+        registration.entries.to_string(),
+        registration.file_sha256.clone(),
+        registration.registered_at.clone(),
+        registration.finding.clone(),
+    ]
+    .join("\n");
+    sha256_hex(text.as_bytes())
+}
+
+/// A branch's name as part of a file name.
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|ch| {
+            if ch.is_whitespace() || "/\\:*?\"<>|".contains(ch) {
+                '_'
+            } else {
+                ch
+            }
+        })
+        .collect()
+}

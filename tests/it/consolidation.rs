@@ -1,0 +1,129 @@
+//! A branch's sealed snapshot and the union above's consolidation book: only a closed
+//! period is sent; a snapshot changed with the sqlite3 tool is refused; a branch that
+//! re-made its ledger with another history is flagged on its next submission.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use union_ledger::core::date::{FixedClock, Period};
+use union_ledger::store::{ConsolidationBook, Ledger};
+
+fn clock() -> FixedClock {
+    FixedClock::at_date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap())
+}
+
+/// A branch ledger of demo data (seed `seed`) named `name`, with 2026Q3 closed when
+/// `close` is set.
+fn branch(dir: &Path, file: &str, name: &str, seed: u64, close: bool) -> PathBuf {
+    let path = dir.join(file);
+    let clock = clock();
+    let mut ledger = Ledger::open(&path, &clock).unwrap();
+    ledger.fill_demo(60, 1, seed, &clock).unwrap();
+    ledger.set_union_name(name).unwrap();
+    if close {
+        ledger.close_period(Period::quarter(2026, 3), "").unwrap();
+    }
+    path
+}
+
+fn export(path: &Path, out: &Path) -> Result<(), String> {
+    let clock = clock();
+    let ledger = Ledger::open_existing(path, &clock).unwrap();
+    ledger
+        .export_snapshot(Period::quarter(2026, 3), out, &clock)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn only_a_closed_period_is_sent_and_the_snapshot_registers_with_its_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = branch(dir.path(), "open.db", "内科分会", 1, false);
+    let refused = export(&open, &dir.path().join("open-q3.db")).unwrap_err();
+    assert!(refused.contains("尚未结账"), "{refused}");
+    assert!(!dir.path().join("open-q3.db").exists());
+
+    let closed = branch(dir.path(), "closed.db", "外科分会", 2, true);
+    let snapshot = dir.path().join("外科分会-2026Q3.db");
+    export(&closed, &snapshot).unwrap();
+    let mut book = ConsolidationBook::open(&dir.path().join("book/汇总.db")).unwrap();
+    let registration = book.register(&snapshot, &clock()).unwrap();
+    let head = Ledger::open_read_only(&closed, &clock())
+        .unwrap()
+        .verify()
+        .unwrap()
+        .head;
+    assert_eq!(registration.head, head);
+    assert_eq!(registration.branch, "外科分会");
+    assert!(registration.finding.is_empty());
+    // The same file twice is refused; the book's own chain verifies.
+    assert!(
+        book.register(&snapshot, &clock())
+            .unwrap_err()
+            .to_string()
+            .contains("不重复登记")
+    );
+    assert_eq!(book.verify().unwrap(), None);
+    assert!(Path::new(&registration.stored).is_file());
+}
+
+#[test]
+fn a_snapshot_changed_with_the_sqlite3_tool_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = branch(dir.path(), "closed.db", "外科分会", 2, true);
+    let snapshot = dir.path().join("q3.db");
+    export(&closed, &snapshot).unwrap();
+    let conn = rusqlite::Connection::open(&snapshot).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entries_no_update; UPDATE entries SET amount_fen = amount_fen + 100 WHERE id = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&snapshot).unwrap();
+    let mut book = ConsolidationBook::open(&dir.path().join("汇总.db")).unwrap();
+    let refused = book.register(&snapshot, &clock()).unwrap_err().to_string();
+    assert!(refused.contains("快照校验未通过"), "{refused}");
+    assert!(refused.contains("编号 5"), "{refused}");
+    assert_eq!(std::fs::read(&snapshot).unwrap(), before);
+    assert!(book.registrations().unwrap().is_empty());
+    // A file that is no snapshot at all.
+    let refused = book.register(&closed, &clock()).unwrap_err().to_string();
+    assert!(refused.contains("不是上报快照"), "{refused}");
+}
+
+#[test]
+fn a_branch_that_remade_its_ledger_is_flagged_on_its_second_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = ConsolidationBook::open(&dir.path().join("汇总.db")).unwrap();
+    let first = branch(dir.path(), "first.db", "儿科分会", 3, true);
+    let first_q3 = dir.path().join("first-q3.db");
+    export(&first, &first_q3).unwrap();
+    let registered = book.register(&first_q3, &clock()).unwrap();
+    // The same branch, its ledger made again with another history.
+    let remade = branch(dir.path(), "remade.db", "儿科分会", 4, true);
+    let remade_q3 = dir.path().join("remade-q3.db");
+    export(&remade, &remade_q3).unwrap();
+    let second = book.register(&remade_q3, &clock()).unwrap();
+    assert!(second.finding.contains("历史被重建"), "{}", second.finding);
+    assert!(
+        second.finding.contains(&registered.head),
+        "{}",
+        second.finding
+    );
+    // A branch that only went on writing is no finding.
+    let other = branch(dir.path(), "other.db", "眼科分会", 5, true);
+    let other_q3 = dir.path().join("other-q3.db");
+    export(&other, &other_q3).unwrap();
+    book.register(&other_q3, &clock()).unwrap();
+    {
+        let clock = clock();
+        let mut ledger = Ledger::open_existing(&other, &clock).unwrap();
+        ledger.close_period(Period::quarter(2026, 4), "").ok();
+        ledger.set_setting("handler", "王干事").unwrap();
+    }
+    let later = dir.path().join("other-q3-again.db");
+    export(&other, &later).unwrap();
+    let again = book.register(&later, &clock()).unwrap();
+    assert!(again.finding.is_empty(), "{}", again.finding);
+    assert_eq!(book.verify().unwrap(), None);
+}
