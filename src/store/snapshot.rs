@@ -82,6 +82,12 @@ impl Ledger {
 /// The manifest of a snapshot file, read without opening it as a ledger; `None` when
 /// the file has none (not a snapshot).
 pub fn read_manifest(path: &Path) -> Result<Option<SnapshotManifest>> {
+    if !path.is_file() {
+        return Err(StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            detail: "文件不存在，请检查路径".to_string(),
+        });
+    }
     let conn = rusqlite::Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,

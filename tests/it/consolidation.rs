@@ -89,6 +89,9 @@ fn a_snapshot_changed_with_the_sqlite3_tool_is_refused_and_left_untouched() {
     // A file that is no snapshot at all.
     let refused = book.register(&closed, &clock()).unwrap_err().to_string();
     assert!(refused.contains("不是上报快照"), "{refused}");
+    let missing = dir.path().join("没有这个文件.db");
+    let refused = book.register(&missing, &clock()).unwrap_err().to_string();
+    assert!(refused.contains("文件不存在"), "{refused}");
 }
 
 #[test]
