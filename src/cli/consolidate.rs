@@ -21,6 +21,21 @@ pub enum ConsolidateCommand {
         #[arg(long, value_name = "FILE")]
         book: Option<PathBuf>,
     },
+    /// 汇总报表：各分会已登记快照的季度汇总表、收入支出表、审计报告，先合计后分列（consolidated forms）
+    Report {
+        /// quarterly、annual 或 audit
+        form: String,
+        /// 期间：季度汇总表为季度（2026Q3），收入支出表与审计报告为年度（2026）
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_name = "FILE")]
+        book: Option<PathBuf>,
+        /// 汇总单位名称，印在表头（the union above's name）
+        #[arg(long, default_value = "汇总")]
+        union_name: String,
+        #[command(flatten)]
+        output: super::report::OutputArgs,
+    },
     /// 列出已登记的快照及其问题（list the registered snapshots）
     List {
         #[arg(long, value_name = "FILE")]
@@ -66,6 +81,31 @@ pub fn run(
             }
             writeln!(out, "汇总台账：{}", book_file.display())?;
             Ok(())
+        }
+        ConsolidateCommand::Report {
+            form,
+            period,
+            book,
+            union_name,
+            output,
+        } => {
+            use crate::core::forms::FormRequest;
+            let book_file = book_path(book)?;
+            let period = super::parse_period_option("--period", &period)?;
+            let year = chrono::Datelike::year(&period.start);
+            let request = match form.as_str() {
+                "quarterly" => FormRequest::Quarterly {
+                    year,
+                    quarter: crate::core::date::quarter_number(period.start),
+                },
+                "annual" => FormRequest::Annual { year },
+                "audit" => FormRequest::Audit { year },
+                other => anyhow::bail!("报表“{other}”：应为 quarterly、annual 或 audit"),
+            };
+            let book = ConsolidationBook::open(&book_file)?;
+            let made =
+                book.consolidated_form(&union_name, &request, period, clock.today(), clock)?;
+            super::report::write_form(&made, &output, &book_file, out)
         }
         ConsolidateCommand::List { book, format } => {
             let book_file = book_path(book)?;

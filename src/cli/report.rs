@@ -199,16 +199,27 @@ pub fn run(
             output,
         ),
     };
-    let format = output_format(&output)?;
+    let form = ledger.form(&request, today)?;
+    write_form(&form, &output, path, out)
+}
+
+/// Writes a form as `output` asks: to the file named (saying so), or to `out`; the
+/// templates are the ones beside `beside`.
+pub fn write_form(
+    form: &crate::core::forms::Form,
+    output: &OutputArgs,
+    beside: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let format = output_format(output)?;
     if output.out.is_none() && matches!(format, OutputFormat::Pdf | OutputFormat::Xlsx) {
         bail!(
             "--format {}：请用 --out 指定要保存的文件",
             format.extension()
         );
     }
-    let form = ledger.form(&request, today)?;
-    let options = PrintOptions::beside(path);
-    let bytes = print::render(&form, format, &options)?;
+    let options = PrintOptions::beside(beside);
+    let bytes = print::render(form, format, &options)?;
     match &output.out {
         Some(target) => {
             crate::print::write_file_whole(target, &bytes)?;

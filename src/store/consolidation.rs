@@ -311,6 +311,51 @@ impl ConsolidationBook {
     }
 }
 
+impl ConsolidationBook {
+    /// A form over every branch that sent a snapshot covering `period` (the latest
+    /// one of each): the total, then each branch's own; the branches registered before
+    /// that sent none for it are named. `request` is the form each branch makes of its
+    /// own snapshot (the quarterly tally, the annual statement, the audit report).
+    pub fn consolidated_form(
+        &self,
+        union_name: &str,
+        request: &crate::core::forms::FormRequest,
+        period: crate::core::date::Period,
+        today: chrono::NaiveDate,
+        clock: &dyn Clock,
+    ) -> Result<crate::core::forms::Form> {
+        let registrations = self.registrations()?;
+        let end = crate::core::date::format_date(period.end);
+        let mut branches: Vec<String> = Vec::new();
+        for registration in &registrations {
+            if !branches.contains(&registration.branch) {
+                branches.push(registration.branch.clone());
+            }
+        }
+        let mut forms = Vec::new();
+        let mut missing = Vec::new();
+        for branch in branches {
+            let latest = registrations
+                .iter()
+                .rev()
+                .find(|r| r.branch == branch && r.period_end >= end);
+            match latest {
+                Some(registration) => {
+                    let ledger = Ledger::open_read_only(Path::new(&registration.stored), clock)?;
+                    forms.push((branch, ledger.form(request, today)?));
+                }
+                None => missing.push(branch),
+            }
+        }
+        crate::core::forms::consolidated(union_name, &forms, &missing).ok_or_else(|| {
+            StoreError::invalid(
+                "期间",
+                format!("没有哪个分会登记过覆盖{}的快照", period.label_with_dates()),
+            )
+        })
+    }
+}
+
 /// A registration's hash: the previous one and every field, one per line.
 fn registration_hash(previous: &str, registration: &Registration) -> String {
     let text = [

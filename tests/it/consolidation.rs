@@ -130,3 +130,111 @@ fn a_branch_that_remade_its_ledger_is_flagged_on_its_second_submission() {
     assert!(again.finding.is_empty(), "{}", again.finding);
     assert_eq!(book.verify().unwrap(), None);
 }
+
+/// Every figure of the total tables, for the row of that name, code and style.
+fn figures(form: &union_ledger::core::forms::Form, tables: usize) -> Vec<(String, Vec<i64>)> {
+    use union_ledger::core::forms::Cell;
+    form.tables()
+        .take(tables)
+        .flat_map(|table| {
+            table.rows.iter().map(move |row| {
+                let texts: Vec<String> = row
+                    .cells
+                    .iter()
+                    .filter_map(|cell| match cell {
+                        Cell::Text(text) => Some(text.trim().to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                let values = row
+                    .cells
+                    .iter()
+                    .filter_map(|cell| match cell {
+                        Cell::Money(value) | Cell::Count(value) => Some(*value),
+                        _ => None,
+                    })
+                    .collect();
+                (
+                    format!("{}|{:?}|{}", table.caption, row.style, texts.join("|")),
+                    values,
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures() {
+    use union_ledger::core::forms::FormRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let mut book = ConsolidationBook::open(&dir.path().join("汇总.db")).unwrap();
+    let mut branches = Vec::new();
+    for (seed, name) in [(11, "内科分会"), (12, "外科分会"), (13, "后勤分会")] {
+        let path = dir.path().join(format!("{name}.db"));
+        let mut ledger = Ledger::open(&path, &clock).unwrap();
+        ledger.fill_demo(50, 2, seed, &clock).unwrap();
+        ledger.set_union_name(name).unwrap();
+        ledger.close_period(Period::year(2025), "").unwrap();
+        ledger.close_period(Period::quarter(2026, 3), "").unwrap();
+        drop(ledger);
+        for (period, file) in [
+            (Period::year(2025), "2025"),
+            (Period::quarter(2026, 3), "2026Q3"),
+        ] {
+            let out = dir.path().join(format!("{name}-{file}.db"));
+            let ledger = Ledger::open_existing(&path, &clock).unwrap();
+            ledger.export_snapshot(period, &out, &clock).unwrap();
+            book.register(&out, &clock).unwrap();
+        }
+        branches.push(path);
+    }
+    for (request, period) in [
+        (
+            FormRequest::Quarterly {
+                year: 2026,
+                quarter: 3,
+            },
+            Period::quarter(2026, 3),
+        ),
+        (FormRequest::Annual { year: 2025 }, Period::year(2025)),
+    ] {
+        let own: Vec<_> = branches
+            .iter()
+            .map(|path| {
+                Ledger::open_read_only(path, &clock)
+                    .unwrap()
+                    .form(&request, today)
+                    .unwrap()
+            })
+            .collect();
+        let total_tables = own[0].tables().count();
+        let made = book
+            .consolidated_form("示例市总工会", &request, period, today, &clock)
+            .unwrap();
+        let total = figures(&made, total_tables);
+        assert!(total.len() > 10, "{total:?}");
+        for (key, values) in &total {
+            let mut sum = vec![0i64; values.len()];
+            for form in &own {
+                if let Some((_, theirs)) = figures(form, total_tables)
+                    .into_iter()
+                    .find(|(k, _)| k == key)
+                {
+                    for (s, v) in sum.iter_mut().zip(theirs) {
+                        *s += v;
+                    }
+                }
+            }
+            assert_eq!(values, &sum, "{key}");
+        }
+        // Each branch's own tables follow, under its name.
+        assert!(made.tables().any(|t| t.caption.starts_with("【外科分会】")));
+        assert!(
+            made.facts
+                .iter()
+                .any(|(label, value)| label == "汇总分会" && value.starts_with("3 个"))
+        );
+    }
+}

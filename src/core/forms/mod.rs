@@ -391,12 +391,15 @@ fn optional_date_cell(date: Option<NaiveDate>) -> Cell {
 
 mod annual;
 mod claims_register;
+mod consolidated;
 mod funds;
 mod member_ledger;
 mod quarterly;
 mod signoff;
 mod visits_register;
 mod voucher;
+
+pub use consolidated::consolidated;
 
 pub use annual::*;
 pub use claims_register::*;
