@@ -2410,6 +2410,57 @@ fn a_closed_quarter_is_exported_as_a_sealed_snapshot_from_the_audit_screen() {
 }
 
 #[test]
+fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consolidated_tally() {
+    let (dir, path) = temp_ledger();
+    let clock = FixedClock::at_date(today());
+    let period = union_ledger::core::date::Period::quarter(2026, 1);
+    let mut snapshots = Vec::new();
+    for (seed, name) in [(21, "内科分会"), (22, "外科分会")] {
+        let branch = dir.path().join(format!("{name}.db"));
+        let mut ledger = Ledger::open(&branch, &clock).unwrap();
+        ledger.fill_demo(30, 1, seed, &clock).unwrap();
+        ledger.set_union_name(name).unwrap();
+        ledger.close_period(period, "").unwrap();
+        let snapshot = dir.path().join(format!("{name}-2026Q1.db"));
+        ledger.export_snapshot(period, &snapshot, &clock).unwrap();
+        snapshots.push(snapshot);
+    }
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "汇总");
+    harness.get_by_label_contains("还没有登记任何快照");
+    for snapshot in &snapshots {
+        type_into(
+            &mut harness,
+            "分会导出的快照文件路径",
+            &snapshot.display().to_string(),
+        );
+        harness.get_by_label("检查并登记").click();
+        harness.run();
+        assert!(
+            notice(&harness).starts_with("已登记："),
+            "{}",
+            notice(&harness)
+        );
+    }
+    // Both branches, each 正常, in the book beside the ledger.
+    harness.get_by_label("内科分会");
+    harness.get_by_label("外科分会");
+    assert_eq!(harness.get_all_by_label("正常").count(), 2);
+    assert!(dir.path().join("consolidation.db").is_file());
+    // The consolidated tally of the quarter.
+    type_into(&mut harness, "期间，如 2026Q3 或 2026", "2026Q1");
+    harness.get_by_label("生成汇总").click();
+    harness.run();
+    harness.get_by_label("季度汇总表（汇总）");
+    harness.get_by_label_contains("2 个：内科分会、外科分会");
+    let form = harness.state().consolidation.form.clone().unwrap();
+    assert!(
+        form.tables()
+            .any(|table| table.caption.starts_with("【外科分会】"))
+    );
+}
+
+#[test]
 fn close_a_quarter_from_the_audit_screen_and_read_the_change_log() {
     let (_dir, path) = temp_ledger();
     {

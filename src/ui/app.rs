@@ -24,6 +24,7 @@ use crate::store::{Ledger, LedgerRow};
 
 mod audit;
 mod batches;
+mod consolidation;
 mod dispatch;
 mod entries;
 mod insurance;
@@ -111,6 +112,18 @@ fn connecting_text(connecting: &Connecting) -> String {
         "正在连接服务器：{}…",
         crate::store::location_text(&connecting.path)
     )
+}
+
+/// The consolidation book proposed for a ledger: `consolidation.db` beside its file
+/// (in the documents folder for a ledger on a server).
+fn consolidation_book_beside(ledger: &Path) -> PathBuf {
+    let folder = match crate::store::server_address(ledger) {
+        Some(_) => directories::UserDirs::new()
+            .and_then(|dirs| dirs.document_dir().map(Path::to_path_buf))
+            .unwrap_or_default(),
+        None => ledger.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    folder.join("consolidation.db")
 }
 
 /// A server ledger being connected to on a worker thread.
@@ -208,6 +221,7 @@ pub struct LedgerApp {
     pub ledger_view: LedgerScreen,
     pub reports: ReportsScreen,
     pub audit: AuditScreen,
+    pub consolidation: super::screens::consolidation::ConsolidationScreen,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
     /// An error the clerk must acknowledge.
@@ -269,6 +283,7 @@ impl LedgerApp {
             ledger_view: LedgerScreen::default(),
             reports: ReportsScreen::default(),
             audit: AuditScreen::default(),
+            consolidation: Default::default(),
             settings: SettingsScreen::default(),
             notice: None,
             error_dialog: None,
@@ -388,6 +403,7 @@ impl LedgerApp {
                 self.insurance = InsuranceScreen::default();
                 self.reports = ReportsScreen::default();
                 self.audit = AuditScreen::default();
+                self.consolidation = Default::default();
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
@@ -462,6 +478,10 @@ impl LedgerApp {
                     Screen::Ledger => self.ledger_view.ui(ui, data, today, &mut commands),
                     Screen::Reports => self.reports.ui(ui, data, today, &mut commands),
                     Screen::Audit => self.audit.ui(ui, data, today, &mut commands),
+                    Screen::Consolidation => {
+                        let book = consolidation_book_beside(&self.db_path);
+                        self.consolidation.ui(ui, data, &book, &mut commands)
+                    }
                     Screen::Settings => {
                         SettingsScreen::appearance_ui(ui, &self.appearance, &mut commands);
                         ui.add_enabled_ui(editable, |ui| self.settings.ui(ui, data, &mut commands));

@@ -30,11 +30,13 @@ pub enum Screen {
     Ledger,
     Reports,
     Audit,
+    /// 汇总: the union above's book of branch snapshots and its consolidated forms.
+    Consolidation,
     Settings,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 11] = [
         Screen::Home,
         Screen::Members,
         Screen::Entry,
@@ -44,6 +46,7 @@ impl Screen {
         Screen::Ledger,
         Screen::Reports,
         Screen::Audit,
+        Screen::Consolidation,
         Screen::Settings,
     ];
 
@@ -58,6 +61,7 @@ impl Screen {
             Screen::Ledger => "台账",
             Screen::Reports => "报表",
             Screen::Audit => "审计",
+            Screen::Consolidation => "汇总",
             Screen::Settings => "设置",
         }
     }
@@ -90,6 +94,8 @@ pub enum Command {
     Report(ReportCommand),
     /// 审计: verify, close and reopen periods, back up, read the change log.
     Audit(AuditCommand),
+    /// 汇总: the consolidation book (a file of its own, not the ledger).
+    Consolidation(ConsolidationCommand),
     /// 互助保障: plans, enrolment and claims.
     Insurance(InsuranceCommand),
     Policy(PolicyCommand),
@@ -182,6 +188,7 @@ impl Command {
                 | Command::ShowMemberLedger(_)
                 | Command::ShowLedgerMonth { .. }
                 | Command::SetAppearance(_)
+                | Command::Consolidation(_)
         )
     }
 }
@@ -306,6 +313,21 @@ pub enum PolicyCommand {
     UpdateVisitReason(VisitReason),
 }
 
+/// 汇总's actions, on the consolidation book at `book`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConsolidationCommand {
+    /// Read the registrations.
+    Load(PathBuf),
+    /// Check a branch's snapshot and register it.
+    Register { book: PathBuf, snapshot: PathBuf },
+    /// The consolidated form (`quarterly`, `annual` or `audit`) for a period.
+    Report {
+        book: PathBuf,
+        kind: String,
+        period: Period,
+    },
+}
+
 /// What a window action is on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnTheCommandLine {
@@ -350,6 +372,16 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
         ("Command::Audit", Group("AuditCommand")),
         ("Command::Insurance", Group("InsuranceCommand")),
         ("Command::Policy", Group("PolicyCommand")),
+        ("Command::Consolidation", Group("ConsolidationCommand")),
+        ("ConsolidationCommand::Load", Cli("consolidate list --book")),
+        (
+            "ConsolidationCommand::Register",
+            Cli("consolidate add --book"),
+        ),
+        (
+            "ConsolidationCommand::Report",
+            Cli("consolidate report --period --book"),
+        ),
         ("Command::ReverseEntry", Cli("entry reverse")),
         ("Command::ShowMemberLedger", Cli("entry list --member")),
         (

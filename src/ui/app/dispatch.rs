@@ -52,6 +52,7 @@ impl LedgerApp {
             | Command::FinishGuidedStart
             | Command::LoadDemo => self.apply_settings(command),
             Command::Audit(command) => self.apply_audit(command),
+            Command::Consolidation(command) => self.apply_consolidation(command),
         };
         self.settle(outcome, origin);
     }

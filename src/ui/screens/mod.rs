@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod batches;
+pub mod consolidation;
 pub mod entry;
 pub mod first_start;
 pub mod home;

@@ -394,7 +394,7 @@ impl ReportsScreen {
 
 /// The form as one page that scrolls: its tables do not scroll on their own inside it
 /// (only the rows in view are built all the same).
-fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
+pub fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
     egui::ScrollArea::vertical()
         .id_salt(("report_preview", shown))
         .auto_shrink([false, false])

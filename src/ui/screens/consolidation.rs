@@ -1,0 +1,186 @@
+//! 汇总: the union above's consolidation book — the branch snapshots registered, each
+//! with its state (正常, or the finding of a rebuilt history), registering one more, and
+//! the consolidated quarterly tally, annual statement or audit report, previewed as
+//! 报表 previews every form.
+
+use std::path::PathBuf;
+
+use crate::core::forms::Form;
+use crate::store::Registration;
+use crate::ui::command::{Command, ConsolidationCommand};
+use crate::ui::data::LedgerData;
+
+/// The forms 汇总 makes: (code, label).
+const KINDS: [(&str, &str); 3] = [
+    ("quarterly", "季度汇总表"),
+    ("annual", "收入支出表"),
+    ("audit", "年度审计报告"),
+];
+
+#[derive(Debug, Default)]
+pub struct ConsolidationScreen {
+    /// The book's path as typed (proposed beside the ledger).
+    pub book: String,
+    pub snapshot: String,
+    pub period: String,
+    pub kind: usize,
+    pub registrations: Option<Result<Vec<Registration>, String>>,
+    pub form: Option<Form>,
+    pub problem: Option<String>,
+    /// The book the list was read from.
+    loaded: Option<String>,
+    shown: u64,
+}
+
+impl ConsolidationScreen {
+    /// What the app read from the book.
+    pub fn loaded(&mut self, book: &str, registrations: Result<Vec<Registration>, String>) {
+        self.loaded = Some(book.to_string());
+        self.registrations = Some(registrations);
+    }
+
+    /// A consolidated form made (or why not).
+    pub fn made(&mut self, form: Result<Form, String>) {
+        match form {
+            Ok(form) => {
+                self.form = Some(form);
+                self.problem = None;
+                self.shown += 1;
+            }
+            Err(problem) => self.problem = Some(problem),
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        _data: &LedgerData,
+        default_book: &std::path::Path,
+        commands: &mut Vec<Command>,
+    ) {
+        if self.book.is_empty() {
+            self.book = default_book.display().to_string();
+        }
+        let book = PathBuf::from(self.book.trim());
+        if self.loaded.as_deref() != Some(self.book.trim()) {
+            self.loaded = Some(self.book.trim().to_string());
+            commands.push(Command::Consolidation(ConsolidationCommand::Load(
+                book.clone(),
+            )));
+        }
+        ui.heading("汇总：各分会上报的快照");
+        ui.horizontal_wrapped(|ui| {
+            ui.label("汇总台账");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.book)
+                    .id_salt("consolidation_book")
+                    .hint_text("汇总台账文件路径")
+                    .desired_width(380.0),
+            );
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("登记快照");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.snapshot)
+                    .id_salt("consolidation_snapshot")
+                    .hint_text("分会导出的快照文件路径")
+                    .desired_width(380.0),
+            );
+            if ui.button("检查并登记").clicked() && !self.snapshot.trim().is_empty() {
+                commands.push(Command::Consolidation(ConsolidationCommand::Register {
+                    book: book.clone(),
+                    snapshot: PathBuf::from(self.snapshot.trim()),
+                }));
+            }
+        });
+        ui.add_space(6.0);
+        match &self.registrations {
+            None => {
+                ui.weak("正在读取…");
+            }
+            Some(Err(problem)) => {
+                ui.colored_label(ui.visuals().error_fg_color, problem);
+            }
+            Some(Ok(registrations)) if registrations.is_empty() => {
+                ui.weak("还没有登记任何快照。分会结账后在“审计”中导出快照，交来后在此登记。");
+            }
+            Some(Ok(registrations)) => {
+                egui::Grid::new("consolidation_list")
+                    .striped(true)
+                    .num_columns(6)
+                    .show(ui, |ui| {
+                        for title in ["分会", "期间", "凭证", "链头", "登记时间", "状态"]
+                        {
+                            ui.strong(title);
+                        }
+                        ui.end_row();
+                        for r in registrations {
+                            ui.label(&r.branch);
+                            ui.label(&r.period_label);
+                            ui.label(format!("{} 笔", r.entries));
+                            ui.monospace(&r.head[..16.min(r.head.len())]);
+                            ui.label(&r.registered_at);
+                            if r.finding.is_empty() {
+                                ui.label("正常");
+                            } else {
+                                ui.colored_label(ui.visuals().warn_fg_color, &r.finding);
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
+        }
+        ui.add_space(8.0);
+        ui.horizontal_wrapped(|ui| {
+            for (index, (_, label)) in KINDS.iter().enumerate() {
+                ui.selectable_value(&mut self.kind, index, *label);
+            }
+            ui.add(
+                egui::TextEdit::singleline(&mut self.period)
+                    .id_salt("consolidation_period")
+                    .hint_text("期间，如 2026Q3 或 2026")
+                    .desired_width(160.0),
+            );
+            if ui.button("生成汇总").clicked() {
+                match parse_period(self.period.trim()) {
+                    Some(period) => {
+                        self.problem = None;
+                        commands.push(Command::Consolidation(ConsolidationCommand::Report {
+                            book: book.clone(),
+                            kind: KINDS[self.kind].0.to_string(),
+                            period,
+                        }));
+                    }
+                    None => {
+                        self.problem = Some("期间：应为季度（2026Q3）或年度（2026）".to_string());
+                    }
+                }
+            }
+        });
+        if let Some(problem) = &self.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+        if let Some(form) = &self.form {
+            crate::ui::screens::reports::preview_ui(ui, form, self.shown);
+        }
+    }
+}
+
+/// "2026Q3" (a quarter) or "2026" (a year).
+fn parse_period(text: &str) -> Option<crate::core::date::Period> {
+    use crate::core::date::Period;
+    let upper = text.to_uppercase();
+    match upper.split_once('Q') {
+        Some((year, quarter)) => {
+            let year: i32 = year.trim().parse().ok()?;
+            let quarter: u32 = quarter.trim().parse().ok()?;
+            (1..=4)
+                .contains(&quarter)
+                .then(|| Period::quarter(year, quarter))
+        }
+        None => {
+            let year: i32 = upper.trim_end_matches('年').trim().parse().ok()?;
+            (1900..=2200).contains(&year).then(|| Period::year(year))
+        }
+    }
+}
