@@ -2,7 +2,7 @@
 //! consolidation book (汇总台账), each checked before it is taken.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Subcommand;
 
@@ -89,19 +89,10 @@ pub fn run(
             union_name,
             output,
         } => {
-            use crate::core::forms::FormRequest;
             let book_file = book_path(book)?;
             let period = super::parse_period_option("--period", &period)?;
-            let year = chrono::Datelike::year(&period.start);
-            let request = match form.as_str() {
-                "quarterly" => FormRequest::Quarterly {
-                    year,
-                    quarter: crate::core::date::quarter_number(period.start),
-                },
-                "annual" => FormRequest::Annual { year },
-                "audit" => FormRequest::Audit { year },
-                other => anyhow::bail!("报表“{other}”：应为 quarterly、annual 或 audit"),
-            };
+            let request = crate::core::forms::consolidated_request(&form, period)
+                .map_err(anyhow::Error::msg)?;
             let book = ConsolidationBook::open(&book_file)?;
             let made =
                 book.consolidated_form(&union_name, &request, period, clock.today(), clock)?;
@@ -137,15 +128,11 @@ pub fn run(
                         out,
                         "共登记 {} 份快照（{}）",
                         registrations.len(),
-                        display(&book_file)
+                        book_file.display()
                     )?;
                     Ok(())
                 }
             }
         }
     }
-}
-
-fn display(path: &Path) -> String {
-    path.display().to_string()
 }

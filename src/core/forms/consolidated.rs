@@ -3,8 +3,9 @@
 //! name and account code), then each branch's own tables. Rows only some branches have
 //! are named, and so are the branches that sent nothing for the period.
 
-use super::{Block, Cell, Form, Table};
+use super::{Block, Cell, Form, FormRequest, Table};
 use crate::core::charts::Chart;
+use crate::core::date::{Period, quarter_number};
 
 /// The key a row is matched by across branches: its style and every text cell.
 fn row_key(row: &super::Row) -> String {
@@ -174,4 +175,59 @@ pub fn consolidated(
             .to_string(),
     );
     Some(form)
+}
+
+/// The form each branch makes for a consolidated `kind` (`quarterly`, `annual`,
+/// `audit`) over `period`: a quarter for the tally, a year for the others.
+pub fn consolidated_request(kind: &str, period: Period) -> Result<FormRequest, String> {
+    let year = chrono::Datelike::year(&period.start);
+    match kind {
+        "quarterly" => {
+            let quarter = quarter_number(period.start);
+            if period != Period::quarter(year, quarter) {
+                return Err(format!("期间：季度汇总表需要一个季度，如 {year}Q{quarter}"));
+            }
+            Ok(FormRequest::Quarterly { year, quarter })
+        }
+        "annual" | "audit" if period != Period::year(year) => Err(format!(
+            "期间：{}需要一个年度，如 {year}",
+            if kind == "annual" {
+                "收入支出表"
+            } else {
+                "审计报告"
+            }
+        )),
+        "annual" => Ok(FormRequest::Annual { year }),
+        "audit" => Ok(FormRequest::Audit { year }),
+        other => Err(format!("报表“{other}”：应为 quarterly、annual 或 audit")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_consolidated_form_takes_the_period_it_is_made_for() {
+        assert_eq!(
+            consolidated_request("quarterly", Period::quarter(2026, 3)),
+            Ok(FormRequest::Quarterly {
+                year: 2026,
+                quarter: 3
+            })
+        );
+        assert_eq!(
+            consolidated_request("quarterly", Period::year(2026)).unwrap_err(),
+            "期间：季度汇总表需要一个季度，如 2026Q1"
+        );
+        assert_eq!(
+            consolidated_request("annual", Period::quarter(2026, 3)).unwrap_err(),
+            "期间：收入支出表需要一个年度，如 2026"
+        );
+        assert_eq!(
+            consolidated_request("audit", Period::year(2025)),
+            Ok(FormRequest::Audit { year: 2025 })
+        );
+        assert!(consolidated_request("monthly", Period::year(2025)).is_err());
+    }
 }

@@ -399,7 +399,7 @@ mod signoff;
 mod visits_register;
 mod voucher;
 
-pub use consolidated::consolidated;
+pub use consolidated::{consolidated, consolidated_request};
 
 pub use annual::*;
 pub use claims_register::*;

@@ -16,10 +16,7 @@ impl LedgerApp {
                 Outcome::Quiet
             }
             ConsolidationCommand::Load(book) => {
-                let read = ConsolidationBook::open(&book)
-                    .and_then(|book| book.registrations())
-                    .map_err(|e| e.to_string());
-                self.consolidation.loaded(&book.display().to_string(), read);
+                self.read_book(&book);
                 Outcome::Quiet
             }
             ConsolidationCommand::Register { book, snapshot } => {
@@ -39,22 +36,16 @@ impl LedgerApp {
                     }
                     Err(error) => Outcome::Failed(error.to_string()),
                 };
-                let read = ConsolidationBook::open(&book)
-                    .and_then(|book| book.registrations())
-                    .map_err(|e| e.to_string());
-                self.consolidation.loaded(&book.display().to_string(), read);
+                self.read_book(&book);
                 outcome
             }
             ConsolidationCommand::Report { book, kind, period } => {
-                use crate::core::forms::FormRequest;
-                let year = period.start.year();
-                let request = match kind.as_str() {
-                    "quarterly" => FormRequest::Quarterly {
-                        year,
-                        quarter: crate::core::date::quarter_number(period.start),
-                    },
-                    "annual" => FormRequest::Annual { year },
-                    _ => FormRequest::Audit { year },
+                let request = match crate::core::forms::consolidated_request(&kind, period) {
+                    Ok(request) => request,
+                    Err(problem) => {
+                        self.consolidation.made(Err(problem));
+                        return Outcome::Quiet;
+                    }
                 };
                 let union_name = self
                     .session
@@ -76,5 +67,13 @@ impl LedgerApp {
                 Outcome::Quiet
             }
         }
+    }
+
+    /// Shows the book's registrations (or why they cannot be read).
+    fn read_book(&mut self, book: &Path) {
+        let read = ConsolidationBook::open(book)
+            .and_then(|book| book.registrations())
+            .map_err(|e| e.to_string());
+        self.consolidation.loaded(&book.display().to_string(), read);
     }
 }
