@@ -866,6 +866,62 @@ fn a_category_moves_to_another_group_from_settings() {
     assert_eq!(group.name, "其他");
 }
 
+#[test]
+fn a_category_and_a_new_income_source_are_tagged_internal_from_settings() {
+    let (_dir, path) = temp_ledger();
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    harness.set_size(egui::vec2(1280.0, 3200.0));
+    nav(&mut harness, "设置");
+    type_into(&mut harness, "新收入来源", "院工会拨款");
+    harness.get_by_label("添加来源").click();
+    harness.run();
+    assert_eq!(notice(&harness), "已添加收入来源“院工会拨款”");
+    // One 内部拨付 box per item category, then one per source: the last category
+    // item is 其他 / 其他支出, the last source the one just added.
+    let items = {
+        let data = &harness.state().session.as_ref().unwrap().data;
+        data.categories
+            .iter()
+            .filter(|c| c.parent_id.is_some())
+            .count()
+    };
+    let boxes: Vec<_> = harness
+        .get_all_by_role_and_label(Role::CheckBox, "内部拨付")
+        .collect();
+    assert_eq!(boxes.len(), items + 8);
+    boxes.last().unwrap().click();
+    harness.run();
+    // The row's 保存 saves the tag with the rest of the row.
+    let saves: Vec<_> = harness.get_all_by_label("保存").collect();
+    saves.last().unwrap().click();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        "“院工会拨款”标记为内部拨付：上级汇总时抵销"
+    );
+    harness
+        .get_all_by_role_and_label(Role::CheckBox, "内部拨付")
+        .nth(items - 1)
+        .unwrap()
+        .click();
+    harness.run();
+    // The last category row's 保存 comes before the eight sources' ones.
+    let saves: Vec<_> = harness.get_all_by_label("保存").collect();
+    saves[saves.len() - 1 - 8].click();
+    harness.run();
+    assert_eq!(notice(&harness), "“其他支出”标记为内部拨付：上级汇总时抵销");
+    let data = &harness.state().session.as_ref().unwrap().data;
+    let id_of = |name: &str| data.categories.iter().find(|c| c.name == name).unwrap().id;
+    let source = data
+        .sources
+        .iter()
+        .find(|s| s.name == "院工会拨款")
+        .unwrap()
+        .id;
+    assert_eq!(data.internal.categories, vec![id_of("其他支出")]);
+    assert_eq!(data.internal.sources, vec![source]);
+}
+
 /// A clock the test can move forward while the window stays open.
 #[derive(Clone)]
 struct MovableClock(Arc<std::sync::Mutex<chrono::NaiveDateTime>>);

@@ -123,6 +123,40 @@ pub struct CategoryDetails {
     /// 可不填会员（entries need not name a member）
     #[arg(long)]
     pub member_optional: bool,
+    #[command(flatten)]
+    pub tag: InternalTag,
+}
+
+/// `--internal` / `--not-internal`: money moved between the union and its branches
+/// (拨付分会经费 paid, 上级拨入 received), eliminated when the union above consolidates.
+#[derive(Debug, Args)]
+pub struct InternalTag {
+    /// 内部拨付：本级与分会或上级之间拨付的钱（如 拨付分会经费、上级拨入），上级汇总时抵销（internal transfer, eliminated when consolidated）
+    #[arg(long, conflicts_with = "not_internal")]
+    pub internal: bool,
+    /// 取消内部拨付标记（no longer an internal transfer）
+    #[arg(long)]
+    pub not_internal: bool,
+}
+
+impl InternalTag {
+    /// The tag asked for, if any.
+    fn wanted(&self) -> Option<bool> {
+        match (self.internal, self.not_internal) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// What is printed when `name` is tagged or untagged.
+fn tag_message(name: &str, internal: bool) -> String {
+    if internal {
+        format!("“{name}”标记为内部拨付：上级汇总时抵销")
+    } else {
+        format!("“{name}”不再是内部拨付")
+    }
 }
 
 impl CategoryDetails {
@@ -156,6 +190,155 @@ impl CategoryDetails {
         }
         Ok(())
     }
+
+    /// The 内部拨付 tag asked for, if any; refused on a group before anything is written.
+    fn internal(&self, is_group: bool, name: &str) -> anyhow::Result<Option<bool>> {
+        let wanted = self.tag.wanted();
+        if wanted == Some(true) && is_group {
+            bail!("--internal：“{name}”是分组，请标记分组下的明细类别");
+        }
+        Ok(wanted)
+    }
+}
+
+/// `source …`: where income comes from.
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// 列出收入来源（list income sources）
+    List {
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// 新增收入来源，如 院工会拨款（add an income source）
+    Add {
+        /// 来源名称（name）
+        name: String,
+        #[command(flatten)]
+        details: SourceDetails,
+    },
+    /// 修改收入来源：改名、默认资金、科目、内部拨付标记（change an income source）
+    Set {
+        /// 来源名称（source）
+        name: String,
+        /// 新名称（new name; entries keep their source）
+        #[arg(long, value_name = "新名称")]
+        rename: Option<String>,
+        #[command(flatten)]
+        details: SourceDetails,
+    },
+}
+
+/// What an income source carries besides its name, for `source add` and `set`.
+#[derive(Debug, Args)]
+pub struct SourceDetails {
+    /// 默认资金（default fund）
+    #[arg(long)]
+    pub fund: Option<String>,
+    /// 会计科目代码，如 403（account code）
+    #[arg(long)]
+    pub code: Option<String>,
+    #[command(flatten)]
+    pub tag: InternalTag,
+}
+
+/// An income source as listed.
+#[derive(Debug, Serialize)]
+struct SourceRowJson {
+    source_id: i64,
+    name: String,
+    default_fund: String,
+    account_code: String,
+    internal: bool,
+}
+
+pub fn source(
+    command: SourceCommand,
+    path: &Path,
+    clock: &dyn Clock,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut ledger = super::open_ledger(path, clock)?;
+    let chart = Chart::load(&ledger)?;
+    let (id, name, details) = match command {
+        SourceCommand::List { format } => {
+            let tags = ledger.internal_tags()?;
+            let rows: Vec<SourceRowJson> = ledger
+                .income_sources()?
+                .into_iter()
+                .map(|source| SourceRowJson {
+                    source_id: source.id,
+                    default_fund: source
+                        .default_fund_id
+                        .map(|id| chart.fund_name(id).to_string())
+                        .unwrap_or_default(),
+                    account_code: source.account_code,
+                    internal: tags.sources.contains(&source.id),
+                    name: source.name,
+                })
+                .collect();
+            return match format {
+                OutputFormat::Json => write_json(out, &rows),
+                OutputFormat::Text => {
+                    let mut table = Table::new(&[
+                        ("收入来源", Align::Left),
+                        ("默认资金", Align::Left),
+                        ("科目", Align::Left),
+                        ("内部拨付", Align::Left),
+                    ]);
+                    for row in rows {
+                        table.push(vec![
+                            row.name,
+                            row.default_fund,
+                            row.account_code,
+                            if row.internal { "是" } else { "" }.into(),
+                        ]);
+                    }
+                    write!(out, "{}", table.render())?;
+                    Ok(())
+                }
+            };
+        }
+        SourceCommand::Add { name, details } => {
+            let fund = details
+                .fund
+                .as_deref()
+                .map(|fund| chart.fund("--fund", fund).map(|f| f.id))
+                .transpose()?;
+            let code = details.code.clone().unwrap_or_default();
+            let id = ledger.add_income_source(&name, fund, &code)?;
+            writeln!(out, "已添加收入来源“{}”", name.trim())?;
+            (id, name.trim().to_string(), details)
+        }
+        SourceCommand::Set {
+            name,
+            rename,
+            details,
+        } => {
+            let source = chart.source("收入来源", &name)?.clone();
+            let fund = match details.fund.as_deref() {
+                Some(fund) => Some(chart.fund("--fund", fund)?.id),
+                None => source.default_fund_id,
+            };
+            let code = details
+                .code
+                .clone()
+                .unwrap_or_else(|| source.account_code.clone());
+            let new_name = rename.unwrap_or_else(|| source.name.clone());
+            ledger.update_income_source(source.id, &new_name, fund, &code)?;
+            writeln!(
+                out,
+                "已保存收入来源“{}”：科目 {}",
+                new_name.trim(),
+                code.trim()
+            )?;
+            (source.id, new_name.trim().to_string(), details)
+        }
+    };
+    if let Some(tag) = details.tag.wanted() {
+        ledger.set_source_internal(id, tag)?;
+        writeln!(out, "{}", tag_message(&name, tag))?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -336,6 +519,8 @@ struct CategoryRowJson {
     account_code: String,
     default_payment_form: Option<&'static str>,
     is_active: bool,
+    /// Tagged 内部拨付: eliminated when the union above consolidates.
+    internal: bool,
 }
 
 pub fn category(
@@ -349,6 +534,7 @@ pub fn category(
     match command {
         CategoryCommand::List { format } => {
             let categories = ledger.categories()?;
+            let tags = ledger.internal_tags()?;
             let group_of = |parent: Option<i64>| {
                 parent
                     .and_then(|id| categories.iter().find(|c| c.id == id))
@@ -368,6 +554,7 @@ pub fn category(
                     account_code: c.account_code.clone(),
                     default_payment_form: c.default_payment_form.map(PaymentForm::label),
                     is_active: c.is_active,
+                    internal: tags.categories.contains(&c.id),
                 })
                 .collect();
             match format {
@@ -380,6 +567,7 @@ pub fn category(
                         ("科目", Align::Left),
                         ("形式", Align::Left),
                         ("状态", Align::Left),
+                        ("内部拨付", Align::Left),
                     ]);
                     for row in &rows {
                         table.push(vec![
@@ -393,6 +581,7 @@ pub fn category(
                             row.account_code.clone(),
                             row.default_payment_form.unwrap_or("").to_string(),
                             if row.is_active { "启用" } else { "停用" }.into(),
+                            if row.internal { "是" } else { "" }.into(),
                         ]);
                     }
                     write!(out, "{}", table.render())?;
@@ -401,7 +590,8 @@ pub fn category(
             }
         }
         CategoryCommand::Add(args) => {
-            let group_id = match &args.group {
+            let internal = args.details.internal(args.group.is_none(), &args.name)?;
+            let group = match &args.group {
                 Some(group) => {
                     let group = chart.category("--group", group, false)?;
                     if group.parent_id.is_some() {
@@ -410,29 +600,42 @@ pub fn category(
                             group.name
                         );
                     }
-                    Some(group.id)
+                    Some(group.clone())
                 }
                 None => None,
             };
+            let group_id = group.as_ref().map(|group| group.id);
+            // An item starts from its group's fund, code and member rule, as in the
+            // window; the options given change them.
             let mut edit = CategoryEdit {
                 name: args.name.trim().to_string(),
-                default_fund_id: None,
+                default_fund_id: group.as_ref().and_then(|g| g.default_fund_id),
                 standard_amount_fen: None,
-                account_code: String::new(),
+                account_code: group
+                    .as_ref()
+                    .map(|g| g.account_code.clone())
+                    .unwrap_or_default(),
                 default_payment_form: None,
-                requires_member: false,
+                requires_member: group.as_ref().is_some_and(|g| g.requires_member),
                 is_active: true,
             };
             args.details.apply(&mut edit, &chart)?;
-            ledger.add_category(group_id, &edit)?;
+            let id = ledger.add_category(group_id, &edit)?;
             match &args.group {
                 Some(group) => writeln!(out, "已添加类别“{group}/{}”", edit.name)?,
                 None => writeln!(out, "已添加分组“{}”", edit.name)?,
+            }
+            if internal == Some(true) {
+                ledger.set_category_internal(id, true)?;
+                writeln!(out, "{}", tag_message(&edit.name, true))?;
             }
             Ok(())
         }
         CategoryCommand::Set(args) => {
             let category = chart.category("类别", &args.name, false)?.clone();
+            let internal = args
+                .details
+                .internal(category.parent_id.is_none(), &category.name)?;
             let mut edit = CategoryEdit::from_category(&category);
             if let Some(name) = &args.rename {
                 edit.name = name.trim().to_string();
@@ -460,6 +663,10 @@ pub fn category(
                 edit.account_code,
                 if edit.is_active { "启用" } else { "停用" }
             )?;
+            if let Some(tag) = internal {
+                ledger.set_category_internal(category.id, tag)?;
+                writeln!(out, "{}", tag_message(&edit.name, tag))?;
+            }
             Ok(())
         }
     }

@@ -83,6 +83,9 @@ pub enum Command {
     /// 收支类别（categories: standard amounts, account codes）
     #[command(subcommand)]
     Category(chart::CategoryCommand),
+    /// 收入来源：新增、改名、科目、内部拨付标记（income sources）
+    #[command(subcommand)]
+    Source(chart::SourceCommand),
     /// 发放规则：标准、上限、次数、发放方式、发放对象（the union's rules）
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -290,6 +293,7 @@ pub fn run(
         Command::Settings(args) => chart::settings(&args, &path, clock, out),
         Command::Fund(command) => chart::fund(command, &path, clock, out),
         Command::Category(command) => chart::category(command, &path, clock, out),
+        Command::Source(command) => chart::source(command, &path, clock, out),
         Command::Rules(command) => rules::run(command, &path, clock, out),
         Command::Visit(command) => visits::run(command, &path, clock, out, err),
         Command::Batch(command) => batches::run(command, &path, clock, out, err),

@@ -378,6 +378,68 @@ impl Ledger {
         })
     }
 
+    /// Adds an income source (e.g. 院工会拨款 in a branch's ledger), at the end.
+    pub fn add_income_source(
+        &mut self,
+        name: &str,
+        default_fund_id: Option<i64>,
+        account_code: &str,
+    ) -> Result<i64> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(StoreError::invalid("收入来源", "名称不能为空"));
+        }
+        self.write(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM income_sources WHERE name = ?1)",
+                [&name],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(StoreError::invalid("收入来源", format!("“{name}”已存在")));
+            }
+            tx.execute(
+                "INSERT INTO income_sources (name, default_fund_id, account_code, sort_order)
+                 VALUES (?1, ?2, ?3, (SELECT ifnull(max(sort_order), 0) + 1 FROM income_sources))",
+                (&name, default_fund_id, account_code.trim()),
+            )?;
+            Ok(tx.last_insert_rowid()?)
+        })
+    }
+
+    /// Renames an income source or changes its default fund and account code. Saved
+    /// entries keep their source: every report from now on shows them under the new name.
+    pub fn update_income_source(
+        &mut self,
+        id: i64,
+        name: &str,
+        default_fund_id: Option<i64>,
+        account_code: &str,
+    ) -> Result<()> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(StoreError::invalid("收入来源", "名称不能为空"));
+        }
+        self.write(|tx| {
+            let clash: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM income_sources WHERE name = ?1 AND id <> ?2)",
+                (&name, id),
+                |r| r.get(0),
+            )?;
+            if clash {
+                return Err(StoreError::invalid("收入来源", format!("“{name}”已存在")));
+            }
+            let changed = tx.execute(
+                "UPDATE income_sources SET name = ?1, default_fund_id = ?2, account_code = ?3 WHERE id = ?4",
+                (&name, default_fund_id, account_code.trim(), id),
+            )?;
+            if changed == 0 {
+                return Err(StoreError::not_found(format!("收入来源（编号 {id}）")));
+            }
+            Ok(())
+        })
+    }
+
     /// Every income source, in the clerk's order.
     pub fn income_sources(&self) -> Result<Vec<IncomeSource>> {
         let mut statement = self.conn().prepare_cached(

@@ -342,7 +342,11 @@ impl ConsolidationBook {
             match latest {
                 Some(registration) => {
                     let ledger = Ledger::open_read_only(Path::new(&registration.stored), clock)?;
-                    forms.push((branch, ledger.form(request, today)?));
+                    forms.push(crate::core::forms::BranchForm {
+                        name: branch,
+                        form: ledger.form(request, today)?,
+                        transfers: ledger.transfers_for(request)?,
+                    });
                 }
                 None => missing.push(branch),
             }

@@ -138,6 +138,28 @@ pub enum Command {
         id: i64,
         group_id: i64,
     },
+    /// Tag an item category as money paid to a branch or the union above (内部拨付),
+    /// eliminated when the union above consolidates, or take the tag off.
+    SetCategoryInternal {
+        id: i64,
+        internal: bool,
+    },
+    AddIncomeSource {
+        name: String,
+        default_fund_id: Option<i64>,
+        account_code: String,
+    },
+    UpdateIncomeSource {
+        id: i64,
+        name: String,
+        default_fund_id: Option<i64>,
+        account_code: String,
+    },
+    /// Tag an income source as money received from the union above or a branch.
+    SetSourceInternal {
+        id: i64,
+        internal: bool,
+    },
     LoadDemo,
     /// The guided start on a new ledger is done (or skipped): it does not show again.
     FinishGuidedStart,
@@ -402,6 +424,19 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
             Cli("category set --rename --disable"),
         ),
         ("Command::MoveCategory", Cli("category set --group")),
+        (
+            "Command::SetCategoryInternal",
+            Cli("category set --internal --not-internal"),
+        ),
+        ("Command::AddIncomeSource", Cli("source add")),
+        (
+            "Command::UpdateIncomeSource",
+            Cli("source set --rename --fund --code"),
+        ),
+        (
+            "Command::SetSourceInternal",
+            Cli("source set --internal --not-internal"),
+        ),
         ("Command::LoadDemo", Cli("demo")),
         (
             "Command::FinishGuidedStart",

@@ -25,6 +25,8 @@ pub struct LedgerData {
     pub funds: Vec<Fund>,
     pub categories: Vec<Category>,
     pub sources: Vec<IncomeSource>,
+    /// The categories and sources tagged 内部拨付 (eliminated when consolidated).
+    pub internal: crate::store::InternalTags,
     pub members: Vec<Member>,
     pub member_keys: Vec<SearchKey>,
     pub member_index: HashMap<i64, usize>,
@@ -151,6 +153,7 @@ impl LedgerData {
         self.funds = ledger.funds()?;
         self.categories = ledger.categories()?;
         self.sources = ledger.income_sources()?;
+        self.internal = ledger.internal_tags()?;
         self.visit_reasons = ledger.visit_reasons()?;
         Ok(())
     }

@@ -296,6 +296,161 @@ fn init_and_members() {
     session.check("init_and_members");
 }
 
+/// A branch and its union each tag the money moved between them (内部拨付), close the
+/// quarter and export a snapshot; the union above registers both and prints the
+/// consolidated tally with the transfer taken out once.
+#[test]
+fn a_union_and_its_branch_send_snapshots_and_the_transfer_between_them_counts_once() {
+    let today = date(2026, 10, 20);
+    let mut union = Session::on(today);
+    let mut branch = Session::on(today);
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let book = at("book/汇总.db");
+    union
+        .setup(&["settings", "--union-name", "院工会"])
+        .run(&[
+            "category",
+            "add",
+            "拨付分会经费",
+            "--group",
+            "其他",
+            "--code",
+            "50199",
+            "--internal",
+        ])
+        .run(&["category", "set", "五必访", "--internal"])
+        .run(&[
+            "entry",
+            "add",
+            "--kind",
+            "income",
+            "--source",
+            "拨缴经费",
+            "--amount",
+            "30,000",
+            "--date",
+            "2026-07-02",
+        ])
+        .run(&[
+            "entry",
+            "add",
+            "--kind",
+            "disbursement",
+            "--category",
+            "拨付分会经费",
+            "--amount",
+            "8,000",
+            "--date",
+            "2026-07-15",
+            "--payment-form",
+            "转账",
+            "--note",
+            "内科分会三季度经费",
+        ])
+        .run(&["period", "close", "--period", "2026Q3"])
+        .run(&[
+            "export",
+            "--period",
+            "2026Q3",
+            "--out",
+            &at("院工会-2026Q3.db"),
+        ]);
+    branch
+        .setup(&["settings", "--union-name", "内科分会"])
+        .run(&[
+            "source",
+            "add",
+            "院工会拨款",
+            "--fund",
+            "慰问金",
+            "--code",
+            "403",
+            "--internal",
+        ])
+        .run(&["source", "list"])
+        .run(&[
+            "entry",
+            "add",
+            "--kind",
+            "income",
+            "--source",
+            "院工会拨款",
+            "--amount",
+            "8,000",
+            "--date",
+            "2026-07-16",
+        ])
+        .run(&[
+            "entry",
+            "add",
+            "--kind",
+            "disbursement",
+            "--category",
+            "其他支出",
+            "--amount",
+            "1,200",
+            "--date",
+            "2026-08-03",
+            "--note",
+            "科室读书会",
+        ])
+        .run(&[
+            "export",
+            "--period",
+            "2026Q3",
+            "--out",
+            &at("内科分会-2026Q3.db"),
+        ])
+        .run(&["period", "close", "--period", "2026Q3"])
+        .run(&[
+            "export",
+            "--period",
+            "2026Q3",
+            "--out",
+            &at("内科分会-2026Q3.db"),
+        ])
+        .run(&[
+            "consolidate",
+            "add",
+            &at("院工会-2026Q3.db"),
+            "--book",
+            &book,
+        ])
+        .run(&[
+            "consolidate",
+            "add",
+            &at("内科分会-2026Q3.db"),
+            "--book",
+            &book,
+        ])
+        .run(&[
+            "consolidate",
+            "add",
+            &at("内科分会-2026Q3.db"),
+            "--book",
+            &book,
+        ])
+        .run(&["consolidate", "list", "--book", &book])
+        .run(&[
+            "consolidate",
+            "report",
+            "quarterly",
+            "--period",
+            "2026Q3",
+            "--book",
+            &book,
+            "--union-name",
+            "示例区总工会",
+            "--format",
+            "text",
+        ]);
+    let folder = dir.path().display().to_string();
+    union.transcript =
+        format!("{}{}", union.transcript, branch.transcript).replace(&folder, "<DIR>");
+    union.check("consolidation");
+}
+
 #[test]
 fn entries_running_balance_and_reversal() {
     let mut session = Session::new();
@@ -2427,6 +2582,10 @@ fn every_golden_session_is_the_same_on_a_server() {
         (
             "closed_quarter",
             a_closed_quarter_refuses_the_command_line_and_verify_reads_the_chain,
+        ),
+        (
+            "consolidation",
+            a_union_and_its_branch_send_snapshots_and_the_transfer_between_them_counts_once,
         ),
     ];
     ON_SERVER.with(|on| *on.borrow_mut() = Some(server));

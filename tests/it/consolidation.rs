@@ -163,43 +163,184 @@ fn figures(form: &union_ledger::core::forms::Form, tables: usize) -> Vec<(String
         .collect()
 }
 
+/// Money the union paid a branch: spending in its 拨付分会经费 (tagged 内部拨付) on
+/// `paid`, income from the branch's 院工会拨款 (tagged too) on `received`.
+struct Transfer {
+    to: usize,
+    paid: NaiveDate,
+    received: NaiveDate,
+    amount_fen: i64,
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Books `transfers` from branch 0 (the union's own ledger) to the others, each side
+/// under a category or a source it tags 内部拨付.
+fn book_transfers(ledgers: &mut [Ledger], transfers: &[Transfer], clock: &FixedClock) {
+    use union_ledger::core::model::{EntryKind, NewEntry, PaymentForm};
+    use union_ledger::store::CategoryEdit;
+    let group = ledgers[0]
+        .categories()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "其他" && c.parent_id.is_none())
+        .unwrap();
+    let mut edit = CategoryEdit::from_category(&group);
+    edit.name = "拨付分会经费".into();
+    edit.account_code = "50199".into();
+    edit.requires_member = false;
+    edit.default_payment_form = None;
+    let category = ledgers[0].add_category(Some(group.id), &edit).unwrap();
+    ledgers[0].set_category_internal(category, true).unwrap();
+    let fund = ledgers[0].funds().unwrap()[0].id;
+    let mut sources = vec![None; ledgers.len()];
+    for transfer in transfers {
+        let ledger = &mut ledgers[transfer.to];
+        let source = match sources[transfer.to] {
+            Some(id) => id,
+            None => {
+                let id = ledger
+                    .add_income_source("院工会拨款", Some(fund), "403")
+                    .unwrap();
+                ledger.set_source_internal(id, true).unwrap();
+                sources[transfer.to] = Some(id);
+                id
+            }
+        };
+        let entry = |kind, date, category_id, source_id| NewEntry {
+            kind,
+            date,
+            fund_id: fund,
+            category_id,
+            source_id,
+            member_id: None,
+            amount_fen: transfer.amount_fen,
+            payment_form: PaymentForm::Transfer,
+            handler: "王干事".into(),
+            note: "拨付分会经费".into(),
+        };
+        ledgers[transfer.to]
+            .add_entry(
+                &entry(EntryKind::Income, transfer.received, None, Some(source)),
+                clock,
+            )
+            .unwrap();
+        ledgers[0]
+            .add_entry(
+                &entry(EntryKind::Disbursement, transfer.paid, Some(category), None),
+                clock,
+            )
+            .unwrap();
+    }
+}
+
+/// The figures of the row named `label` in the first table of `form` captioned `caption`.
+fn row_figures(form: &union_ledger::core::forms::Form, caption: &str, label: &str) -> Vec<i64> {
+    use union_ledger::core::forms::Cell;
+    let table = form.tables().find(|t| t.caption == caption).unwrap();
+    let row = table
+        .rows
+        .iter()
+        .find(|row| row.cells[0].display().trim() == label)
+        .unwrap_or_else(|| panic!("{caption} has no row {label}"));
+    row.cells
+        .iter()
+        .filter_map(|cell| match cell {
+            Cell::Money(value) | Cell::Count(value) => Some(*value),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures() {
-    use union_ledger::core::forms::FormRequest;
+fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfer_counts_once() {
+    use union_ledger::core::forms::{ELIMINATION_LABEL, FormRequest, NET_LABEL};
     let dir = tempfile::tempdir().unwrap();
     let clock = clock();
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     let mut book = ConsolidationBook::open(&dir.path().join("汇总.db")).unwrap();
+    let names = ["院工会", "内科分会", "外科分会", "后勤分会", "儿科分会"];
+    let mut ledgers: Vec<Ledger> = names
+        .iter()
+        .zip(11..)
+        .map(|(name, seed)| {
+            let mut ledger = Ledger::open(&dir.path().join(format!("{name}.db")), &clock).unwrap();
+            ledger.fill_demo(50, 2, seed, &clock).unwrap();
+            ledger.set_union_name(name).unwrap();
+            ledger
+        })
+        .collect();
+    // The union pays three branches in 2025 and two in 2026Q3; the last payment of
+    // September reaches 外科分会 in October (in transit at the quarter's end).
+    let transfers = [
+        Transfer {
+            to: 1,
+            paid: day(2025, 3, 10),
+            received: day(2025, 3, 12),
+            amount_fen: 1_200_000,
+        },
+        Transfer {
+            to: 2,
+            paid: day(2025, 3, 10),
+            received: day(2025, 3, 11),
+            amount_fen: 900_000,
+        },
+        Transfer {
+            to: 3,
+            paid: day(2025, 9, 1),
+            received: day(2025, 9, 1),
+            amount_fen: 450_050,
+        },
+        Transfer {
+            to: 1,
+            paid: day(2026, 7, 15),
+            received: day(2026, 7, 16),
+            amount_fen: 800_000,
+        },
+        Transfer {
+            to: 2,
+            paid: day(2026, 9, 30),
+            received: day(2026, 10, 8),
+            amount_fen: 300_000,
+        },
+    ];
+    book_transfers(&mut ledgers, &transfers, &clock);
     let mut branches = Vec::new();
-    for (seed, name) in [(11, "内科分会"), (12, "外科分会"), (13, "后勤分会")] {
-        let path = dir.path().join(format!("{name}.db"));
-        let mut ledger = Ledger::open(&path, &clock).unwrap();
-        ledger.fill_demo(50, 2, seed, &clock).unwrap();
-        ledger.set_union_name(name).unwrap();
+    for (ledger, name) in ledgers.iter_mut().zip(names) {
         ledger.close_period(Period::year(2025), "").unwrap();
         ledger.close_period(Period::quarter(2026, 3), "").unwrap();
-        drop(ledger);
         for (period, file) in [
             (Period::year(2025), "2025"),
             (Period::quarter(2026, 3), "2026Q3"),
         ] {
             let out = dir.path().join(format!("{name}-{file}.db"));
-            let ledger = Ledger::open_existing(&path, &clock).unwrap();
             ledger.export_snapshot(period, &out, &clock).unwrap();
             book.register(&out, &clock).unwrap();
         }
-        branches.push(path);
+        branches.push(dir.path().join(format!("{name}.db")));
     }
-    for (request, period) in [
+    drop(ledgers);
+    // (request, period, money paid, money received inside the period)
+    let cases = [
         (
             FormRequest::Quarterly {
                 year: 2026,
                 quarter: 3,
             },
             Period::quarter(2026, 3),
+            1_100_000,
+            800_000,
         ),
-        (FormRequest::Annual { year: 2025 }, Period::year(2025)),
-    ] {
+        (
+            FormRequest::Annual { year: 2025 },
+            Period::year(2025),
+            2_550_050,
+            2_550_050,
+        ),
+    ];
+    for (request, period, paid, received) in cases {
         let own: Vec<_> = branches
             .iter()
             .map(|path| {
@@ -215,7 +356,11 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures() {
             .unwrap();
         let total = figures(&made, total_tables);
         assert!(total.len() > 10, "{total:?}");
+        let mut checked = 0;
         for (key, values) in &total {
+            if key.contains(ELIMINATION_LABEL) || key.contains(NET_LABEL) {
+                continue;
+            }
             let mut sum = vec![0i64; values.len()];
             for form in &own {
                 if let Some((_, theirs)) = figures(form, total_tables)
@@ -228,13 +373,61 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures() {
                 }
             }
             assert_eq!(values, &sum, "{key}");
+            checked += 1;
         }
+        assert!(checked > 20, "{checked}");
+        // The transfers are taken out once under each total: spending by what the
+        // union paid, income by what the branches received, balances untouched.
+        let (spending, funds) = match request {
+            FormRequest::Quarterly { .. } => ("一、慰问支出", "二、经费收支（本季）"),
+            _ => ("二、支出", "三、各项经费收支及结余"),
+        };
+        let gross = row_figures(&made, spending, "支出合计");
+        let net = row_figures(&made, spending, "抵销后支出合计");
+        // The year to date holds no other transfer than the period's.
+        let payments = transfers.iter().filter(|t| period.contains(t.paid)).count() as i64;
+        for (index, taken) in [payments, paid]
+            .into_iter()
+            .cycle()
+            .take(net.len())
+            .enumerate()
+        {
+            assert_eq!(
+                net[index],
+                gross[index] - taken,
+                "{spending} column {index}"
+            );
+        }
+        let fund_total = row_figures(&made, funds, "合计");
+        let fund_net = row_figures(&made, funds, "抵销后合计");
+        assert_eq!(
+            fund_net,
+            vec![
+                fund_total[0],
+                fund_total[1] - received,
+                fund_total[2] - paid,
+                fund_total[3]
+            ],
+            "{funds}"
+        );
+        if let FormRequest::Annual { .. } = request {
+            let income = row_figures(&made, "一、收入", "收入合计");
+            let income_net = row_figures(&made, "一、收入", "抵销后收入合计");
+            assert_eq!(income_net[0], income[0] - received);
+        }
+        let difference = row_figures(&made, "内部拨付抵销明细", "差额（拨出－拨入）");
+        assert_eq!(difference, vec![paid - received]);
+        let in_transit = made
+            .notes
+            .iter()
+            .any(|note| note.contains("内部拨付两边不符"));
+        assert_eq!(in_transit, paid != received, "{:?}", made.notes);
         // Each branch's own tables follow, under its name.
         assert!(made.tables().any(|t| t.caption.starts_with("【外科分会】")));
         assert!(
             made.facts
                 .iter()
-                .any(|(label, value)| label == "汇总分会" && value.starts_with("3 个"))
+                .any(|(label, value)| label == "汇总分会" && value.starts_with("5 个"))
         );
     }
 }

@@ -1,9 +1,14 @@
 //! 汇总表: one form over the forms of many branches — the total first, the figures of
 //! every row summed over the branches whose row it is (rows matched by their text:
 //! name and account code), then each branch's own tables. Rows only some branches have
-//! are named, and so are the branches that sent nothing for the period.
+//! are named, and so are the branches that sent nothing for the period. Money moved
+//! between the union and its branches (拨付分会经费 on one side, 上级拨入 on the other:
+//! the categories and sources each ledger tags 内部拨付) is eliminated from the total
+//! on rows of its own, so it is counted once, and the two sides are reconciled.
 
-use super::{Block, Cell, Form, FormRequest, Table};
+use serde::Serialize;
+
+use super::{Block, Cell, Column, ColumnKind, Form, FormRequest, Row, RowStyle, Table};
 use crate::core::charts::Chart;
 use crate::core::date::{Period, quarter_number};
 
@@ -86,14 +91,272 @@ fn merge_charts(charts: &[&Chart]) -> Chart {
     merged
 }
 
-/// The consolidated form: `branches` are each branch's name and its own form of the
-/// same kind and period; `missing` the branches that sent nothing for it.
-pub fn consolidated(
-    union_name: &str,
-    branches: &[(String, Form)],
-    missing: &[String],
-) -> Option<Form> {
-    let (_, first) = branches.first()?;
+/// One line of money a ledger booked as moved between the union and its branches:
+/// spending in a category tagged 内部拨付 (`outgoing`), or income from a source so
+/// tagged. `count` and `amount_fen` are the form's period; `ytd_*` the year to its end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TransferLine {
+    pub outgoing: bool,
+    pub name: String,
+    pub account_code: String,
+    pub count: i64,
+    pub amount_fen: i64,
+    pub ytd_count: i64,
+    pub ytd_amount_fen: i64,
+}
+
+/// What one ledger booked as moved between the union and its branches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Transfers {
+    pub lines: Vec<TransferLine>,
+}
+
+impl Transfers {
+    /// A sum over the lines of one side: the count or the amount, over the form's
+    /// period or the year to date.
+    pub fn sum(&self, outgoing: bool, ytd: bool, count: bool) -> i64 {
+        self.lines
+            .iter()
+            .filter(|line| line.outgoing == outgoing)
+            .map(|line| match (ytd, count) {
+                (false, false) => line.amount_fen,
+                (false, true) => line.count,
+                (true, false) => line.ytd_amount_fen,
+                (true, true) => line.ytd_count,
+            })
+            .sum()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lines
+            .iter()
+            .all(|line| line.amount_fen == 0 && line.ytd_amount_fen == 0 && line.count == 0)
+    }
+}
+
+/// A branch's part of a consolidated form: its name, its own form and what it booked
+/// as moved between the union and its branches over the same period.
+#[derive(Debug, Clone)]
+pub struct BranchForm {
+    pub name: String,
+    pub form: Form,
+    pub transfers: Transfers,
+}
+
+/// The label of the row that takes the transfers out of a total.
+pub const ELIMINATION_LABEL: &str = "减：内部拨付（抵销）";
+/// The start of the label of the total after the transfers are taken out.
+pub const NET_LABEL: &str = "抵销后";
+
+/// Which transfers a column of a total holds: `Some((outgoing, ytd))`. Fund tables say
+/// it in the column (本期收入, 本年支出); the spending and income tables in the caption
+/// (一、慰问支出, 一、收入) with the year to date in the column's group (本年累计数).
+fn column_side(table: &Table, column: &Column) -> Option<(bool, bool)> {
+    if !matches!(column.kind, ColumnKind::Money | ColumnKind::Count) {
+        return None;
+    }
+    let ytd = column.group.contains("累计");
+    if column.title.contains("收入") {
+        return Some((false, ytd));
+    }
+    if column.title.contains("支出") {
+        return Some((true, ytd));
+    }
+    if column.title.contains("余额") {
+        return None;
+    }
+    if table.caption.contains("收入") {
+        Some((false, ytd))
+    } else if table.caption.contains("支出") {
+        Some((true, ytd))
+    } else {
+        None
+    }
+}
+
+/// Adds, under a total table's grand total, the row that takes out what the branches
+/// moved between themselves and the total after it. Opening and closing balances stay:
+/// money moved inside the group changes no one's balance but its holder's.
+fn eliminate(table: &mut Table, transfers: &Transfers) {
+    let sides: Vec<Option<(bool, bool)>> = table
+        .columns
+        .iter()
+        .map(|column| column_side(table, column))
+        .collect();
+    if sides.iter().all(Option::is_none) {
+        return;
+    }
+    let Some(total_at) = table
+        .rows
+        .iter()
+        .rposition(|row| row.style == RowStyle::Total)
+    else {
+        return;
+    };
+    let total = table.rows[total_at].clone();
+    let mut elimination = Vec::new();
+    let mut net = Vec::new();
+    for (index, (cell, side)) in total.cells.iter().zip(&sides).enumerate() {
+        let taken = side.map(|(outgoing, ytd)| {
+            transfers.sum(
+                outgoing,
+                ytd,
+                matches!(table.columns[index].kind, ColumnKind::Count),
+            )
+        });
+        match (cell, taken) {
+            _ if index == 0 => {
+                elimination.push(Cell::text(ELIMINATION_LABEL));
+                net.push(Cell::text(format!("{NET_LABEL}{}", cell.display().trim())));
+            }
+            (Cell::Money(value), Some(taken)) => {
+                elimination.push(Cell::Money(taken));
+                net.push(Cell::Money(value - taken));
+            }
+            (Cell::Count(value), Some(taken)) => {
+                elimination.push(Cell::Count(taken));
+                net.push(Cell::Count(value - taken));
+            }
+            (Cell::Money(_) | Cell::Count(_), None) => {
+                elimination.push(Cell::Blank);
+                net.push(cell.clone());
+            }
+            _ => {
+                elimination.push(Cell::Blank);
+                net.push(Cell::Blank);
+            }
+        }
+    }
+    table
+        .rows
+        .insert(total_at + 1, Row::new(RowStyle::Subtotal, elimination));
+    table
+        .rows
+        .insert(total_at + 2, Row::new(RowStyle::Total, net));
+}
+
+/// 内部拨付抵销明细: what each branch booked as paid to or received from the others,
+/// both sides' totals and their difference.
+fn transfer_table(branches: &[BranchForm]) -> (Table, (i64, i64)) {
+    let mut rows = Vec::new();
+    for branch in branches {
+        for line in &branch.transfers.lines {
+            if line.amount_fen == 0 && line.count == 0 {
+                continue;
+            }
+            rows.push(Row::new(
+                RowStyle::Item,
+                vec![
+                    Cell::text(&branch.name),
+                    Cell::text(if line.outgoing { "拨出" } else { "拨入" }),
+                    Cell::text(&line.name),
+                    Cell::text(&line.account_code),
+                    if line.outgoing {
+                        Cell::Count(line.count)
+                    } else {
+                        Cell::Blank
+                    },
+                    Cell::Money(line.amount_fen),
+                ],
+            ));
+        }
+    }
+    let side = |outgoing: bool| -> i64 {
+        branches
+            .iter()
+            .map(|branch| branch.transfers.sum(outgoing, false, false))
+            .sum()
+    };
+    let (paid, received) = (side(true), side(false));
+    for (label, style, value) in [
+        ("拨出合计", RowStyle::Subtotal, paid),
+        ("拨入合计", RowStyle::Subtotal, received),
+        ("差额（拨出－拨入）", RowStyle::Total, paid - received),
+    ] {
+        rows.push(Row::new(
+            style,
+            vec![
+                Cell::text(label),
+                Cell::Blank,
+                Cell::Blank,
+                Cell::Blank,
+                Cell::Blank,
+                Cell::Money(value),
+            ],
+        ));
+    }
+    let sides = (paid, received);
+    let table = Table {
+        caption: "内部拨付抵销明细".into(),
+        columns: vec![
+            Column::text("分会", 8),
+            Column::text("方向", 3),
+            Column::text("支出类别或收入来源", 8),
+            Column::text("科目代码", 4),
+            Column::count("人次"),
+            Column::money("金额"),
+        ],
+        rows,
+        page_breaks: Vec::new(),
+    };
+    (table, sides)
+}
+
+/// 审计发现（按分会）: each branch's findings (the kinds it has), under its name with
+/// its change log's state, and its subtotal.
+fn findings_by_branch(branches: &[BranchForm]) -> Option<Table> {
+    let mut rows = Vec::new();
+    let mut columns = None;
+    for branch in branches {
+        let summary = branch
+            .form
+            .tables()
+            .find(|table| table.caption.contains("审计发现汇总"))?;
+        columns.get_or_insert_with(|| summary.columns.clone());
+        let log = branch
+            .form
+            .facts
+            .iter()
+            .find(|(label, _)| label == "变更日志")
+            .map(|(_, value)| format!("（变更日志：{value}）"))
+            .unwrap_or_default();
+        let mut heading = vec![Cell::text(format!("{}{log}", branch.name))];
+        heading.resize(summary.columns.len(), Cell::Blank);
+        rows.push(Row::new(RowStyle::Section, heading));
+        for row in &summary.rows {
+            let found = row
+                .cells
+                .iter()
+                .any(|cell| matches!(cell, Cell::Count(n) if *n > 0));
+            match row.style {
+                RowStyle::Total => {
+                    let mut subtotal = row.clone();
+                    subtotal.style = RowStyle::Subtotal;
+                    subtotal.cells[0] = Cell::text(format!("{}小计", branch.name));
+                    rows.push(subtotal);
+                }
+                _ if found => {
+                    let mut line = row.clone();
+                    line.cells[0] = Cell::text(format!("　　{}", row.cells[0].display().trim()));
+                    rows.push(line);
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(Table {
+        caption: "审计发现（按分会）".into(),
+        columns: columns?,
+        rows,
+        page_breaks: Vec::new(),
+    })
+}
+
+/// The consolidated form: `branches` are each branch's name, its own form of the same
+/// kind and period and what it booked as moved inside the group; `missing` the
+/// branches that sent nothing for it.
+pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String]) -> Option<Form> {
+    let first = &branches.first()?.form;
     let mut form = first.clone();
     form.union_name = union_name.to_string();
     form.title = format!("{}（汇总）", first.title);
@@ -105,7 +368,7 @@ pub fn consolidated(
                 branches.len(),
                 branches
                     .iter()
-                    .map(|(name, _)| name.as_str())
+                    .map(|branch| branch.name.as_str())
                     .collect::<Vec<_>>()
                     .join("、")
             ),
@@ -120,6 +383,13 @@ pub fn consolidated(
         ),
     ];
     form.facts.extend(first.facts.iter().cloned());
+    let mut transfers = Transfers::default();
+    for branch in branches {
+        transfers
+            .lines
+            .extend(branch.transfers.lines.iter().cloned());
+    }
+    let tagged = !transfers.is_empty();
     let mut partial = Vec::new();
     let mut blocks = Vec::new();
     for (index, block) in first.blocks.iter().enumerate() {
@@ -128,22 +398,22 @@ pub fn consolidated(
             Block::Table(_) => {
                 let tables: Vec<Table> = branches
                     .iter()
-                    .filter_map(|(_, form)| match same(form) {
+                    .filter_map(|branch| match same(&branch.form) {
                         Some(Block::Table(table)) => Some(table),
                         _ => None,
                     })
                     .collect();
                 let refs: Vec<&Table> = tables.iter().collect();
-                blocks.push(Block::Table(merge_tables(
-                    &refs,
-                    branches.len(),
-                    &mut partial,
-                )));
+                let mut merged = merge_tables(&refs, branches.len(), &mut partial);
+                if tagged {
+                    eliminate(&mut merged, &transfers);
+                }
+                blocks.push(Block::Table(merged));
             }
             Block::Chart(_) => {
                 let charts: Vec<Chart> = branches
                     .iter()
-                    .filter_map(|(_, form)| match same(form) {
+                    .filter_map(|branch| match same(&branch.form) {
                         Some(Block::Chart(chart)) => Some(chart),
                         _ => None,
                     })
@@ -154,11 +424,37 @@ pub fn consolidated(
             Block::Fields { .. } => {}
         }
     }
+    let mut notes = Vec::new();
+    if tagged {
+        let (table, (paid, received)) = transfer_table(branches);
+        blocks.push(Block::Table(table));
+        notes.push(
+            "内部拨付（各台账标记为内部拨付的支出类别与收入来源）已在合计下的“减：内部拨付（抵销）”行抵销，只计一次；各分会表中仍按原数列示；图表未抵销。"
+                .to_string(),
+        );
+        if paid != received {
+            use crate::core::money::format_fen;
+            notes.push(format!(
+                "内部拨付两边不符：拨出 {} 元，拨入 {} 元，相差 {} 元。可能有在途款项，或有一方未登记快照、未标记内部拨付，请核对。",
+                format_fen(paid),
+                format_fen(received),
+                format_fen((paid - received).abs())
+            ));
+        }
+    } else {
+        notes.push(
+            "各分会均未标记内部拨付：本级与分会之间若有拨款（拨付分会经费、上级拨入），请在各自台账中标记（设置 → 收支类别、收入来源），否则合计会重复计算。"
+                .to_string(),
+        );
+    }
+    if let Some(table) = findings_by_branch(branches) {
+        blocks.push(Block::Table(table));
+    }
     // Then each branch's own tables, under its name.
-    for (name, branch) in branches {
-        for table in branch.tables() {
+    for branch in branches {
+        for table in branch.form.tables() {
             let mut own = table.clone();
-            own.caption = format!("【{name}】{}", table.caption);
+            own.caption = format!("【{}】{}", branch.name, table.caption);
             blocks.push(Block::Table(own));
         }
     }
@@ -170,10 +466,9 @@ pub fn consolidated(
             partial.join("；")
         ));
     }
-    form.notes.push(
-        "本表为各分会已结账快照的合计；本级与分会之间的拨付（拨付分会经费、上级拨入）尚未抵销。"
-            .to_string(),
-    );
+    form.notes
+        .push("本表为各分会已结账快照的合计。".to_string());
+    form.notes.extend(notes);
     Some(form)
 }
 

@@ -399,7 +399,10 @@ mod signoff;
 mod visits_register;
 mod voucher;
 
-pub use consolidated::{consolidated, consolidated_request};
+pub use consolidated::{
+    BranchForm, ELIMINATION_LABEL, NET_LABEL, TransferLine, Transfers, consolidated,
+    consolidated_request,
+};
 
 pub use annual::*;
 pub use claims_register::*;

@@ -78,6 +78,35 @@ fn write_setting(
             };
             Ok(format!("已把“{}”移到分组“{}”", name(id), name(group_id)))
         }
+        Command::SetCategoryInternal { id, internal } => {
+            ledger.set_category_internal(id, internal)?;
+            Ok(internal_message(&ledger.category(id)?.name, internal))
+        }
+        Command::AddIncomeSource {
+            name,
+            default_fund_id,
+            account_code,
+        } => ledger
+            .add_income_source(&name, default_fund_id, &account_code)
+            .map(|_| format!("已添加收入来源“{}”", name.trim())),
+        Command::UpdateIncomeSource {
+            id,
+            name,
+            default_fund_id,
+            account_code,
+        } => ledger
+            .update_income_source(id, &name, default_fund_id, &account_code)
+            .map(|()| format!("已保存收入来源“{}”", name.trim())),
+        Command::SetSourceInternal { id, internal } => {
+            ledger.set_source_internal(id, internal)?;
+            let name = ledger
+                .income_sources()?
+                .into_iter()
+                .find(|source| source.id == id)
+                .map(|source| source.name)
+                .unwrap_or_default();
+            Ok(internal_message(&name, internal))
+        }
         // Demo data is for trying the program: no guided start over it.
         Command::LoadDemo => {
             let message = crate::ui::demo::load_demo(ledger, clock)?;
@@ -89,6 +118,15 @@ fn write_setting(
             .map(|()| "可以开始记账了：设置随时可在“设置”中修改".to_string()),
         // Routed to their own domains by `apply`; never sent here.
         _ => Ok(String::new()),
+    }
+}
+
+/// What the status bar says when a category or source is tagged 内部拨付 or untagged.
+fn internal_message(name: &str, internal: bool) -> String {
+    if internal {
+        format!("“{name}”标记为内部拨付：上级汇总时抵销")
+    } else {
+        format!("“{name}”不再是内部拨付")
     }
 }
 

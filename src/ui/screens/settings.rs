@@ -19,6 +19,19 @@ use crate::ui::widgets::id_combo;
 struct CategoryRow {
     edit: CategoryEdit,
     standard: String,
+    /// Tagged 内部拨付 (as stored, and as ticked).
+    internal: bool,
+    ticked_internal: bool,
+}
+
+/// An income source row being edited.
+#[derive(Debug, Clone, Default)]
+struct SourceRow {
+    name: String,
+    default_fund_id: Option<i64>,
+    account_code: String,
+    internal: bool,
+    ticked_internal: bool,
 }
 
 /// A fund row being edited.
@@ -42,6 +55,8 @@ pub struct SettingsScreen {
     new_fund: String,
     categories: BTreeMap<i64, CategoryRow>,
     new_item: BTreeMap<i64, String>,
+    sources: BTreeMap<i64, SourceRow>,
+    new_source: SourceRow,
     pub rules: RulesSection,
     visit_reasons: VisitReasonsSection,
     pub error: Option<String>,
@@ -74,8 +89,25 @@ impl SettingsScreen {
                             .standard_amount_fen
                             .map(format_fen_plain)
                             .unwrap_or_default(),
+                        internal: data.internal.categories.contains(&c.id),
+                        ticked_internal: data.internal.categories.contains(&c.id),
                     },
                 )
+            })
+            .collect();
+        self.sources = data
+            .sources
+            .iter()
+            .map(|source| {
+                let internal = data.internal.sources.contains(&source.id);
+                let row = SourceRow {
+                    name: source.name.clone(),
+                    default_fund_id: source.default_fund_id,
+                    account_code: source.account_code.clone(),
+                    internal,
+                    ticked_internal: internal,
+                };
+                (source.id, row)
             })
             .collect();
         self.loaded = true;
@@ -244,8 +276,9 @@ impl SettingsScreen {
             ui.weak("标准金额只用于登记时预填；修改标准不会改变已保存的凭证。预置金额是示例，请按本省实施办法核对。");
             let funds: Vec<(i64, String)> = data.funds.iter().map(|f| (f.id, f.name.clone())).collect();
             let groups: Vec<_> = data.categories.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
-            egui::Grid::new("settings_categories").num_columns(7).striped(true).spacing([8.0, 6.0]).show(ui, |ui| {
-                for title in ["类别", "默认资金", "标准金额（元）", "会计科目", "发放形式", "启用", ""] {
+            ui.weak("内部拨付：付给分会或上级的钱（如 拨付分会经费），上级工会汇总时抵销，只计一次。");
+            egui::Grid::new("settings_categories").num_columns(8).striped(true).spacing([8.0, 6.0]).show(ui, |ui| {
+                for title in ["类别", "默认资金", "标准金额（元）", "会计科目", "发放形式", "启用", "内部拨付", ""] {
                     ui.strong(title);
                 }
                 ui.end_row();
@@ -257,7 +290,7 @@ impl SettingsScreen {
                     }
                     let new_name = self.new_item.entry(group.id).or_default();
                     ui.add_sized([150.0, 22.0], egui::TextEdit::singleline(new_name).id_salt(("new_item", group.id)).hint_text(format!("在“{}”下新增", group.name)));
-                    for _ in 0..5 {
+                    for _ in 0..6 {
                         ui.label("");
                     }
                     if ui.button("添加").clicked() && !new_name.trim().is_empty() {
@@ -270,6 +303,9 @@ impl SettingsScreen {
                     ui.end_row();
                 }
             });
+
+            ui.add_space(16.0);
+            self.sources_ui(ui, &funds, commands);
 
             ui.add_space(16.0);
             ui.heading("演示数据");
@@ -374,6 +410,11 @@ impl SettingsScreen {
             });
         combo.response.accessible_name("发放形式");
         ui.checkbox(&mut row.edit.is_active, "启用");
+        if group.is_some() {
+            ui.checkbox(&mut row.ticked_internal, "内部拨付");
+        } else {
+            ui.label("");
+        }
         if ui.button("保存").clicked() {
             match optional_amount(&row.standard, parse_amount_fen) {
                 Ok(standard) => {
@@ -381,11 +422,111 @@ impl SettingsScreen {
                     edit.standard_amount_fen = standard;
                     self.error = None;
                     commands.push(Command::UpdateCategory { id, edit });
+                    if row.ticked_internal != row.internal {
+                        commands.push(Command::SetCategoryInternal {
+                            id,
+                            internal: row.ticked_internal,
+                        });
+                    }
                 }
                 Err(message) => self.error = Some(format!("{}：标准金额{message}", row.edit.name)),
             }
         }
         ui.end_row();
+    }
+}
+
+impl SettingsScreen {
+    /// 收入来源: each source's name, default fund, account code and 内部拨付 tag, and a
+    /// row to add one (e.g. 院工会拨款 in a branch's ledger).
+    fn sources_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        funds: &[(i64, String)],
+        commands: &mut Vec<Command>,
+    ) {
+        ui.heading("收入来源");
+        ui.weak("内部拨付：从上级或分会收到的钱（如 院工会拨款、上级拨入），上级工会汇总时抵销，只计一次。");
+        egui::Grid::new("settings_sources")
+            .num_columns(5)
+            .striped(true)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                for title in ["收入来源", "默认资金", "会计科目", "内部拨付", ""] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                for (id, row) in &mut self.sources {
+                    let id = *id;
+                    source_fields(ui, ("source", id), row, funds);
+                    if ui.button("保存").clicked() {
+                        commands.push(Command::UpdateIncomeSource {
+                            id,
+                            name: row.name.clone(),
+                            default_fund_id: row.default_fund_id,
+                            account_code: row.account_code.clone(),
+                        });
+                        if row.ticked_internal != row.internal {
+                            commands.push(Command::SetSourceInternal {
+                                id,
+                                internal: row.ticked_internal,
+                            });
+                        }
+                    }
+                    ui.end_row();
+                }
+                let row = &mut self.new_source;
+                source_fields(ui, ("source", 0), row, funds);
+                if ui.button("添加来源").clicked() && !row.name.trim().is_empty() {
+                    let row = std::mem::take(row);
+                    commands.push(Command::AddIncomeSource {
+                        name: row.name,
+                        default_fund_id: row.default_fund_id,
+                        account_code: row.account_code,
+                    });
+                }
+                ui.end_row();
+            });
+    }
+}
+
+/// The editable cells of an income source's row (a new one when `salt.1` is 0).
+fn source_fields(
+    ui: &mut egui::Ui,
+    salt: (&str, i64),
+    row: &mut SourceRow,
+    funds: &[(i64, String)],
+) {
+    let new = salt.1 == 0;
+    ui.add_sized(
+        [150.0, 22.0],
+        egui::TextEdit::singleline(&mut row.name)
+            .id_salt(("source_name", salt.1))
+            .hint_text(if new {
+                "新收入来源"
+            } else {
+                "来源名称"
+            }),
+    );
+    id_combo(
+        ui,
+        &format!("source_fund_{}", salt.1),
+        "默认资金",
+        &mut row.default_fund_id,
+        "无",
+        funds,
+        100.0,
+    );
+    ui.add_sized(
+        [70.0, 22.0],
+        egui::TextEdit::singleline(&mut row.account_code)
+            .id_salt(("source_code", salt.1))
+            .hint_text("科目代码"),
+    );
+    if new {
+        ui.label("");
+    } else {
+        ui.checkbox(&mut row.ticked_internal, "内部拨付");
     }
 }
 
