@@ -58,6 +58,12 @@ fn main() -> ExitCode {
         let mut stderr = std::io::stderr().lock();
         cli::run(cli, &SystemClock, &mut stdout, &mut stderr)
     };
+    // For `bench --consolidation`: the process's peak memory, read as it ends.
+    if std::env::var_os(cli::bench_consolidation::PEAK_VAR).is_some()
+        && let Some(kb) = cli::bench_consolidation::peak_rss_kb()
+    {
+        eprintln!("{}{kb}", cli::bench_consolidation::PEAK_LINE);
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => {

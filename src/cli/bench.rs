@@ -60,6 +60,9 @@ pub struct BenchArgs {
     pub writer_into: Option<PathBuf>,
     #[arg(long, hide = true, default_value_t = 200)]
     pub writer_entries: usize,
+    /// 只测汇总：50 份各约 10 万笔凭证的分会快照，登记与季度汇总表（only the consolidation bench）
+    #[arg(long)]
+    pub consolidation: bool,
 }
 
 /// One timed operation: every sample in milliseconds and the target it must meet.
@@ -137,6 +140,8 @@ pub struct BenchReport {
     /// 8 writer processes at once against one process writing as much, and `verify`
     /// against `sha256sum` of the same file (time over time; lower is better).
     pub slowdowns: Vec<(String, f64, f64)>,
+    /// A process's peak memory in MB against its target.
+    pub peaks: Vec<(String, f64, f64)>,
 }
 
 impl BenchReport {
@@ -157,6 +162,7 @@ impl BenchReport {
                 .slowdowns
                 .iter()
                 .all(|(_, ratio, target)| ratio <= target)
+            && self.peaks.iter().all(|(_, peak, target)| peak <= target)
     }
 
     /// The report as a text table with a heading.
@@ -210,6 +216,28 @@ pub fn run(
         )?;
     }
     let dir = args.db_dir.clone().unwrap_or_else(std::env::temp_dir);
+    if args.consolidation {
+        let mut report = BenchReport {
+            ledger_path: dir.join("consolidation"),
+            members: super::bench_consolidation::BRANCHES
+                * super::bench_consolidation::MEMBERS_PER_BRANCH,
+            entries: (super::bench_consolidation::BRANCHES
+                * super::bench_consolidation::ENTRIES_PER_BRANCH) as i64,
+            ..BenchReport::default()
+        };
+        super::bench_consolidation::consolidation_rows(&dir, clock, &mut report, out)?;
+        write!(out, "{}", report.render())?;
+        writeln!(
+            out,
+            "{}",
+            if report.all_met() {
+                "全部达标。"
+            } else {
+                "有项目未达标（✗）。"
+            }
+        )?;
+        return Ok(());
+    }
     if let Some(url) = server {
         return server_bench(url, args, &dir, clock, out);
     }
@@ -786,6 +814,7 @@ pub fn bench_report(path: &Path, clock: &dyn Clock) -> anyhow::Result<BenchRepor
         rows: Vec::new(),
         hledger_ratio: None,
         slowdowns: Vec::new(),
+        peaks: Vec::new(),
     };
     let today = clock.today();
     report.push(BenchRow::measure(

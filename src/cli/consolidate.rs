@@ -6,8 +6,13 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use serde::Serialize;
+
+use super::format::{Align, Table};
 use super::{OutputFormat, write_json};
 use crate::core::date::Clock;
+use crate::core::forms::FigureTarget;
+use crate::core::money::format_fen;
 use crate::store::ConsolidationBook;
 
 /// `consolidate …`
@@ -36,6 +41,8 @@ pub enum ConsolidateCommand {
         #[command(flatten)]
         output: super::report::OutputArgs,
     },
+    /// 查看分会某个数字背后的凭证：从汇总台账保存的快照只读读取（the entries behind a branch's figure）
+    Entries(EntriesArgs),
     /// 列出已登记的快照及其问题（list the registered snapshots）
     List {
         #[arg(long, value_name = "FILE")]
@@ -43,6 +50,152 @@ pub enum ConsolidateCommand {
         #[arg(long, value_enum, default_value_t)]
         format: OutputFormat,
     },
+}
+
+/// `consolidate entries`: which branch, which period and which figure. Without
+/// --category, --group, --source or --fund it lists all the spending (with --income,
+/// all the income).
+#[derive(Debug, clap::Args)]
+pub struct EntriesArgs {
+    /// 分会名称，与快照中的工会名称一致（the branch）
+    #[arg(long)]
+    pub branch: String,
+    /// 期间：季度（2026Q3）或年度（2026）
+    #[arg(long)]
+    pub period: String,
+    /// 支出明细类别，如 生病住院（a spending item）
+    #[arg(long, conflicts_with_all = ["group", "source", "fund"])]
+    pub category: Option<String>,
+    /// 支出分组，如 五必访（a spending group: all its items）
+    #[arg(long, conflicts_with_all = ["source", "fund"])]
+    pub group: Option<String>,
+    /// 收入来源，如 会费（an income source）
+    #[arg(long, conflicts_with = "fund")]
+    pub source: Option<String>,
+    /// 资金，如 慰问金：该资金的支出（加 --income 为收入）（a fund's spending, or income）
+    #[arg(long)]
+    pub fund: Option<String>,
+    /// 看收入而不是支出（income instead of spending）
+    #[arg(long)]
+    pub income: bool,
+    #[arg(long, value_name = "FILE")]
+    pub book: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+impl EntriesArgs {
+    fn target(&self) -> FigureTarget {
+        if let Some(name) = &self.category {
+            FigureTarget::Category {
+                name: name.trim().to_string(),
+                group: false,
+            }
+        } else if let Some(name) = &self.group {
+            FigureTarget::Category {
+                name: name.trim().to_string(),
+                group: true,
+            }
+        } else if let Some(name) = &self.source {
+            FigureTarget::Source(name.trim().to_string())
+        } else if let Some(name) = &self.fund {
+            FigureTarget::Fund {
+                name: name.trim().to_string(),
+                spending: !self.income,
+            }
+        } else {
+            FigureTarget::All {
+                spending: !self.income,
+            }
+        }
+    }
+}
+
+/// One entry behind a figure, as listed in JSON.
+#[derive(Debug, Serialize)]
+struct EntryJson<'a> {
+    voucher_no: &'a str,
+    date: String,
+    item: &'a str,
+    fund: &'a str,
+    member: &'a str,
+    employee_no: &'a str,
+    amount_fen: i64,
+    is_reversal: bool,
+    note: &'a str,
+}
+
+/// The entries behind the figure asked for, with their total.
+fn entries(args: &EntriesArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
+    let period = super::parse_period_option("--period", &args.period)?;
+    let book_file = book_path(args.book.clone())?;
+    if !book_file.is_file() {
+        anyhow::bail!("--book：汇总台账“{}”不存在", book_file.display());
+    }
+    let book = ConsolidationBook::open(&book_file)?;
+    let found = book.branch_entries(args.branch.trim(), period, args.target(), clock)?;
+    match args.format {
+        OutputFormat::Json => {
+            let rows: Vec<EntryJson> = found
+                .rows
+                .iter()
+                .map(|row| EntryJson {
+                    voucher_no: &row.voucher_no,
+                    date: crate::core::date::format_date(row.entry.date),
+                    item: &row.item_name,
+                    fund: &row.fund_name,
+                    member: &row.member_name,
+                    employee_no: &row.employee_no,
+                    amount_fen: row.entry.amount_fen,
+                    is_reversal: row.entry.reverses_entry_id.is_some(),
+                    note: &row.entry.note,
+                })
+                .collect();
+            write_json(out, &rows)
+        }
+        OutputFormat::Text => {
+            let mut table = Table::new(&[
+                ("凭证号", Align::Left),
+                ("日期", Align::Left),
+                ("项目", Align::Left),
+                ("会员", Align::Left),
+                ("金额", Align::Right),
+                ("备注", Align::Left),
+            ]);
+            for row in &found.rows {
+                let amount = format_fen(row.entry.amount_fen);
+                table.push(vec![
+                    row.voucher_no.clone(),
+                    crate::core::date::format_date(row.entry.date),
+                    row.item_name.clone(),
+                    row.member_name.clone(),
+                    if row.entry.reverses_entry_id.is_some() {
+                        format!("-{amount}")
+                    } else {
+                        amount
+                    },
+                    row.entry.note.clone(),
+                ]);
+            }
+            writeln!(
+                out,
+                "{} {} {}（只读，来自 {} 登记的快照，链头 {}）",
+                found.branch,
+                found.period.label(),
+                found.target.describe(),
+                found.registration.registered_at,
+                &found.registration.head[..16.min(found.registration.head.len())]
+            )?;
+            write!(out, "{}", table.render())?;
+            writeln!(
+                out,
+                "共 {} 笔，合计 {} 元",
+                found.rows.len(),
+                format_fen(found.total_fen)
+            )?;
+            Ok(())
+        }
+    }
 }
 
 /// The book named, or `consolidation.db` beside the default ledger.
@@ -98,6 +251,7 @@ pub fn run(
                 book.consolidated_form(&union_name, &request, period, clock.today(), clock)?;
             super::report::write_form(&made, &output, &book_file, out)
         }
+        ConsolidateCommand::Entries(args) => entries(&args, clock, out),
         ConsolidateCommand::List { book, format } => {
             let book_file = book_path(book)?;
             let book = ConsolidationBook::open(&book_file)?;

@@ -7,6 +7,7 @@ pub mod approval;
 pub mod audit;
 pub mod batches;
 pub mod bench;
+pub mod bench_consolidation;
 mod bench_process;
 pub mod chart;
 pub mod claims;

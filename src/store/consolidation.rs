@@ -12,6 +12,7 @@ use super::snapshot::{SnapshotManifest, read_manifest};
 use super::{Ledger, Result, StoreError};
 use crate::core::changelog::sha256_hex;
 use crate::core::date::Clock;
+use crate::core::forms::FigureTarget;
 
 /// Marks a consolidation book in the SQLite header (`PRAGMA application_id`): "ULCB".
 const BOOK_ID: i32 = 0x554C_4342;
@@ -390,4 +391,138 @@ fn sanitize(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The entries behind a figure of one branch, read from the snapshot the book holds.
+#[derive(Debug, Clone)]
+pub struct BranchEntries {
+    pub branch: String,
+    pub registration: Registration,
+    pub period: crate::core::date::Period,
+    pub target: FigureTarget,
+    /// The filter in the snapshot's own ids, for opening it at these entries.
+    pub filter: super::LedgerFilter,
+    pub rows: Vec<super::LedgerRow>,
+    /// The figure they add up to: spending positive for spending, income for income.
+    pub total_fen: i64,
+}
+
+/// At most this many entries are read for one figure.
+pub const BRANCH_ENTRIES_LIMIT: i64 = 20_000;
+
+impl ConsolidationBook {
+    /// The latest registration of `branch` whose snapshot covers `period`.
+    pub fn covering(
+        &self,
+        branch: &str,
+        period: crate::core::date::Period,
+    ) -> Result<Registration> {
+        let end = crate::core::date::format_date(period.end);
+        let registrations = self.registrations()?;
+        if !registrations.iter().any(|r| r.branch == branch) {
+            let mut known: Vec<&str> = Vec::new();
+            for r in &registrations {
+                if !known.contains(&r.branch.as_str()) {
+                    known.push(&r.branch);
+                }
+            }
+            return Err(StoreError::invalid(
+                "分会",
+                format!(
+                    "没有登记过“{branch}”的快照；已登记的分会：{}",
+                    if known.is_empty() {
+                        "无".to_string()
+                    } else {
+                        known.join("、")
+                    }
+                ),
+            ));
+        }
+        registrations
+            .into_iter()
+            .rev()
+            .find(|r| r.branch == branch && r.period_end >= end)
+            .ok_or_else(|| {
+                StoreError::invalid(
+                    "期间",
+                    format!(
+                        "分会“{branch}”没有登记覆盖{}的快照",
+                        period.label_with_dates()
+                    ),
+                )
+            })
+    }
+
+    /// The entries behind one figure of `branch`'s own form over `period`, read from
+    /// the book's copy of its latest snapshot covering it, opened read-only.
+    pub fn branch_entries(
+        &self,
+        branch: &str,
+        period: crate::core::date::Period,
+        target: FigureTarget,
+        clock: &dyn Clock,
+    ) -> Result<BranchEntries> {
+        use crate::core::model::EntryKind;
+        let registration = self.covering(branch, period)?;
+        let ledger = Ledger::open_read_only(Path::new(&registration.stored), clock)?;
+        let mut filter = super::LedgerFilter {
+            period: Some(period),
+            ..Default::default()
+        };
+        let missing = |what: &str, name: &str| {
+            StoreError::not_found(format!("分会“{branch}”快照中的{what}“{name}”"))
+        };
+        let spending = match &target {
+            FigureTarget::Category { name, group } => {
+                let category = ledger
+                    .categories()?
+                    .into_iter()
+                    .find(|c| c.name == *name && c.parent_id.is_none() == *group)
+                    .ok_or_else(|| missing("支出类别", name))?;
+                filter.category_id = Some(category.id);
+                true
+            }
+            FigureTarget::Source(name) => {
+                let source = ledger
+                    .income_sources()?
+                    .into_iter()
+                    .find(|s| s.name == *name)
+                    .ok_or_else(|| missing("收入来源", name))?;
+                filter.source_id = Some(source.id);
+                false
+            }
+            FigureTarget::Fund { name, spending } => {
+                let fund = ledger
+                    .funds()?
+                    .into_iter()
+                    .find(|f| f.name == *name)
+                    .ok_or_else(|| missing("资金", name))?;
+                filter.fund_id = Some(fund.id);
+                *spending
+            }
+            FigureTarget::All { spending } => *spending,
+        };
+        filter.kind = Some(if spending {
+            EntryKind::Disbursement
+        } else {
+            EntryKind::Income
+        });
+        let index = ledger.ledger_index(&filter)?;
+        let rows = ledger.ledger_page(
+            &index,
+            super::LedgerOrder::OldestFirst,
+            0,
+            BRANCH_ENTRIES_LIMIT,
+        )?;
+        let sum: i64 = rows.iter().map(|row| row.delta_fen).sum();
+        Ok(BranchEntries {
+            branch: branch.to_string(),
+            registration,
+            period,
+            target,
+            filter,
+            rows,
+            total_fen: if spending { -sum } else { sum },
+        })
+    }
 }

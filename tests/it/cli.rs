@@ -434,6 +434,50 @@ fn a_union_and_its_branch_send_snapshots_and_the_transfer_between_them_counts_on
         .run(&["consolidate", "list", "--book", &book])
         .run(&[
             "consolidate",
+            "entries",
+            "--branch",
+            "内科分会",
+            "--period",
+            "2026Q3",
+            "--source",
+            "院工会拨款",
+            "--book",
+            &book,
+        ])
+        .run(&[
+            "consolidate",
+            "entries",
+            "--branch",
+            "院工会",
+            "--period",
+            "2026Q3",
+            "--group",
+            "其他",
+            "--book",
+            &book,
+        ])
+        .run(&[
+            "consolidate",
+            "entries",
+            "--branch",
+            "眼科分会",
+            "--period",
+            "2026Q3",
+            "--book",
+            &book,
+        ])
+        .run(&[
+            "consolidate",
+            "entries",
+            "--branch",
+            "内科分会",
+            "--period",
+            "2026Q4",
+            "--book",
+            &book,
+        ])
+        .run(&[
+            "consolidate",
             "report",
             "quarterly",
             "--period",

@@ -422,12 +422,45 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfe
             .iter()
             .any(|note| note.contains("内部拨付两边不符"));
         assert_eq!(in_transit, paid != received, "{:?}", made.notes);
-        // Each branch's own tables follow, under its name.
+        // Each branch's own tables follow, under its name; every figure of them
+        // leads to entries of that branch's snapshot adding up to it.
         assert!(made.tables().any(|t| t.caption.starts_with("【外科分会】")));
         assert!(
             made.facts
                 .iter()
                 .any(|(label, value)| label == "汇总分会" && value.starts_with("5 个"))
         );
+        let mut followed = 0;
+        for (block_index, block) in made.blocks.iter().enumerate() {
+            let union_ledger::core::forms::Block::Table(table) = block else {
+                continue;
+            };
+            for (row_index, row) in table.rows.iter().enumerate() {
+                for (column, cell) in row.cells.iter().enumerate() {
+                    let union_ledger::core::forms::Cell::Money(figure) = cell else {
+                        continue;
+                    };
+                    let Ok((branch, within, target)) = union_ledger::core::forms::figure_behind(
+                        &made,
+                        block_index,
+                        row_index,
+                        column,
+                        period,
+                    ) else {
+                        continue;
+                    };
+                    let entries = book
+                        .branch_entries(&branch, within, target.clone(), &clock)
+                        .unwrap();
+                    assert_eq!(
+                        entries.total_fen, *figure,
+                        "{} {row_index} {column}: {branch} {target:?}",
+                        table.caption
+                    );
+                    followed += 1;
+                }
+            }
+        }
+        assert!(followed > 50, "{followed}");
     }
 }

@@ -472,6 +472,120 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
     Some(form)
 }
 
+/// What a figure of a branch's own form counts, to find the entries behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FigureTarget {
+    /// A spending category: a group (all its items) or an item, by name.
+    Category { name: String, group: bool },
+    /// An income source, by name.
+    Source(String),
+    /// A fund's income or spending (`spending`), by name.
+    Fund { name: String, spending: bool },
+    /// All spending, or all income: a total.
+    All { spending: bool },
+}
+
+impl FigureTarget {
+    /// The target as said to the clerk: 五必访 / 生病住院, 会费, 慰问金的支出, 全部支出.
+    pub fn describe(&self) -> String {
+        match self {
+            FigureTarget::Category { name, group: true } => format!("{name}（分组）"),
+            FigureTarget::Category { name, .. } | FigureTarget::Source(name) => name.clone(),
+            FigureTarget::Fund { name, spending } => {
+                format!("{name}的{}", if *spending { "支出" } else { "收入" })
+            }
+            FigureTarget::All { spending } => if *spending {
+                "全部支出"
+            } else {
+                "全部收入"
+            }
+            .to_string(),
+        }
+    }
+}
+
+/// The branch, the period and what a figure clicked in a consolidated form counts:
+/// only the figures of a branch's own tables (【内科分会】…) lead to entries; a figure
+/// of a year-to-date column (本年累计数) counts from the year's first day.
+pub fn figure_behind(
+    form: &Form,
+    block: usize,
+    row: usize,
+    column: usize,
+    period: Period,
+) -> Result<(String, Period, FigureTarget), String> {
+    let Some(Block::Table(table)) = form.blocks.get(block) else {
+        return Err("这里没有数字".to_string());
+    };
+    let (Some(line), Some(heading)) = (table.rows.get(row), table.columns.get(column)) else {
+        return Err("这里没有数字".to_string());
+    };
+    let Some((branch, caption)) = table
+        .caption
+        .strip_prefix('【')
+        .and_then(|rest| rest.split_once('】'))
+    else {
+        return Err(
+            "合计表汇总了各分会：请点下方各分会表（【分会名】）中的数字查看其凭证".to_string(),
+        );
+    };
+    if !matches!(
+        line.cells.get(column),
+        Some(Cell::Money(_) | Cell::Count(_))
+    ) {
+        return Err("请点一个金额或人次".to_string());
+    }
+    let period = if heading.group.contains("累计") {
+        Period::new(
+            Period::year(chrono::Datelike::year(&period.start)).start,
+            period.end,
+        )
+    } else {
+        period
+    };
+    let label = line
+        .cells
+        .first()
+        .map(|cell| {
+            cell.display()
+                .trim_matches(|c: char| c.is_whitespace())
+                .to_string()
+        })
+        .unwrap_or_default();
+    let total = line.style == RowStyle::Total;
+    let target = if heading.title.contains("余额") {
+        return Err("期初、期末余额不是一期凭证之和：请点本期收入或本期支出".to_string());
+    } else if heading.title.contains("收入") || heading.title.contains("支出") {
+        let spending = heading.title.contains("支出");
+        if total {
+            FigureTarget::All { spending }
+        } else {
+            FigureTarget::Fund {
+                name: label,
+                spending,
+            }
+        }
+    } else if caption.contains("收入") {
+        if total {
+            FigureTarget::All { spending: false }
+        } else {
+            FigureTarget::Source(label)
+        }
+    } else if caption.contains("支出") {
+        if total {
+            FigureTarget::All { spending: true }
+        } else {
+            FigureTarget::Category {
+                name: label,
+                group: line.style == RowStyle::Group,
+            }
+        }
+    } else {
+        return Err("这一栏没有对应的凭证明细".to_string());
+    };
+    Ok((branch.to_string(), period, target))
+}
+
 /// The form each branch makes for a consolidated `kind` (`quarterly`, `annual`,
 /// `audit`) over `period`: a quarter for the tally, a year for the others.
 pub fn consolidated_request(kind: &str, period: Period) -> Result<FormRequest, String> {

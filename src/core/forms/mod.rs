@@ -400,8 +400,8 @@ mod visits_register;
 mod voucher;
 
 pub use consolidated::{
-    BranchForm, ELIMINATION_LABEL, NET_LABEL, TransferLine, Transfers, consolidated,
-    consolidated_request,
+    BranchForm, ELIMINATION_LABEL, FigureTarget, NET_LABEL, TransferLine, Transfers, consolidated,
+    consolidated_request, figure_behind,
 };
 
 pub use annual::*;
