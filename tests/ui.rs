@@ -2491,6 +2491,10 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
             &snapshot.display().to_string(),
         );
         harness.get_by_label("检查并登记").click();
+        harness.step();
+        // The check runs on a thread of its own: the window draws meanwhile.
+        assert!(harness.state().is_busy());
+        settle_work(&mut harness);
         harness.run();
         assert!(
             notice(&harness).starts_with("已登记："),
@@ -2506,6 +2510,8 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
     // The consolidated tally of the quarter.
     type_into(&mut harness, "期间，如 2026Q3 或 2026", "2026Q1");
     harness.get_by_label("生成汇总").click();
+    harness.step();
+    settle_work(&mut harness);
     harness.run();
     harness.get_by_label("季度汇总表（汇总）");
     harness.get_by_label_contains("2 个：内科分会、外科分会");
@@ -2514,6 +2520,75 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
         form.tables()
             .any(|table| table.caption.starts_with("【外科分会】"))
     );
+    // Drill down: the first figure of 外科分会's own spending table lists the entries
+    // behind it, adding up to it. The same text may stand elsewhere on the form: the
+    // cells are drawn in order, so its place among them is its place among the labels.
+    use union_ledger::core::forms::Cell;
+    let own = form
+        .tables()
+        .find(|t| t.caption == "【外科分会】一、慰问支出")
+        .unwrap();
+    let target = own
+        .rows
+        .iter()
+        .flat_map(|row| row.cells.iter())
+        .find_map(|cell| match cell {
+            Cell::Money(fen) if *fen > 0 => Some((*fen, cell.display())),
+            _ => None,
+        });
+    let mut seen = 0;
+    let (figure, text) = target.expect("a figure of 外科分会");
+    for table in form.tables() {
+        if table.caption == "【外科分会】一、慰问支出" {
+            break;
+        }
+        seen += table
+            .rows
+            .iter()
+            .flat_map(|row| row.cells.iter())
+            .filter(|cell| cell.display() == text)
+            .count();
+    }
+    let before_in_table = own
+        .rows
+        .iter()
+        .flat_map(|row| row.cells.iter())
+        .take_while(|cell| !matches!(cell, Cell::Money(fen) if *fen == figure))
+        .filter(|cell| cell.display() == text)
+        .count();
+    let nth = seen + before_in_table;
+    harness.set_size(egui::vec2(1366.0, 9000.0));
+    harness.run();
+    harness.get_all_by_label(&text).nth(nth).unwrap().click();
+    harness.step();
+    settle_work(&mut harness);
+    harness.run();
+    let found = match &harness.state().consolidation.entries {
+        Some(Ok(found)) => found.clone(),
+        other => panic!("no entries: {other:?}"),
+    };
+    assert_eq!(found.branch, "外科分会");
+    assert_eq!(found.total_fen, figure);
+    assert!(!found.rows.is_empty());
+    harness.get_by_label_contains(&format!("合计 {text} 元"));
+    // A figure of the total table says where to click instead.
+    let total = form.tables().next().unwrap().rows.last().unwrap().cells[3].display();
+    harness.get_all_by_label(&total).next().unwrap().click();
+    harness.run();
+    harness.get_by_label_contains("合计表汇总了各分会");
+    // Back to the branch's figure, and its snapshot opened read-only at those entries.
+    harness.get_all_by_label(&text).nth(nth).unwrap().click();
+    harness.step();
+    settle_work(&mut harness);
+    harness.run();
+    harness.get_by_label("只读打开该快照").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.db_path, PathBuf::from(&found.registration.stored));
+    assert!(matches!(app.screen, union_ledger::ui::app::Screen::Ledger));
+    assert!(app.session.as_ref().unwrap().data.read_only.is_some());
+    let shown = app.ledger_view.index.as_ref().map(|index| index.count);
+    assert_eq!(shown, Some(found.rows.len() as i64));
 }
 
 #[test]

@@ -526,6 +526,7 @@ impl LedgerApp {
             ui.ctx().request_repaint();
         }
         if self.poll_render_job()
+            | self.poll_book_job()
             | self.poll_chain_check()
             | self.poll_job()
             | self.poll_connecting()

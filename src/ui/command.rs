@@ -348,6 +348,19 @@ pub enum ConsolidationCommand {
         kind: String,
         period: Period,
     },
+    /// The entries behind a figure of a branch's own table, read from the book's copy
+    /// of its snapshot.
+    Entries {
+        book: PathBuf,
+        branch: String,
+        period: Period,
+        target: crate::core::forms::FigureTarget,
+    },
+    /// Open a branch's snapshot read-only in the window, at the entries of `filter`.
+    OpenSnapshot {
+        snapshot: PathBuf,
+        filter: crate::store::LedgerFilter,
+    },
 }
 
 /// What a window action is on the command line.
@@ -404,6 +417,11 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
             "ConsolidationCommand::Report",
             Cli("consolidate report --period --book"),
         ),
+        (
+            "ConsolidationCommand::Entries",
+            Cli("consolidate entries --branch --period --book"),
+        ),
+        ("ConsolidationCommand::OpenSnapshot", Cli("--read-only")),
         ("Command::ReverseEntry", Cli("entry reverse")),
         ("Command::ShowMemberLedger", Cli("entry list --member")),
         (

@@ -1,28 +1,160 @@
-//! 汇总: the consolidation book is a file of its own; registering checks a snapshot
-//! whole (on the window's thread: a branch's file is read locally).
+//! 汇总: the consolidation book is a file of its own, not the open ledger. Registering
+//! (which checks a snapshot whole), making a consolidated form and reading the entries
+//! behind a branch's figure run on a thread of their own, so the window keeps drawing
+//! while a large snapshot is checked; the screen shows what runs and waits for it.
 
 use super::*;
 use crate::store::ConsolidationBook;
 use crate::ui::command::ConsolidationCommand;
+use crate::ui::screens::consolidation::{BookDone, BookJob};
+
+/// The registrations of the book at `book` (or why they cannot be read).
+fn read_registrations(book: &Path) -> Result<Vec<crate::store::Registration>, String> {
+    ConsolidationBook::open(book)
+        .and_then(|book| book.registrations())
+        .map_err(|e| e.to_string())
+}
 
 impl LedgerApp {
     pub(super) fn apply_consolidation(&mut self, command: ConsolidationCommand) -> Outcome {
         let today = self.clock.today();
+        let clock = self.clock.clone();
         match command {
             // A book not made yet lists nothing (and is not made by looking).
             ConsolidationCommand::Load(book) if !book.is_file() => {
                 self.consolidation
                     .loaded(&book.display().to_string(), Ok(Vec::new()));
-                Outcome::Quiet
             }
+            // A few rows: read at once.
             ConsolidationCommand::Load(book) => {
-                self.read_book(&book);
-                Outcome::Quiet
+                let read = read_registrations(&book);
+                self.consolidation.loaded(&book.display().to_string(), read);
             }
             ConsolidationCommand::Register { book, snapshot } => {
-                let registered = ConsolidationBook::open(&book)
-                    .and_then(|mut opened| opened.register(&snapshot, self.clock.as_ref()));
-                let outcome = match registered {
+                self.start_book_job("正在检查并登记快照", move || {
+                    let result = ConsolidationBook::open(&book)
+                        .and_then(|mut opened| opened.register(&snapshot, clock.as_ref()))
+                        .map_err(|e| e.to_string());
+                    BookDone::Registered {
+                        result,
+                        registrations: read_registrations(&book),
+                        book: book.display().to_string(),
+                    }
+                });
+            }
+            ConsolidationCommand::Report { book, kind, period } => {
+                let request = match crate::core::forms::consolidated_request(&kind, period) {
+                    Ok(request) => request,
+                    Err(problem) => {
+                        self.consolidation.made(Err(problem), period);
+                        return Outcome::Quiet;
+                    }
+                };
+                let union_name = self
+                    .session
+                    .as_ref()
+                    .map(|s| s.data.union_name.clone())
+                    .unwrap_or_default();
+                self.start_book_job("正在生成汇总", move || {
+                    let made = ConsolidationBook::open(&book)
+                        .and_then(|book| {
+                            book.consolidated_form(
+                                &union_name,
+                                &request,
+                                period,
+                                today,
+                                clock.as_ref(),
+                            )
+                        })
+                        .map_err(|e| e.to_string());
+                    BookDone::Made(made, period)
+                });
+            }
+            ConsolidationCommand::Entries {
+                book,
+                branch,
+                period,
+                target,
+            } => {
+                self.start_book_job("正在读取分会凭证", move || {
+                    BookDone::Entries(
+                        ConsolidationBook::open(&book)
+                            .and_then(|book| {
+                                book.branch_entries(&branch, period, target, clock.as_ref())
+                            })
+                            .map_err(|e| e.to_string()),
+                    )
+                });
+            }
+            // The branch's snapshot in the window, read-only, at the entries behind the
+            // figure; the clerk's own ledger stays open when it cannot be opened.
+            ConsolidationCommand::OpenSnapshot { snapshot, filter } => {
+                self.open_as(snapshot.clone(), true);
+                if self.db_path == snapshot && self.session.is_some() {
+                    self.ledger_view.show_filter(&filter);
+                    self.screen = Screen::Ledger;
+                    return Outcome::Done(format!(
+                        "已只读打开分会快照：{}（查看后请用“打开”回到本单位台账）",
+                        snapshot.display()
+                    ));
+                }
+            }
+        }
+        Outcome::Quiet
+    }
+
+    /// Runs `work` on a thread of its own; one at a time (the screen's buttons wait).
+    fn start_book_job(&mut self, label: &str, work: impl FnOnce() -> BookDone + Send + 'static) {
+        if self.consolidation.job.is_some() {
+            return;
+        }
+        let (sender, done) = std::sync::mpsc::channel();
+        let repaint = self.repaint.clone();
+        let spawned = std::thread::Builder::new()
+            .name("consolidation".into())
+            .spawn(move || {
+                let _ = sender.send(work());
+                if let Some(context) = repaint.get() {
+                    context.request_repaint();
+                }
+            });
+        match spawned {
+            Ok(_) => {
+                self.consolidation.job = Some(BookJob {
+                    label: label.to_string(),
+                    started: std::time::Instant::now(),
+                    done,
+                });
+            }
+            Err(error) => {
+                self.error_dialog = Some(format!("无法启动汇总任务：{error}"));
+            }
+        }
+    }
+
+    /// Takes what the consolidation thread finished; true while it still runs.
+    pub fn poll_book_job(&mut self) -> bool {
+        let Some(job) = &self.consolidation.job else {
+            return false;
+        };
+        let done = match job.done.try_recv() {
+            Ok(done) => done,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.consolidation.job = None;
+                self.error_dialog = Some("汇总任务意外中止，没有登记任何内容".to_string());
+                return false;
+            }
+        };
+        self.consolidation.job = None;
+        match done {
+            BookDone::Registered {
+                result,
+                registrations,
+                book,
+            } => {
+                self.consolidation.loaded(&book, registrations);
+                match result {
                     Ok(registration) => {
                         self.consolidation.snapshot.clear();
                         let mut message = format!(
@@ -32,48 +164,14 @@ impl LedgerApp {
                         if !registration.finding.is_empty() {
                             message.push_str(&format!("；问题：{}", registration.finding));
                         }
-                        Outcome::Done(message)
+                        self.notice = Some(Notice::Info(message));
                     }
-                    Err(error) => Outcome::Failed(error.to_string()),
-                };
-                self.read_book(&book);
-                outcome
+                    Err(error) => self.error_dialog = Some(error),
+                }
             }
-            ConsolidationCommand::Report { book, kind, period } => {
-                let request = match crate::core::forms::consolidated_request(&kind, period) {
-                    Ok(request) => request,
-                    Err(problem) => {
-                        self.consolidation.made(Err(problem));
-                        return Outcome::Quiet;
-                    }
-                };
-                let union_name = self
-                    .session
-                    .as_ref()
-                    .map(|s| s.data.union_name.clone())
-                    .unwrap_or_default();
-                let made = ConsolidationBook::open(&book)
-                    .and_then(|book| {
-                        book.consolidated_form(
-                            &union_name,
-                            &request,
-                            period,
-                            today,
-                            self.clock.as_ref(),
-                        )
-                    })
-                    .map_err(|e| e.to_string());
-                self.consolidation.made(made);
-                Outcome::Quiet
-            }
+            BookDone::Made(made, period) => self.consolidation.made(made, period),
+            BookDone::Entries(found) => self.consolidation.entries_read(found),
         }
-    }
-
-    /// Shows the book's registrations (or why they cannot be read).
-    fn read_book(&mut self, book: &Path) {
-        let read = ConsolidationBook::open(book)
-            .and_then(|book| book.registrations())
-            .map_err(|e| e.to_string());
-        self.consolidation.loaded(&book.display().to_string(), read);
+        false
     }
 }

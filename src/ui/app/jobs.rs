@@ -225,10 +225,12 @@ impl LedgerApp {
 
     /// Whether work the clerk asked for is running (the writing screens wait).
     pub fn is_busy(&self) -> bool {
-        self.session
-            .as_ref()
-            .and_then(|session| session.job.as_ref())
-            .is_some_and(|job| job.label.is_some())
+        self.consolidation.job.is_some()
+            || self
+                .session
+                .as_ref()
+                .and_then(|session| session.job.as_ref())
+                .is_some_and(|job| job.label.is_some())
     }
 
     /// The ledger went with a worker that failed: the window says so and offers to

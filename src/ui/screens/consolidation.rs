@@ -1,12 +1,18 @@
 //! 汇总: the union above's consolidation book — the branch snapshots registered, each
 //! with its state (正常, or the finding of a rebuilt history), registering one more, and
 //! the consolidated quarterly tally, annual statement or audit report, previewed as
-//! 报表 previews every form.
+//! 报表 previews every form. A figure of a branch's own table, clicked, lists the
+//! entries behind it from that branch's snapshot (read-only), which can also be opened
+//! in the window at them.
 
 use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
 
+use crate::core::date::Period;
 use crate::core::forms::Form;
-use crate::store::Registration;
+use crate::core::money::format_fen;
+use crate::store::{BranchEntries, Registration};
 use crate::ui::command::{Command, ConsolidationCommand};
 use crate::ui::data::LedgerData;
 
@@ -17,8 +23,34 @@ const KINDS: [(&str, &str); 3] = [
     ("audit", "年度审计报告"),
 ];
 
+/// What the consolidation thread hands back.
+#[derive(Debug)]
+pub enum BookDone {
+    Registered {
+        result: Result<Registration, String>,
+        registrations: Result<Vec<Registration>, String>,
+        book: String,
+    },
+    Made(Result<Form, String>, Period),
+    Entries(Result<BranchEntries, String>),
+}
+
+/// Work on the book running on its own thread.
+#[derive(Debug)]
+pub struct BookJob {
+    pub label: String,
+    pub started: Instant,
+    pub done: Receiver<BookDone>,
+}
+
 #[derive(Debug, Default)]
 pub struct ConsolidationScreen {
+    /// Registering, a consolidated form or a branch's entries being read.
+    pub job: Option<BookJob>,
+    /// The period of the form shown, for the figures clicked in it.
+    form_period: Option<Period>,
+    /// The entries behind the figure clicked last (or why there are none).
+    pub entries: Option<Result<BranchEntries, String>>,
     /// The book's path as typed (proposed beside the ledger).
     pub book: String,
     pub snapshot: String,
@@ -39,15 +71,94 @@ impl ConsolidationScreen {
         self.registrations = Some(registrations);
     }
 
-    /// A consolidated form made (or why not).
-    pub fn made(&mut self, form: Result<Form, String>) {
+    /// A consolidated form made for `period` (or why not).
+    pub fn made(&mut self, form: Result<Form, String>, period: Period) {
         match form {
             Ok(form) => {
                 self.form = Some(form);
+                self.form_period = Some(period);
+                self.entries = None;
                 self.problem = None;
                 self.shown += 1;
             }
             Err(problem) => self.problem = Some(problem),
+        }
+    }
+
+    /// The entries behind a clicked figure, read.
+    pub fn entries_read(&mut self, found: Result<BranchEntries, String>) {
+        self.entries = Some(found);
+    }
+
+    /// The entries behind the figure clicked: their branch, period, count and total,
+    /// a table of them, and the snapshot to open read-only at them.
+    fn entries_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let Some(found) = &self.entries else {
+            return;
+        };
+        let mut close = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| match found {
+            Err(problem) => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(ui.visuals().error_fg_color, problem);
+                    close = ui.button("关闭").clicked();
+                });
+            }
+            Ok(found) => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.strong(format!(
+                        "{} {} {}：{} 笔，合计 {} 元",
+                        found.branch,
+                        found.period.label(),
+                        found.target.describe(),
+                        found.rows.len(),
+                        format_fen(found.total_fen)
+                    ));
+                    ui.weak(format!(
+                        "（只读，来自 {} 登记的快照）",
+                        found.registration.registered_at
+                    ));
+                    if ui.button("只读打开该快照").clicked() {
+                        commands.push(Command::Consolidation(ConsolidationCommand::OpenSnapshot {
+                            snapshot: PathBuf::from(&found.registration.stored),
+                            filter: found.filter.clone(),
+                        }));
+                    }
+                    close = ui.button("关闭明细").clicked();
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("branch_entries")
+                    .max_height(220.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("branch_entries_grid")
+                            .striped(true)
+                            .num_columns(6)
+                            .show(ui, |ui| {
+                                for title in ["凭证号", "日期", "项目", "会员", "金额", "备注"]
+                                {
+                                    ui.strong(title);
+                                }
+                                ui.end_row();
+                                for row in &found.rows {
+                                    ui.label(&row.voucher_no);
+                                    ui.label(crate::core::date::format_date(row.entry.date));
+                                    ui.label(&row.item_name);
+                                    ui.label(&row.member_name);
+                                    let amount = format_fen(row.entry.amount_fen);
+                                    ui.label(if row.entry.reverses_entry_id.is_some() {
+                                        format!("-{amount}")
+                                    } else {
+                                        amount
+                                    });
+                                    ui.label(&row.entry.note);
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            }
+        });
+        if close {
+            self.entries = None;
         }
     }
 
@@ -86,7 +197,12 @@ impl ConsolidationScreen {
                     .hint_text("分会导出的快照文件路径")
                     .desired_width(380.0),
             );
-            if ui.button("检查并登记").clicked() && !self.snapshot.trim().is_empty() {
+            let idle = self.job.is_none();
+            if ui
+                .add_enabled(idle, egui::Button::new("检查并登记"))
+                .clicked()
+                && !self.snapshot.trim().is_empty()
+            {
                 commands.push(Command::Consolidation(ConsolidationCommand::Register {
                     book: book.clone(),
                     snapshot: PathBuf::from(self.snapshot.trim()),
@@ -141,7 +257,10 @@ impl ConsolidationScreen {
                     .hint_text("期间，如 2026Q3 或 2026")
                     .desired_width(160.0),
             );
-            if ui.button("生成汇总").clicked() {
+            if ui
+                .add_enabled(self.job.is_none(), egui::Button::new("生成汇总"))
+                .clicked()
+            {
                 match parse_period(self.period.trim()) {
                     Some(period) => {
                         self.problem = None;
@@ -157,11 +276,38 @@ impl ConsolidationScreen {
                 }
             }
         });
+        if let Some(job) = &self.job {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!(
+                    "{}…（{} 秒）",
+                    job.label,
+                    job.started.elapsed().as_secs()
+                ));
+            });
+        }
         if let Some(problem) = &self.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }
+        self.entries_ui(ui, commands);
         if let Some(form) = &self.form {
-            crate::ui::screens::reports::preview_ui(ui, form, self.shown);
+            if form.tables().count() > 0 {
+                ui.weak("点各分会表（【分会名】）中的金额，可查看其背后的凭证。");
+            }
+            let clicked = crate::ui::screens::reports::preview_ui(ui, form, self.shown, true);
+            if let (Some((block, row, column)), Some(period)) = (clicked, self.form_period) {
+                match crate::core::forms::figure_behind(form, block, row, column, period) {
+                    Ok((branch, period, target)) => {
+                        commands.push(Command::Consolidation(ConsolidationCommand::Entries {
+                            book: book.clone(),
+                            branch,
+                            period,
+                            target,
+                        }));
+                    }
+                    Err(problem) => self.entries = Some(Err(problem)),
+                }
+            }
         }
     }
 }

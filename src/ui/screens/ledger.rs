@@ -125,6 +125,7 @@ pub struct LedgerScreen {
     pub to: String,
     pub fund_id: Option<i64>,
     pub category_id: Option<i64>,
+    pub source_id: Option<i64>,
     pub kind: Option<EntryKind>,
     pub member: MemberPicker,
     pub text: String,
@@ -168,6 +169,23 @@ impl LedgerScreen {
         self.category_id = category_id;
     }
 
+    /// Shows the entries of a filter made elsewhere (a branch's figure in 汇总):
+    /// its period, fund, category, source and kind.
+    pub fn show_filter(&mut self, filter: &LedgerFilter) {
+        *self = Self::default();
+        if let Some(period) = filter.period {
+            self.period = PeriodChoice::Custom;
+            self.from = crate::core::date::format_date(period.start);
+            self.to = crate::core::date::format_date(period.end);
+        } else {
+            self.period = PeriodChoice::All;
+        }
+        self.fund_id = filter.fund_id;
+        self.category_id = filter.category_id;
+        self.source_id = filter.source_id;
+        self.kind = filter.kind;
+    }
+
     /// Shows one member's entries.
     pub fn show_member(&mut self, member_id: i64, data: &LedgerData) {
         *self = Self::default();
@@ -196,7 +214,7 @@ impl LedgerScreen {
             period,
             fund_id: self.fund_id,
             category_id: self.category_id,
-            source_id: None,
+            source_id: self.source_id,
             member_id,
             kind: self.kind,
             text: self.applied_text.clone(),
@@ -434,6 +452,20 @@ impl LedgerScreen {
                 "全部类别",
                 &categories,
                 130.0,
+            );
+            let sources: Vec<(i64, String)> = data
+                .sources
+                .iter()
+                .map(|s| (s.id, s.name.clone()))
+                .collect();
+            id_combo(
+                ui,
+                "ledger_source",
+                "来源筛选",
+                &mut self.source_id,
+                "全部来源",
+                &sources,
+                110.0,
             );
             let kind_text = self.kind.map_or("收支", EntryKind::label);
             let combo = egui::ComboBox::from_id_salt("ledger_kind")

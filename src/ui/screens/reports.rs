@@ -387,14 +387,24 @@ impl ReportsScreen {
             None => {
                 ui.label("选择报表和期间，点“生成预览”。预览与打印件、Excel 文件出自同一份数据。");
             }
-            Some((_, form)) => preview_ui(ui, form, self.shown),
+            Some((_, form)) => {
+                preview_ui(ui, form, self.shown, false);
+            }
         }
     }
 }
 
 /// The form as one page that scrolls: its tables do not scroll on their own inside it
 /// (only the rows in view are built all the same).
-pub fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
+/// Draws a form as it will print. With `clickable`, the figures answer a click: the
+/// (block, row, column) clicked is returned.
+pub fn preview_ui(
+    ui: &mut egui::Ui,
+    form: &Form,
+    shown: u64,
+    clickable: bool,
+) -> Option<(usize, usize, usize)> {
+    let mut clicked = None;
     egui::ScrollArea::vertical()
         .id_salt(("report_preview", shown))
         .auto_shrink([false, false])
@@ -415,7 +425,11 @@ pub fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
             for (index, block) in form.blocks.iter().enumerate() {
                 ui.add_space(6.0);
                 match block {
-                    Block::Table(table) => table_ui(ui, index, table),
+                    Block::Table(table) => {
+                        if let Some((row, column)) = table_ui(ui, index, table, clickable) {
+                            clicked = Some((index, row, column));
+                        }
+                    }
                     Block::Chart(chart) => {
                         crate::ui::chart::chart_ui(
                             ui,
@@ -452,9 +466,17 @@ pub fn preview_ui(ui: &mut egui::Ui, form: &Form, shown: u64) {
             });
             ui.label(format!("打印日期：{}", format_date(form.printed_on)));
         });
+    clicked
 }
 
-fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
+/// One table of a form; with `clickable`, the (row, column) of a figure clicked.
+fn table_ui(
+    ui: &mut egui::Ui,
+    index: usize,
+    table: &Table,
+    clickable: bool,
+) -> Option<(usize, usize)> {
+    let mut clicked = None;
     if !table.caption.is_empty() {
         ui.label(egui::RichText::new(&table.caption).strong());
     }
@@ -495,9 +517,12 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
             })
             .body(|body| {
                 body.rows(20.0, table.rows.len(), |mut row| {
-                    let line = &table.rows[row.index()];
+                    let row_index = row.index();
+                    let line = &table.rows[row_index];
                     let strong = line.style != RowStyle::Item;
-                    for (cell, column) in line.cells.iter().zip(&table.columns) {
+                    for (column_index, (cell, column)) in
+                        line.cells.iter().zip(&table.columns).enumerate()
+                    {
                         row.col(|ui| {
                             let text = egui::RichText::new(cell.display());
                             let text = if strong { text.strong() } else { text };
@@ -510,7 +535,19 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                                 ui.with_layout(
                                     egui::Layout::right_to_left(egui::Align::Center),
                                     |ui| {
-                                        ui.label(text);
+                                        if clickable {
+                                            let response = ui
+                                                .add(
+                                                    egui::Label::new(text)
+                                                        .sense(egui::Sense::click()),
+                                                )
+                                                .on_hover_cursor(egui::CursorIcon::PointingHand);
+                                            if response.clicked() {
+                                                clicked = Some((row_index, column_index));
+                                            }
+                                        } else {
+                                            ui.label(text);
+                                        }
                                     },
                                 );
                             } else {
@@ -522,4 +559,5 @@ fn table_ui(ui: &mut egui::Ui, index: usize, table: &Table) {
                 });
             });
     });
+    clicked
 }
