@@ -280,8 +280,14 @@ impl Ledger {
                     Some(None) => {}
                 }
             }
+            // One parameter, one type: PostgreSQL cannot type a parameter used both as
+            // a column's value and inside ifnull(…, 0).
+            let siblings = match parent_id {
+                Some(_) => "parent_id = ?1",
+                None => "parent_id IS NULL AND CAST(?1 AS BIGINT) IS NULL",
+            };
             let clash: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM categories WHERE ifnull(parent_id, 0) = ifnull(?1, 0) AND name = ?2)",
+                &format!("SELECT EXISTS (SELECT 1 FROM categories WHERE {siblings} AND name = ?2)"),
                 (parent_id, edit.name.trim()),
                 |r| r.get(0),
             )?;
@@ -289,10 +295,12 @@ impl Ledger {
                 return Err(StoreError::invalid("类别名称", format!("“{}”已存在", edit.name.trim())));
             }
             tx.execute(
-                "INSERT INTO categories (parent_id, name, default_fund_id, standard_amount_fen, account_code,
-                    default_payment_form, requires_member, is_active, sort_order)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                    (SELECT ifnull(max(sort_order), 0) + 1 FROM categories WHERE ifnull(parent_id, 0) = ifnull(?1, 0)))",
+                &format!(
+                    "INSERT INTO categories (parent_id, name, default_fund_id, standard_amount_fen, account_code,
+                        default_payment_form, requires_member, is_active, sort_order)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                        (SELECT ifnull(max(sort_order), 0) + 1 FROM categories WHERE {siblings}))"
+                ),
                 (
                     parent_id,
                     edit.name.trim(),

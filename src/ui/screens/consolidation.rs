@@ -128,6 +128,7 @@ impl ConsolidationScreen {
                 });
                 egui::ScrollArea::vertical()
                     .id_salt("branch_entries")
+                    .auto_shrink([false, true])
                     .max_height(220.0)
                     .show(ui, |ui| {
                         egui::Grid::new("branch_entries_grid")
