@@ -2631,7 +2631,10 @@ fn every_golden_session_is_the_same_on_a_server() {
             "consolidation",
             a_union_and_its_branch_send_snapshots_and_the_transfer_between_them_counts_once,
         ),
-        ("window_changes", every_change_the_window_makes_has_a_command),
+        (
+            "window_changes",
+            every_change_the_window_makes_has_a_command,
+        ),
     ];
     ON_SERVER.with(|on| *on.borrow_mut() = Some(server));
     let mut failed = Vec::new();

@@ -463,4 +463,32 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfe
         }
         assert!(followed > 50, "{followed}");
     }
+    // The audit report lists each branch's findings under its name, its subtotal the
+    // branch's own total of findings.
+    let audit = FormRequest::Audit { year: 2025 };
+    let made = book
+        .consolidated_form("示例市总工会", &audit, Period::year(2025), today, &clock)
+        .unwrap();
+    let by_branch = made
+        .tables()
+        .find(|t| t.caption == "审计发现（按分会）")
+        .expect("findings by branch");
+    for (path, name) in branches.iter().zip(names) {
+        let own = Ledger::open_read_only(path, &clock)
+            .unwrap()
+            .form(&audit, today)
+            .unwrap();
+        let own_total = row_figures(&own, "二、审计发现汇总", "合计");
+        assert!(
+            by_branch.rows.iter().any(|row| row.cells[0]
+                .display()
+                .starts_with(&format!("{name}（变更日志："))),
+            "{name}"
+        );
+        assert_eq!(
+            row_figures(&made, "审计发现（按分会）", &format!("{name}小计")),
+            own_total,
+            "{name}"
+        );
+    }
 }
