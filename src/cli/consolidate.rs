@@ -129,10 +129,7 @@ struct EntryJson<'a> {
 fn entries(args: &EntriesArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow::Result<()> {
     let period = super::parse_period_option("--period", &args.period)?;
     let book_file = book_path(args.book.clone())?;
-    if !book_file.is_file() {
-        anyhow::bail!("--book：汇总台账“{}”不存在", book_file.display());
-    }
-    let book = ConsolidationBook::open(&book_file)?;
+    let book = ConsolidationBook::open_existing(&book_file)?;
     let found = book.branch_entries(args.branch.trim(), period, args.target(), clock)?;
     match args.format {
         OutputFormat::Json => {
@@ -246,7 +243,7 @@ pub fn run(
             let period = super::parse_period_option("--period", &period)?;
             let request = crate::core::forms::consolidated_request(&form, period)
                 .map_err(anyhow::Error::msg)?;
-            let book = ConsolidationBook::open(&book_file)?;
+            let book = ConsolidationBook::open_existing(&book_file)?;
             let made =
                 book.consolidated_form(&union_name, &request, period, clock.today(), clock)?;
             super::report::write_form(&made, &output, &book_file, out)
@@ -254,7 +251,7 @@ pub fn run(
         ConsolidateCommand::Entries(args) => entries(&args, clock, out),
         ConsolidateCommand::List { book, format } => {
             let book_file = book_path(book)?;
-            let book = ConsolidationBook::open(&book_file)?;
+            let book = ConsolidationBook::open_existing(&book_file)?;
             let registrations = book.registrations()?;
             if let Some(problem) = book.verify()? {
                 anyhow::bail!("汇总台账的登记记录被改动过：{problem}");

@@ -29,12 +29,19 @@ impl Ledger {
 
     /// The year's spending per month, stacked by category group.
     pub fn spending_chart(&self, year: i32) -> Result<Chart> {
-        let spending = self.month_values(
+        self.spending_chart_without(year, &[])
+    }
+
+    /// The same, leaving out the categories in `left_out` (those tagged 内部拨付, when
+    /// the union above consolidates).
+    pub fn spending_chart_without(&self, year: i32, left_out: &[i64]) -> Result<Chart> {
+        let mut spending = self.month_values(
             "SELECT CAST(substr(date, 6, 2) AS INTEGER), category_id, sum(amount_fen)
              FROM spending_day_totals WHERE date >= ?1 AND date <= ?2
              GROUP BY CAST(substr(date, 6, 2) AS INTEGER), category_id",
             year,
         )?;
+        spending.retain(|value| !left_out.contains(&value.key));
         Ok(charts::monthly_spending(
             year,
             &self.categories()?,

@@ -103,6 +103,17 @@ impl ConsolidationBook {
         })
     }
 
+    /// Opens a book that exists, to read it: a missing file is refused, not made.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(refused(
+                path,
+                "汇总台账不存在：先用 union-ledger consolidate add（或“汇总”页的检查并登记）登记分会快照",
+            ));
+        }
+        Self::open(path)
+    }
+
     /// Every registration, oldest first.
     pub fn registrations(&self) -> Result<Vec<Registration>> {
         let mut statement = self
@@ -343,10 +354,11 @@ impl ConsolidationBook {
             match latest {
                 Some(registration) => {
                     let ledger = Ledger::open_read_only(Path::new(&registration.stored), clock)?;
+                    let (form, transfers) = ledger.consolidation_form(request, today)?;
                     forms.push(crate::core::forms::BranchForm {
                         name: branch,
-                        form: ledger.form(request, today)?,
-                        transfers: ledger.transfers_for(request)?,
+                        form,
+                        transfers,
                     });
                 }
                 None => missing.push(branch),

@@ -70,6 +70,33 @@ impl Ledger {
         Ok(())
     }
 
+    /// The form of `request` as the union above consolidates it: this ledger's own,
+    /// its spending chart without the categories tagged 内部拨付 (the tables keep them:
+    /// the consolidated form takes them out under its totals), and what was booked
+    /// under the tags.
+    pub fn consolidation_form(
+        &self,
+        request: &FormRequest,
+        today: chrono::NaiveDate,
+    ) -> Result<(crate::core::forms::Form, Transfers)> {
+        let mut form = self.form(request, today)?;
+        let tags = self.internal_tags()?;
+        if let FormRequest::Annual { year } | FormRequest::Audit { year } = *request
+            && !tags.categories.is_empty()
+        {
+            let gross = self.spending_chart(year)?;
+            let net = self.spending_chart_without(year, &tags.categories)?;
+            for block in &mut form.blocks {
+                if let crate::core::forms::Block::Chart(chart) = block
+                    && *chart == gross
+                {
+                    *chart = net.clone();
+                }
+            }
+        }
+        Ok((form, self.transfers_for(request)?))
+    }
+
     /// What the ledger booked under its 内部拨付 tags over the period of `request`
     /// (the quarter, with the year to its end, or the year), one line per tagged
     /// category or source; nothing for forms that are not consolidated.

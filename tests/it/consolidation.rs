@@ -414,6 +414,20 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfe
             let income = row_figures(&made, "一、收入", "收入合计");
             let income_net = row_figures(&made, "一、收入", "抵销后收入合计");
             assert_eq!(income_net[0], income[0] - received);
+            // The monthly spending chart adds up to the spending counted once.
+            let charted: i64 = made
+                .blocks
+                .iter()
+                .find_map(|block| match block {
+                    union_ledger::core::forms::Block::Chart(chart)
+                        if chart.caption.contains("各月支出") =>
+                    {
+                        Some(chart.series.iter().flat_map(|s| s.values.iter()).sum())
+                    }
+                    _ => None,
+                })
+                .expect("the spending chart");
+            assert_eq!(charted, net[1]);
         }
         let difference = row_figures(&made, "内部拨付抵销明细", "差额（拨出－拨入）");
         assert_eq!(difference, vec![paid - received]);

@@ -429,7 +429,7 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
         let (table, (paid, received)) = transfer_table(branches);
         blocks.push(Block::Table(table));
         notes.push(
-            "内部拨付（各台账标记为内部拨付的支出类别与收入来源）已在合计下的“减：内部拨付（抵销）”行抵销，只计一次；各分会表中仍按原数列示；图表未抵销。"
+            "内部拨付（各台账标记为内部拨付的支出类别与收入来源）已在合计下的“减：内部拨付（抵销）”行抵销，只计一次；各分会表中仍按原数列示；各月支出图已除去内部拨付。"
                 .to_string(),
         );
         if paid != received {

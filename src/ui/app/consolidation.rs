@@ -56,7 +56,7 @@ impl LedgerApp {
                     .map(|s| s.data.union_name.clone())
                     .unwrap_or_default();
                 self.start_book_job("正在生成汇总", move || {
-                    let made = ConsolidationBook::open(&book)
+                    let made = ConsolidationBook::open_existing(&book)
                         .and_then(|book| {
                             book.consolidated_form(
                                 &union_name,
@@ -78,7 +78,7 @@ impl LedgerApp {
             } => {
                 self.start_book_job("正在读取分会凭证", move || {
                     BookDone::Entries(
-                        ConsolidationBook::open(&book)
+                        ConsolidationBook::open_existing(&book)
                             .and_then(|book| {
                                 book.branch_entries(&branch, period, target, clock.as_ref())
                             })
