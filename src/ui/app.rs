@@ -222,6 +222,13 @@ pub struct LedgerApp {
     pub reports: ReportsScreen,
     pub audit: AuditScreen,
     pub consolidation: super::screens::consolidation::ConsolidationScreen,
+    /// While a branch's snapshot is open from 汇总: the ledger open before (whether
+    /// read-only) and the 汇总 screen as it was, to go back to.
+    pub back_from_snapshot: Option<(
+        PathBuf,
+        bool,
+        super::screens::consolidation::ConsolidationScreen,
+    )>,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
     /// An error the clerk must acknowledge.
@@ -284,6 +291,7 @@ impl LedgerApp {
             reports: ReportsScreen::default(),
             audit: AuditScreen::default(),
             consolidation: Default::default(),
+            back_from_snapshot: None,
             settings: SettingsScreen::default(),
             notice: None,
             error_dialog: None,
@@ -688,9 +696,29 @@ impl LedgerApp {
                         }
                     }
                 }
+                let back = self
+                    .back_from_snapshot
+                    .as_ref()
+                    .filter(|(path, _, _)| *path != self.db_path)
+                    .map(|(path, _, _)| {
+                        format!(
+                            "返回 {}",
+                            path.file_name().map_or_else(
+                                || crate::store::location_text(path),
+                                |name| name.to_string_lossy().into_owned()
+                            )
+                        )
+                    });
                 let open = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
                     if ui.button("打开台账…").clicked() {
                         commands.push(Command::ShowOpenDialog);
+                    }
+                    if let Some(back) = &back
+                        && ui.button(back.as_str()).clicked()
+                    {
+                        commands.push(Command::Consolidation(
+                            crate::ui::command::ConsolidationCommand::BackFromSnapshot,
+                        ));
                     }
                 };
                 if ui.available_width() > 120.0 {

@@ -361,6 +361,8 @@ pub enum ConsolidationCommand {
         snapshot: PathBuf,
         filter: crate::store::LedgerFilter,
     },
+    /// Back from a branch's snapshot to the ledger open before it, at 汇总 as it was.
+    BackFromSnapshot,
 }
 
 /// What a window action is on the command line.
@@ -422,6 +424,12 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
             Cli("consolidate entries --branch --period --book"),
         ),
         ("ConsolidationCommand::OpenSnapshot", Cli("--read-only")),
+        (
+            "ConsolidationCommand::BackFromSnapshot",
+            WindowOnly(
+                "going back to the ledger open before a snapshot; the command line names its ledger with --db",
+            ),
+        ),
         ("Command::ReverseEntry", Cli("entry reverse")),
         ("Command::ShowMemberLedger", Cli("entry list --member")),
         (

@@ -89,14 +89,36 @@ impl LedgerApp {
             // The branch's snapshot in the window, read-only, at the entries behind the
             // figure; the clerk's own ledger stays open when it cannot be opened.
             ConsolidationCommand::OpenSnapshot { snapshot, filter } => {
+                let before = self.db_path.clone();
+                let read_only = self
+                    .session
+                    .as_ref()
+                    .is_some_and(|session| session.data.read_only.is_some());
+                let screen = std::mem::take(&mut self.consolidation);
                 self.open_as(snapshot.clone(), true);
                 if self.db_path == snapshot && self.session.is_some() {
+                    // From one snapshot to another, back still leads to the first ledger.
+                    if self.back_from_snapshot.is_none() {
+                        self.back_from_snapshot = Some((before, read_only, screen));
+                    }
                     self.ledger_view.show_filter(&filter);
                     self.screen = Screen::Ledger;
                     return Outcome::Done(format!(
-                        "已只读打开分会快照：{}（查看后请用“打开”回到本单位台账）",
+                        "已只读打开分会快照：{}（右上角“返回”回到原来的台账）",
                         snapshot.display()
                     ));
+                }
+                self.consolidation = screen;
+            }
+            ConsolidationCommand::BackFromSnapshot => {
+                if let Some((path, read_only, screen)) = self.back_from_snapshot.take() {
+                    self.open_as(path.clone(), read_only);
+                    if self.db_path == path && self.session.is_some() {
+                        self.consolidation = screen;
+                        self.screen = Screen::Consolidation;
+                    } else {
+                        self.back_from_snapshot = Some((path, read_only, screen));
+                    }
                 }
             }
         }
