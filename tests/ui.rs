@@ -2588,7 +2588,7 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
     assert!(matches!(app.screen, union_ledger::ui::app::Screen::Ledger));
     assert!(app.session.as_ref().unwrap().data.read_only.is_some());
     let shown = app.ledger_view.index.as_ref().map(|index| index.count);
-    assert_eq!(shown, Some(found.rows.len() as i64));
+    assert_eq!(shown, Some(found.count));
     // 返回 brings back the ledger open before, at 汇总 with its form.
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     harness.get_by_label(&format!("返回 {name}")).click();

@@ -194,8 +194,11 @@ impl CategoryDetails {
     /// The 内部拨付 tag asked for, if any; refused on a group before anything is written.
     fn internal(&self, is_group: bool, name: &str) -> anyhow::Result<Option<bool>> {
         let wanted = self.tag.wanted();
-        if wanted == Some(true) && is_group {
-            bail!("--internal：“{name}”是分组，请标记分组下的明细类别");
+        if let Some(tag) = wanted
+            && is_group
+        {
+            let option = if tag { "--internal" } else { "--not-internal" };
+            bail!("{option}：“{name}”是分组，请标记分组下的明细类别");
         }
         Ok(wanted)
     }

@@ -63,7 +63,7 @@ pub struct EntriesArgs {
     /// 期间：季度（2026Q3）或年度（2026）
     #[arg(long)]
     pub period: String,
-    /// 支出明细类别，如 生病住院（a spending item）
+    /// 支出明细类别，如 生病住院 或 五必访/生病住院（a spending item）
     #[arg(long, conflicts_with_all = ["group", "source", "fund"])]
     pub category: Option<String>,
     /// 支出分组，如 五必访（a spending group: all its items）
@@ -87,14 +87,21 @@ pub struct EntriesArgs {
 impl EntriesArgs {
     fn target(&self) -> FigureTarget {
         if let Some(name) = &self.category {
+            // 组/明细 names the group too (item names are unique only within a group).
+            let (parent, name) = match name.split_once('/') {
+                Some((parent, name)) => (Some(parent.trim().to_string()), name),
+                None => (None, name.as_str()),
+            };
             FigureTarget::Category {
                 name: name.trim().to_string(),
                 group: false,
+                parent,
             }
         } else if let Some(name) = &self.group {
             FigureTarget::Category {
                 name: name.trim().to_string(),
                 group: true,
+                parent: None,
             }
         } else if let Some(name) = &self.source {
             FigureTarget::Source(name.trim().to_string())
@@ -111,7 +118,20 @@ impl EntriesArgs {
     }
 }
 
-/// One entry behind a figure, as listed in JSON.
+/// The entries behind a figure, as written in JSON.
+#[derive(Debug, Serialize)]
+struct EntriesJson<'a> {
+    branch: &'a str,
+    period: String,
+    target: String,
+    snapshot_head: &'a str,
+    count: i64,
+    /// The figure: spending for spending, income for income.
+    total_fen: i64,
+    entries: Vec<EntryJson<'a>>,
+}
+
+/// One entry behind a figure.
 #[derive(Debug, Serialize)]
 struct EntryJson<'a> {
     voucher_no: &'a str,
@@ -120,8 +140,11 @@ struct EntryJson<'a> {
     fund: &'a str,
     member: &'a str,
     employee_no: &'a str,
+    /// As written on the voucher.
     amount_fen: i64,
     is_reversal: bool,
+    /// What it adds to the figure (a reversal takes its amount off).
+    counts_fen: i64,
     note: &'a str,
 }
 
@@ -130,10 +153,11 @@ fn entries(args: &EntriesArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow
     let period = super::parse_period_option("--period", &args.period)?;
     let book_file = book_path(args.book.clone())?;
     let book = ConsolidationBook::open_existing(&book_file)?;
-    let found = book.branch_entries(args.branch.trim(), period, args.target(), clock)?;
+    let found = book.branch_entries(args.branch.trim(), period, args.target(), None, clock)?;
     match args.format {
         OutputFormat::Json => {
-            let rows: Vec<EntryJson> = found
+            let spending = found.filter.kind == Some(crate::core::model::EntryKind::Disbursement);
+            let entries = found
                 .rows
                 .iter()
                 .map(|row| EntryJson {
@@ -145,10 +169,26 @@ fn entries(args: &EntriesArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow
                     employee_no: &row.employee_no,
                     amount_fen: row.entry.amount_fen,
                     is_reversal: row.entry.reverses_entry_id.is_some(),
+                    counts_fen: if spending {
+                        -row.delta_fen
+                    } else {
+                        row.delta_fen
+                    },
                     note: &row.entry.note,
                 })
                 .collect();
-            write_json(out, &rows)
+            write_json(
+                out,
+                &EntriesJson {
+                    branch: &found.branch,
+                    period: found.period.label(),
+                    target: found.target.describe(),
+                    snapshot_head: &found.registration.head,
+                    count: found.count,
+                    total_fen: found.total_fen,
+                    entries,
+                },
+            )
         }
         OutputFormat::Text => {
             let mut table = Table::new(&[
@@ -187,7 +227,7 @@ fn entries(args: &EntriesArgs, clock: &dyn Clock, out: &mut dyn Write) -> anyhow
             writeln!(
                 out,
                 "共 {} 笔，合计 {} 元",
-                found.rows.len(),
+                found.count,
                 format_fen(found.total_fen)
             )?;
             Ok(())

@@ -414,13 +414,16 @@ pub struct BranchEntries {
     pub target: FigureTarget,
     /// The filter in the snapshot's own ids, for opening it at these entries.
     pub filter: super::LedgerFilter,
+    /// The entries (the first `limit` of them, when one was given).
     pub rows: Vec<super::LedgerRow>,
-    /// The figure they add up to: spending positive for spending, income for income.
+    /// How many there are, and the figure they all add up to: spending positive for
+    /// spending, income for income.
+    pub count: i64,
     pub total_fen: i64,
 }
 
-/// At most this many entries are read for one figure.
-pub const BRANCH_ENTRIES_LIMIT: i64 = 20_000;
+/// The entries the window lists for one figure (their count and total cover all).
+pub const BRANCH_ENTRIES_SHOWN: i64 = 2_000;
 
 impl ConsolidationBook {
     /// The latest registration of `branch` whose snapshot covers `period`.
@@ -472,6 +475,7 @@ impl ConsolidationBook {
         branch: &str,
         period: crate::core::date::Period,
         target: FigureTarget,
+        limit: Option<i64>,
         clock: &dyn Clock,
     ) -> Result<BranchEntries> {
         use crate::core::model::EntryKind;
@@ -485,11 +489,29 @@ impl ConsolidationBook {
             StoreError::not_found(format!("分会“{branch}”快照中的{what}“{name}”"))
         };
         let spending = match &target {
-            FigureTarget::Category { name, group } => {
-                let category = ledger
-                    .categories()?
-                    .into_iter()
-                    .find(|c| c.name == *name && c.parent_id.is_none() == *group)
+            FigureTarget::Category {
+                name,
+                group,
+                parent,
+            } => {
+                let categories = ledger.categories()?;
+                let group_id = match parent {
+                    Some(parent) => Some(
+                        categories
+                            .iter()
+                            .find(|c| c.parent_id.is_none() && c.name == *parent)
+                            .ok_or_else(|| missing("支出分组", parent))?
+                            .id,
+                    ),
+                    None => None,
+                };
+                let category = categories
+                    .iter()
+                    .find(|c| {
+                        c.name == *name
+                            && c.parent_id.is_none() == *group
+                            && (group_id.is_none() || c.parent_id == group_id)
+                    })
                     .ok_or_else(|| missing("支出类别", name))?;
                 filter.category_id = Some(category.id);
                 true
@@ -520,13 +542,25 @@ impl ConsolidationBook {
             EntryKind::Income
         });
         let index = ledger.ledger_index(&filter)?;
-        let rows = ledger.ledger_page(
-            &index,
-            super::LedgerOrder::OldestFirst,
-            0,
-            BRANCH_ENTRIES_LIMIT,
-        )?;
-        let sum: i64 = rows.iter().map(|row| row.delta_fen).sum();
+        // Every entry is added up, a page at a time; the first `limit` are kept.
+        const PAGE: i64 = 5_000;
+        let mut rows = Vec::new();
+        let mut sum = 0;
+        let mut offset = 0;
+        while offset < index.count {
+            let page = ledger.ledger_page(&index, super::LedgerOrder::OldestFirst, offset, PAGE)?;
+            if page.is_empty() {
+                break;
+            }
+            offset += page.len() as i64;
+            sum += page.iter().map(|row| row.delta_fen).sum::<i64>();
+            let room = limit.map_or(usize::MAX, |limit| {
+                usize::try_from(limit)
+                    .unwrap_or(0)
+                    .saturating_sub(rows.len())
+            });
+            rows.extend(page.into_iter().take(room));
+        }
         Ok(BranchEntries {
             branch: branch.to_string(),
             registration,
@@ -534,6 +568,7 @@ impl ConsolidationBook {
             target,
             filter,
             rows,
+            count: index.count,
             total_fen: if spending { -sum } else { sum },
         })
     }

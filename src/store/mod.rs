@@ -35,7 +35,7 @@ pub use backup::{automatic_backups, backups_dir, check_backup, restore};
 pub use batches::BatchRecipient;
 pub use changelog::LogFilter;
 pub use chart::CategoryEdit;
-pub use consolidation::{BRANCH_ENTRIES_LIMIT, BranchEntries, ConsolidationBook, Registration};
+pub use consolidation::{BRANCH_ENTRIES_SHOWN, BranchEntries, ConsolidationBook, Registration};
 pub use copy::{CopySummary, copy_ledger};
 pub use demo::DemoSummary;
 pub use insurance::{ClaimFilter, EnrolSpec, EnrolSummary};

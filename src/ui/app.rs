@@ -205,6 +205,14 @@ impl Waking {
     }
 }
 
+/// The ledger open before a branch's snapshot was opened from 汇总: its path, whether
+/// it was open read-only, and the 汇总 screen as it was.
+pub type BackFromSnapshot = (
+    PathBuf,
+    bool,
+    super::screens::consolidation::ConsolidationScreen,
+);
+
 /// The whole window.
 pub struct LedgerApp {
     pub db_path: PathBuf,
@@ -224,11 +232,10 @@ pub struct LedgerApp {
     pub consolidation: super::screens::consolidation::ConsolidationScreen,
     /// While a branch's snapshot is open from 汇总: the ledger open before (whether
     /// read-only) and the 汇总 screen as it was, to go back to.
-    pub back_from_snapshot: Option<(
-        PathBuf,
-        bool,
-        super::screens::consolidation::ConsolidationScreen,
-    )>,
+    pub back_from_snapshot: Option<BackFromSnapshot>,
+    /// The same, while going back (a server ledger connects on a worker): 汇总 is
+    /// put back once the ledger is installed.
+    returning: Option<BackFromSnapshot>,
     pub settings: SettingsScreen,
     pub notice: Option<Notice>,
     /// An error the clerk must acknowledge.
@@ -292,6 +299,7 @@ impl LedgerApp {
             audit: AuditScreen::default(),
             consolidation: Default::default(),
             back_from_snapshot: None,
+            returning: None,
             settings: SettingsScreen::default(),
             notice: None,
             error_dialog: None,
@@ -412,13 +420,28 @@ impl LedgerApp {
                 self.reports = ReportsScreen::default();
                 self.audit = AuditScreen::default();
                 self.consolidation = Default::default();
+                if let Some((back, _, screen)) = self.returning.take()
+                    && back == path
+                {
+                    self.consolidation = screen;
+                    self.screen = Screen::Consolidation;
+                }
                 self.session = Some(session);
                 self.db_path = path;
                 self.open_error = None;
                 self.open_dialog = None;
             }
-            Err(error) if self.session.is_some() => self.error_dialog = Some(error.to_string()),
-            Err(error) => self.open_error = Some(error.to_string()),
+            Err(error) => {
+                // Going back failed: the way back stays.
+                if let Some(returning) = self.returning.take() {
+                    self.back_from_snapshot = Some(returning);
+                }
+                if self.session.is_some() {
+                    self.error_dialog = Some(error.to_string());
+                } else {
+                    self.open_error = Some(error.to_string());
+                }
+            }
         }
     }
 

@@ -129,36 +129,32 @@ pub enum Command {
         parent_id: Option<i64>,
         edit: CategoryEdit,
     },
+    /// Save a category's row; `internal` tags it 内部拨付 (money paid to a branch or
+    /// the union above, eliminated when the union above consolidates) or takes the tag
+    /// off, once the row is saved.
     UpdateCategory {
         id: i64,
         edit: CategoryEdit,
+        internal: Option<bool>,
     },
     /// Move an item category to another group.
     MoveCategory {
         id: i64,
         group_id: i64,
     },
-    /// Tag an item category as money paid to a branch or the union above (内部拨付),
-    /// eliminated when the union above consolidates, or take the tag off.
-    SetCategoryInternal {
-        id: i64,
-        internal: bool,
-    },
     AddIncomeSource {
         name: String,
         default_fund_id: Option<i64>,
         account_code: String,
     },
+    /// Save an income source's row; `internal` as for a category (money received from
+    /// the union above or a branch).
     UpdateIncomeSource {
         id: i64,
         name: String,
         default_fund_id: Option<i64>,
         account_code: String,
-    },
-    /// Tag an income source as money received from the union above or a branch.
-    SetSourceInternal {
-        id: i64,
-        internal: bool,
+        internal: Option<bool>,
     },
     LoadDemo,
     /// The guided start on a new ledger is done (or skipped): it does not show again.
@@ -447,21 +443,13 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
         ("Command::AddCategory", Cli("category add --group")),
         (
             "Command::UpdateCategory",
-            Cli("category set --rename --disable"),
+            Cli("category set --rename --disable --internal --not-internal"),
         ),
         ("Command::MoveCategory", Cli("category set --group")),
-        (
-            "Command::SetCategoryInternal",
-            Cli("category set --internal --not-internal"),
-        ),
         ("Command::AddIncomeSource", Cli("source add")),
         (
             "Command::UpdateIncomeSource",
-            Cli("source set --rename --fund --code"),
-        ),
-        (
-            "Command::SetSourceInternal",
-            Cli("source set --internal --not-internal"),
+            Cli("source set --rename --fund --code --internal --not-internal"),
         ),
         ("Command::LoadDemo", Cli("demo")),
         (

@@ -320,6 +320,7 @@ fn a_union_and_its_branch_send_snapshots_and_the_transfer_between_them_counts_on
             "--internal",
         ])
         .run(&["category", "set", "五必访", "--internal"])
+        .run(&["category", "set", "五必访", "--not-internal"])
         .run(&[
             "entry",
             "add",
@@ -455,6 +456,20 @@ fn a_union_and_its_branch_send_snapshots_and_the_transfer_between_them_counts_on
             "其他",
             "--book",
             &book,
+        ])
+        .run(&[
+            "consolidate",
+            "entries",
+            "--branch",
+            "院工会",
+            "--period",
+            "2026Q3",
+            "--category",
+            "其他/拨付分会经费",
+            "--book",
+            &book,
+            "--format",
+            "json",
         ])
         .run(&[
             "consolidate",

@@ -464,7 +464,7 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfe
                         continue;
                     };
                     let entries = book
-                        .branch_entries(&branch, within, target.clone(), &clock)
+                        .branch_entries(&branch, within, target.clone(), None, &clock)
                         .unwrap();
                     assert_eq!(
                         entries.total_fen, *figure,
@@ -483,6 +483,31 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfe
     let made = book
         .consolidated_form("示例市总工会", &audit, Period::year(2025), today, &clock)
         .unwrap();
+    // Matched by caption, not place: the branches' lists of vouchers (each has its own
+    // kinds of findings) are not summed, and the charts are the annual statement's.
+    let first_own = made
+        .tables()
+        .position(|t| t.caption.starts_with('【'))
+        .unwrap();
+    assert!(
+        made.tables()
+            .take(first_own)
+            .all(|t| t.columns[0].title != "凭证号"),
+        "a list of vouchers in the total"
+    );
+    let annual = book
+        .consolidated_form(
+            "示例市总工会",
+            &FormRequest::Annual { year: 2025 },
+            Period::year(2025),
+            today,
+            &clock,
+        )
+        .unwrap();
+    assert_eq!(
+        made.charts().collect::<Vec<_>>(),
+        annual.charts().collect::<Vec<_>>()
+    );
     let by_branch = made
         .tables()
         .find(|t| t.caption == "审计发现（按分会）")

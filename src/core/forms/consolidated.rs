@@ -126,12 +126,6 @@ impl Transfers {
             })
             .sum()
     }
-
-    fn is_empty(&self) -> bool {
-        self.lines
-            .iter()
-            .all(|line| line.amount_fen == 0 && line.ytd_amount_fen == 0 && line.count == 0)
-    }
 }
 
 /// A branch's part of a consolidated form: its name, its own form and what it booked
@@ -233,6 +227,15 @@ fn eliminate(table: &mut Table, transfers: &Transfers) {
     table
         .rows
         .insert(total_at + 2, Row::new(RowStyle::Total, net));
+}
+
+/// A list of vouchers (an audit finding's detail): one row per entry, nothing to sum
+/// across branches and no figure that stands for a category.
+fn is_voucher_list(table: &Table) -> bool {
+    table
+        .columns
+        .first()
+        .is_some_and(|column| column.title == "凭证号")
 }
 
 /// 内部拨付抵销明细: what each branch booked as paid to or received from the others,
@@ -389,18 +392,25 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
             .lines
             .extend(branch.transfers.lines.iter().cloned());
     }
-    let tagged = !transfers.is_empty();
+    // A ledger with tags has a line for each, moved or not.
+    let tagged = !transfers.lines.is_empty();
     let mut partial = Vec::new();
     let mut blocks = Vec::new();
-    for (index, block) in first.blocks.iter().enumerate() {
-        let same = |form: &Form| form.blocks.get(index).cloned();
+    // Blocks are matched by caption, not place: an audit report lists only the kinds
+    // of findings it has. A list of vouchers (a finding's detail) is not summed: it
+    // stands under its branch below.
+    for block in &first.blocks {
         match block {
-            Block::Table(_) => {
+            Block::Table(table) if is_voucher_list(table) => {}
+            Block::Table(table) => {
                 let tables: Vec<Table> = branches
                     .iter()
-                    .filter_map(|branch| match same(&branch.form) {
-                        Some(Block::Table(table)) => Some(table),
-                        _ => None,
+                    .filter_map(|branch| {
+                        branch
+                            .form
+                            .tables()
+                            .find(|other| other.caption == table.caption)
+                            .cloned()
                     })
                     .collect();
                 let refs: Vec<&Table> = tables.iter().collect();
@@ -410,12 +420,15 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
                 }
                 blocks.push(Block::Table(merged));
             }
-            Block::Chart(_) => {
+            Block::Chart(chart) => {
                 let charts: Vec<Chart> = branches
                     .iter()
-                    .filter_map(|branch| match same(&branch.form) {
-                        Some(Block::Chart(chart)) => Some(chart),
-                        _ => None,
+                    .filter_map(|branch| {
+                        branch
+                            .form
+                            .charts()
+                            .find(|other| other.caption == chart.caption)
+                            .cloned()
                     })
                     .collect();
                 let refs: Vec<&Chart> = charts.iter().collect();
@@ -428,17 +441,44 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
     if tagged {
         let (table, (paid, received)) = transfer_table(branches);
         blocks.push(Block::Table(table));
-        notes.push(
-            "内部拨付（各台账标记为内部拨付的支出类别与收入来源）已在合计下的“减：内部拨付（抵销）”行抵销，只计一次；各分会表中仍按原数列示；各月支出图已除去内部拨付。"
-                .to_string(),
-        );
-        if paid != received {
-            use crate::core::money::format_fen;
-            notes.push(format!(
-                "内部拨付两边不符：拨出 {} 元，拨入 {} 元，相差 {} 元。可能有在途款项，或有一方未登记快照、未标记内部拨付，请核对。",
+        notes.push(format!(
+            "内部拨付（各台账标记为内部拨付的支出类别与收入来源）已在合计下的“减：内部拨付（抵销）”行抵销，只计一次；各分会表中仍按原数列示{}。",
+            if first.charts().next().is_some() {
+                "；各月支出图已除去内部拨付"
+            } else {
+                ""
+            }
+        ));
+        use crate::core::money::format_fen;
+        let differ = |paid: i64, received: i64, what: &str| {
+            format!(
+                "{what}拨出 {} 元，拨入 {} 元，相差 {} 元",
                 format_fen(paid),
                 format_fen(received),
                 format_fen((paid - received).abs())
+            )
+        };
+        let mut differences = Vec::new();
+        if paid != received {
+            differences.push(differ(paid, received, ""));
+        }
+        let (paid_ytd, received_ytd) = (
+            transfers.sum(true, true, false),
+            transfers.sum(false, true, false),
+        );
+        let has_ytd = first.tables().any(|table| {
+            table
+                .columns
+                .iter()
+                .any(|column| column.group.contains("累计"))
+        });
+        if has_ytd && paid_ytd != received_ytd {
+            differences.push(differ(paid_ytd, received_ytd, "本年累计"));
+        }
+        if !differences.is_empty() {
+            notes.push(format!(
+                "内部拨付两边不符：{}。可能有在途款项，或有一方未登记快照、未标记内部拨付，请核对。",
+                differences.join("；")
             ));
         }
     } else {
@@ -475,8 +515,13 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
 /// What a figure of a branch's own form counts, to find the entries behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum FigureTarget {
-    /// A spending category: a group (all its items) or an item, by name.
-    Category { name: String, group: bool },
+    /// A spending category: a group (all its items), or an item by its name and its
+    /// group's (item names are unique only within their group).
+    Category {
+        name: String,
+        group: bool,
+        parent: Option<String>,
+    },
     /// An income source, by name.
     Source(String),
     /// A fund's income or spending (`spending`), by name.
@@ -489,7 +534,14 @@ impl FigureTarget {
     /// The target as said to the clerk: 五必访 / 生病住院, 会费, 慰问金的支出, 全部支出.
     pub fn describe(&self) -> String {
         match self {
-            FigureTarget::Category { name, group: true } => format!("{name}（分组）"),
+            FigureTarget::Category {
+                name, group: true, ..
+            } => format!("{name}（分组）"),
+            FigureTarget::Category {
+                name,
+                parent: Some(parent),
+                ..
+            } => format!("{parent} / {name}"),
             FigureTarget::Category { name, .. } | FigureTarget::Source(name) => name.clone(),
             FigureTarget::Fund { name, spending } => {
                 format!("{name}的{}", if *spending { "支出" } else { "收入" })
@@ -535,6 +587,11 @@ pub fn figure_behind(
     ) {
         return Err("请点一个金额或人次".to_string());
     }
+    if is_voucher_list(table) {
+        return Err(
+            "这是逐笔凭证的清单，凭证号就在左侧：可“只读打开该快照”后在台账中查看".to_string(),
+        );
+    }
     let period = if heading.group.contains("累计") {
         Period::new(
             Period::year(chrono::Datelike::year(&period.start)).start,
@@ -575,9 +632,22 @@ pub fn figure_behind(
         if total {
             FigureTarget::All { spending: true }
         } else {
+            let group = line.style == RowStyle::Group;
+            // An item's group is the nearest group row above it.
+            let parent = if group {
+                None
+            } else {
+                table.rows[..row]
+                    .iter()
+                    .rev()
+                    .find(|above| above.style == RowStyle::Group)
+                    .and_then(|above| above.cells.first())
+                    .map(|cell| cell.display().trim().to_string())
+            };
             FigureTarget::Category {
                 name: label,
-                group: line.style == RowStyle::Group,
+                group,
+                parent,
             }
         }
     } else {

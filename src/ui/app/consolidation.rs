@@ -46,7 +46,7 @@ impl LedgerApp {
                 let request = match crate::core::forms::consolidated_request(&kind, period) {
                     Ok(request) => request,
                     Err(problem) => {
-                        self.consolidation.made(Err(problem), period);
+                        self.consolidation.made(Err(problem), period, book);
                         return Outcome::Quiet;
                     }
                 };
@@ -67,7 +67,7 @@ impl LedgerApp {
                             )
                         })
                         .map_err(|e| e.to_string());
-                    BookDone::Made(made, period)
+                    BookDone::Made(made, period, book)
                 });
             }
             ConsolidationCommand::Entries {
@@ -80,7 +80,13 @@ impl LedgerApp {
                     BookDone::Entries(
                         ConsolidationBook::open_existing(&book)
                             .and_then(|book| {
-                                book.branch_entries(&branch, period, target, clock.as_ref())
+                                book.branch_entries(
+                                    &branch,
+                                    period,
+                                    target,
+                                    Some(crate::store::BRANCH_ENTRIES_SHOWN),
+                                    clock.as_ref(),
+                                )
                             })
                             .map_err(|e| e.to_string()),
                     )
@@ -110,17 +116,16 @@ impl LedgerApp {
                 }
                 self.consolidation = screen;
             }
-            ConsolidationCommand::BackFromSnapshot => {
-                if let Some((path, read_only, screen)) = self.back_from_snapshot.take() {
-                    self.open_as(path.clone(), read_only);
-                    if self.db_path == path && self.session.is_some() {
-                        self.consolidation = screen;
-                        self.screen = Screen::Consolidation;
-                    } else {
-                        self.back_from_snapshot = Some((path, read_only, screen));
-                    }
+            // 汇总 comes back when the ledger is installed (at once for a file, once
+            // connected for a server).
+            ConsolidationCommand::BackFromSnapshot if self.connecting.is_none() => {
+                if let Some(back) = self.back_from_snapshot.take() {
+                    let (path, read_only) = (back.0.clone(), back.1);
+                    self.returning = Some(back);
+                    self.open_as(path, read_only);
                 }
             }
+            ConsolidationCommand::BackFromSnapshot => {}
         }
         Outcome::Quiet
     }
@@ -164,7 +169,8 @@ impl LedgerApp {
             Err(std::sync::mpsc::TryRecvError::Empty) => return true,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 self.consolidation.job = None;
-                self.error_dialog = Some("汇总任务意外中止，没有登记任何内容".to_string());
+                self.error_dialog =
+                    Some("汇总任务意外中止：请查看登记列表，核对快照是否已登记".to_string());
                 return false;
             }
         };
@@ -178,7 +184,7 @@ impl LedgerApp {
                 self.consolidation.loaded(&book, registrations);
                 match result {
                     Ok(registration) => {
-                        self.consolidation.snapshot.clear();
+                        self.consolidation.registered();
                         let mut message = format!(
                             "已登记：{} {}，凭证 {} 笔",
                             registration.branch, registration.period_label, registration.entries
@@ -191,7 +197,7 @@ impl LedgerApp {
                     Err(error) => self.error_dialog = Some(error),
                 }
             }
-            BookDone::Made(made, period) => self.consolidation.made(made, period),
+            BookDone::Made(made, period, book) => self.consolidation.made(made, period, book),
             BookDone::Entries(found) => self.consolidation.entries_read(found),
         }
         false

@@ -49,10 +49,8 @@ impl LedgerApp {
             | Command::AddCategory { .. }
             | Command::UpdateCategory { .. }
             | Command::MoveCategory { .. }
-            | Command::SetCategoryInternal { .. }
             | Command::AddIncomeSource { .. }
             | Command::UpdateIncomeSource { .. }
-            | Command::SetSourceInternal { .. }
             | Command::FinishGuidedStart
             | Command::LoadDemo => self.apply_settings(command),
             Command::Audit(command) => self.apply_audit(command),

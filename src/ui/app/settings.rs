@@ -64,9 +64,17 @@ fn write_setting(
         Command::AddCategory { parent_id, edit } => ledger
             .add_category(parent_id, &edit)
             .map(|_| format!("已添加类别“{}”", edit.name.trim())),
-        Command::UpdateCategory { id, edit } => ledger
-            .update_category(id, &edit)
-            .map(|()| format!("已保存类别“{}”", edit.name.trim())),
+        // The tag only once the row is saved: a refused row tags nothing.
+        Command::UpdateCategory { id, edit, internal } => {
+            ledger.update_category(id, &edit)?;
+            match internal {
+                Some(internal) => {
+                    ledger.set_category_internal(id, internal)?;
+                    Ok(internal_message(edit.name.trim(), internal))
+                }
+                None => Ok(format!("已保存类别“{}”", edit.name.trim())),
+            }
+        }
         Command::MoveCategory { id, group_id } => {
             ledger.move_category(id, group_id)?;
             let categories = ledger.categories()?;
@@ -77,10 +85,6 @@ fn write_setting(
                     .map_or_else(String::new, |c| c.name.clone())
             };
             Ok(format!("已把“{}”移到分组“{}”", name(id), name(group_id)))
-        }
-        Command::SetCategoryInternal { id, internal } => {
-            ledger.set_category_internal(id, internal)?;
-            Ok(internal_message(&ledger.category(id)?.name, internal))
         }
         Command::AddIncomeSource {
             name,
@@ -94,18 +98,16 @@ fn write_setting(
             name,
             default_fund_id,
             account_code,
-        } => ledger
-            .update_income_source(id, &name, default_fund_id, &account_code)
-            .map(|()| format!("已保存收入来源“{}”", name.trim())),
-        Command::SetSourceInternal { id, internal } => {
-            ledger.set_source_internal(id, internal)?;
-            let name = ledger
-                .income_sources()?
-                .into_iter()
-                .find(|source| source.id == id)
-                .map(|source| source.name)
-                .unwrap_or_default();
-            Ok(internal_message(&name, internal))
+            internal,
+        } => {
+            ledger.update_income_source(id, &name, default_fund_id, &account_code)?;
+            match internal {
+                Some(internal) => {
+                    ledger.set_source_internal(id, internal)?;
+                    Ok(internal_message(name.trim(), internal))
+                }
+                None => Ok(format!("已保存收入来源“{}”", name.trim())),
+            }
         }
         // Demo data is for trying the program: no guided start over it.
         Command::LoadDemo => {

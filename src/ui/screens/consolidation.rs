@@ -31,7 +31,7 @@ pub enum BookDone {
         registrations: Result<Vec<Registration>, String>,
         book: String,
     },
-    Made(Result<Form, String>, Period),
+    Made(Result<Form, String>, Period, PathBuf),
     Entries(Result<BranchEntries, String>),
 }
 
@@ -47,8 +47,10 @@ pub struct BookJob {
 pub struct ConsolidationScreen {
     /// Registering, a consolidated form or a branch's entries being read.
     pub job: Option<BookJob>,
-    /// The period of the form shown, for the figures clicked in it.
+    /// The period of the form shown and the book it was made from, for the figures
+    /// clicked in it.
     form_period: Option<Period>,
+    form_book: Option<PathBuf>,
     /// The entries behind the figure clicked last (or why there are none).
     pub entries: Option<Result<BranchEntries, String>>,
     /// The book's path as typed (proposed beside the ledger).
@@ -71,18 +73,28 @@ impl ConsolidationScreen {
         self.registrations = Some(registrations);
     }
 
-    /// A consolidated form made for `period` (or why not).
-    pub fn made(&mut self, form: Result<Form, String>, period: Period) {
+    /// A consolidated form made for `period` from `book` (or why not).
+    pub fn made(&mut self, form: Result<Form, String>, period: Period, book: PathBuf) {
         match form {
             Ok(form) => {
                 self.form = Some(form);
                 self.form_period = Some(period);
+                self.form_book = Some(book);
                 self.entries = None;
                 self.problem = None;
                 self.shown += 1;
             }
             Err(problem) => self.problem = Some(problem),
         }
+    }
+
+    /// A snapshot was registered: the form shown no longer covers every snapshot.
+    pub fn registered(&mut self) {
+        self.snapshot.clear();
+        if self.form.take().is_some() {
+            self.problem = Some("已登记新的快照：请重新生成汇总".to_string());
+        }
+        self.entries = None;
     }
 
     /// The entries behind a clicked figure, read.
@@ -111,9 +123,15 @@ impl ConsolidationScreen {
                         found.branch,
                         found.period.label(),
                         found.target.describe(),
-                        found.rows.len(),
+                        found.count,
                         format_fen(found.total_fen)
                     ));
+                    if (found.rows.len() as i64) < found.count {
+                        ui.weak(format!(
+                            "下表列出前 {} 笔；全部请“只读打开该快照”",
+                            found.rows.len()
+                        ));
+                    }
                     ui.weak(format!(
                         "（只读，来自 {} 登记的快照）",
                         found.registration.registered_at
@@ -295,12 +313,16 @@ impl ConsolidationScreen {
             if form.tables().count() > 0 {
                 ui.weak("点各分会表（【分会名】）中的金额，可查看其背后的凭证。");
             }
-            let clicked = crate::ui::screens::reports::preview_ui(ui, form, self.shown, true);
-            if let (Some((block, row, column)), Some(period)) = (clicked, self.form_period) {
+            // While other work on the book runs, the figures wait.
+            let clicked =
+                crate::ui::screens::reports::preview_ui(ui, form, self.shown, self.job.is_none());
+            if let (Some((block, row, column)), Some(period), Some(book)) =
+                (clicked, self.form_period, self.form_book.clone())
+            {
                 match crate::core::forms::figure_behind(form, block, row, column, period) {
                     Ok((branch, period, target)) => {
                         commands.push(Command::Consolidation(ConsolidationCommand::Entries {
-                            book: book.clone(),
+                            book,
                             branch,
                             period,
                             target,

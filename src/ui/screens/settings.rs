@@ -421,13 +421,9 @@ impl SettingsScreen {
                     let mut edit = row.edit.clone();
                     edit.standard_amount_fen = standard;
                     self.error = None;
-                    commands.push(Command::UpdateCategory { id, edit });
-                    if row.ticked_internal != row.internal {
-                        commands.push(Command::SetCategoryInternal {
-                            id,
-                            internal: row.ticked_internal,
-                        });
-                    }
+                    let internal =
+                        (row.ticked_internal != row.internal).then_some(row.ticked_internal);
+                    commands.push(Command::UpdateCategory { id, edit, internal });
                 }
                 Err(message) => self.error = Some(format!("{}：标准金额{message}", row.edit.name)),
             }
@@ -465,13 +461,9 @@ impl SettingsScreen {
                             name: row.name.clone(),
                             default_fund_id: row.default_fund_id,
                             account_code: row.account_code.clone(),
+                            internal: (row.ticked_internal != row.internal)
+                                .then_some(row.ticked_internal),
                         });
-                        if row.ticked_internal != row.internal {
-                            commands.push(Command::SetSourceInternal {
-                                id,
-                                internal: row.ticked_internal,
-                            });
-                        }
                     }
                     ui.end_row();
                 }
