@@ -889,8 +889,12 @@ fn a_category_and_a_new_income_source_are_tagged_internal_from_settings() {
         .get_all_by_role_and_label(Role::CheckBox, "内部拨付")
         .collect();
     assert_eq!(boxes.len(), items + 8);
+    // Both ticked, then one row saved: the other keeps its tick (and a name typed but
+    // not saved stays typed).
     boxes.last().unwrap().click();
+    boxes[items - 1].click();
     harness.run();
+    retype(&mut harness, "工会名称", "示例市人民医院工会（草稿）");
     // The row's 保存 saves the tag with the rest of the row.
     let saves: Vec<_> = harness.get_all_by_label("保存").collect();
     saves.last().unwrap().click();
@@ -899,12 +903,23 @@ fn a_category_and_a_new_income_source_are_tagged_internal_from_settings() {
         notice(&harness),
         "“院工会拨款”标记为内部拨付：上级汇总时抵销"
     );
-    harness
-        .get_all_by_role_and_label(Role::CheckBox, "内部拨付")
-        .nth(items - 1)
-        .unwrap()
-        .click();
-    harness.run();
+    assert!(
+        harness
+            .get_all_by_role_and_label(Role::CheckBox, "内部拨付")
+            .nth(items - 1)
+            .unwrap()
+            .accesskit_node()
+            .toggled()
+            == Some(egui::accesskit::Toggled::True),
+        "the other row's tick was lost"
+    );
+    assert!(
+        harness
+            .get_all_by_value("示例市人民医院工会（草稿）")
+            .next()
+            .is_some(),
+        "the name typed was lost"
+    );
     // The last category row's 保存 comes before the eight sources' ones.
     let saves: Vec<_> = harness.get_all_by_label("保存").collect();
     saves[saves.len() - 1 - 8].click();

@@ -34,7 +34,7 @@ fn category_from_row(row: &Row<'_>) -> super::sql::Result<Category> {
 }
 
 /// The editable parts of a category.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CategoryEdit {
     pub name: String,
     pub default_fund_id: Option<i64>,

@@ -14,8 +14,46 @@ use crate::ui::screens::rules::RulesSection;
 use crate::ui::screens::visit_reasons::VisitReasonsSection;
 use crate::ui::widgets::id_combo;
 
+/// What the screen shows for editing, and what it was when read from the ledger.
+/// After a save anywhere on the screen everything is read again; a row (or field) the
+/// clerk has changed and not saved keeps what was typed.
+#[derive(Debug, Default)]
+struct Edited<T> {
+    shown: T,
+    read: T,
+}
+
+impl<T: Clone + PartialEq> Edited<T> {
+    /// Shows `fresh`, unless what is shown was changed and differs from it too.
+    fn reload(&mut self, fresh: T) {
+        if self.shown == self.read || self.shown == fresh {
+            self.shown = fresh.clone();
+        }
+        self.read = fresh;
+    }
+
+    /// What is shown is being saved: once read again, the ledger's value is shown.
+    fn saving(&mut self) {
+        self.read = self.shown.clone();
+    }
+}
+
+/// Rows by id, each kept as [`Edited::reload`] keeps one; rows gone are dropped.
+fn reload_rows<T: Clone + PartialEq + Default>(
+    rows: &mut BTreeMap<i64, Edited<T>>,
+    fresh: impl IntoIterator<Item = (i64, T)>,
+) {
+    let mut reloaded = BTreeMap::new();
+    for (id, row) in fresh {
+        let mut edited = rows.remove(&id).unwrap_or_default();
+        edited.reload(row);
+        reloaded.insert(id, edited);
+    }
+    *rows = reloaded;
+}
+
 /// A category row being edited: text as typed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct CategoryRow {
     edit: CategoryEdit,
     standard: String,
@@ -25,7 +63,7 @@ struct CategoryRow {
 }
 
 /// An income source row being edited.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct SourceRow {
     name: String,
     default_fund_id: Option<i64>,
@@ -35,7 +73,7 @@ struct SourceRow {
 }
 
 /// A fund row being edited.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct FundRow {
     name: String,
     is_active: bool,
@@ -48,14 +86,14 @@ struct FundRow {
 #[derive(Debug, Default)]
 pub struct SettingsScreen {
     loaded: bool,
-    union_name: String,
-    handler: String,
+    union_name: Edited<String>,
+    handler: Edited<String>,
     opening_year: i32,
-    funds: BTreeMap<i64, FundRow>,
+    funds: BTreeMap<i64, Edited<FundRow>>,
     new_fund: String,
-    categories: BTreeMap<i64, CategoryRow>,
+    categories: BTreeMap<i64, Edited<CategoryRow>>,
     new_item: BTreeMap<i64, String>,
-    sources: BTreeMap<i64, SourceRow>,
+    sources: BTreeMap<i64, Edited<SourceRow>>,
     new_source: SourceRow,
     pub rules: RulesSection,
     visit_reasons: VisitReasonsSection,
@@ -72,58 +110,63 @@ impl SettingsScreen {
         if self.opening_year == 0 {
             self.opening_year = data.year;
         }
-        self.union_name = data.union_name.clone();
-        self.handler = data.handler.clone();
-        self.load_openings(data);
+        self.union_name.reload(data.union_name.clone());
+        self.handler.reload(data.handler.clone());
+        let funds = self.fund_rows(data);
+        reload_rows(&mut self.funds, funds);
+        // The hint follows the ledger even on a row being edited.
+        for row in self.funds.values_mut() {
+            row.shown.carried = row.read.carried.clone();
+        }
         self.rules.load(data);
         self.visit_reasons.load(data);
-        self.categories = data
-            .categories
-            .iter()
-            .map(|c| {
-                (
-                    c.id,
-                    CategoryRow {
-                        edit: CategoryEdit::from_category(c),
-                        standard: c
-                            .standard_amount_fen
-                            .map(format_fen_plain)
-                            .unwrap_or_default(),
-                        internal: data.internal.categories.contains(&c.id),
-                        ticked_internal: data.internal.categories.contains(&c.id),
-                    },
-                )
-            })
-            .collect();
-        self.sources = data
-            .sources
-            .iter()
-            .map(|source| {
-                let internal = data.internal.sources.contains(&source.id);
-                let row = SourceRow {
-                    name: source.name.clone(),
-                    default_fund_id: source.default_fund_id,
-                    account_code: source.account_code.clone(),
-                    internal,
-                    ticked_internal: internal,
-                };
-                (source.id, row)
-            })
-            .collect();
+        let categories = data.categories.iter().map(|c| {
+            (
+                c.id,
+                CategoryRow {
+                    edit: CategoryEdit::from_category(c),
+                    standard: c
+                        .standard_amount_fen
+                        .map(format_fen_plain)
+                        .unwrap_or_default(),
+                    internal: data.internal.categories.contains(&c.id),
+                    ticked_internal: data.internal.categories.contains(&c.id),
+                },
+            )
+        });
+        reload_rows(&mut self.categories, categories);
+        let sources = data.sources.iter().map(|source| {
+            let internal = data.internal.sources.contains(&source.id);
+            let row = SourceRow {
+                name: source.name.clone(),
+                default_fund_id: source.default_fund_id,
+                account_code: source.account_code.clone(),
+                internal,
+                ticked_internal: internal,
+            };
+            (source.id, row)
+        });
+        reload_rows(&mut self.sources, sources);
         self.loaded = true;
+    }
+
+    /// Another year's openings: what was typed for the year before is dropped.
+    fn load_openings(&mut self, data: &LedgerData) {
+        self.funds.clear();
+        let funds = self.fund_rows(data);
+        reload_rows(&mut self.funds, funds);
     }
 
     /// The funds with the opening balance the clerk set for the chosen year (blank when
     /// the year carries the previous closing forward, shown as the hint).
-    fn load_openings(&mut self, data: &LedgerData) {
+    fn fund_rows(&self, data: &LedgerData) -> Vec<(i64, FundRow)> {
         let balances = report::fund_balances(
             &data.funds,
             &data.openings,
             &data.year_totals,
             self.opening_year,
         );
-        self.funds = data
-            .funds
+        data.funds
             .iter()
             .map(|fund| {
                 let explicit = data
@@ -144,7 +187,7 @@ impl SettingsScreen {
                 };
                 (fund.id, row)
             })
-            .collect();
+            .collect()
     }
 
     /// 外观: light, dark or the system's, and the size of everything. The clerk's own
@@ -195,15 +238,17 @@ impl SettingsScreen {
             ui.heading("基本信息");
             egui::Grid::new("settings_basic").num_columns(3).spacing([10.0, 8.0]).show(ui, |ui| {
                 ui.label("工会名称");
-                ui.add_sized([280.0, 22.0], egui::TextEdit::singleline(&mut self.union_name).id_salt("union_name").hint_text("工会名称"));
+                ui.add_sized([280.0, 22.0], egui::TextEdit::singleline(&mut self.union_name.shown).id_salt("union_name").hint_text("工会名称"));
                 if ui.button("保存").clicked() {
-                    commands.push(Command::SetUnionName(self.union_name.clone()));
+                    commands.push(Command::SetUnionName(self.union_name.shown.clone()));
+                    self.union_name.saving();
                 }
                 ui.end_row();
                 ui.label("经办人（本机记账人）");
-                ui.add_sized([280.0, 22.0], egui::TextEdit::singleline(&mut self.handler).id_salt("handler").hint_text("经办人姓名"));
+                ui.add_sized([280.0, 22.0], egui::TextEdit::singleline(&mut self.handler.shown).id_salt("handler").hint_text("经办人姓名"));
                 if ui.button("保存").clicked() {
-                    commands.push(Command::SetHandler(self.handler.clone()));
+                    commands.push(Command::SetHandler(self.handler.shown.clone()));
+                    self.handler.saving();
                 }
                 ui.end_row();
             });
@@ -228,7 +273,7 @@ impl SettingsScreen {
                 ui.strong(format!("{} 年初余额（元）", self.opening_year));
                 ui.strong("");
                 ui.end_row();
-                for (id, row) in &mut self.funds {
+                for (id, Edited { shown: row, read }) in &mut self.funds {
                     ui.add_sized([140.0, 22.0], egui::TextEdit::singleline(&mut row.name).id_salt(("fund_name", *id)).hint_text("资金名称"));
                     ui.checkbox(&mut row.is_active, "启用");
                     ui.add_sized([120.0, 22.0], egui::TextEdit::singleline(&mut row.opening).id_salt(("fund_opening", *id)).hint_text(row.carried.as_str()));
@@ -247,6 +292,7 @@ impl SettingsScreen {
                                     year: self.opening_year,
                                     opening_fen,
                                 });
+                                *read = row.clone();
                             }
                             Err(message) => self.error = Some(format!("{}：年初余额{message}", row.name)),
                         }
@@ -334,7 +380,7 @@ impl SettingsScreen {
         funds: &[(i64, String)],
         commands: &mut Vec<Command>,
     ) {
-        let Some(row) = self.categories.get_mut(&id) else {
+        let Some(Edited { shown: row, read }) = self.categories.get_mut(&id) else {
             return;
         };
         ui.horizontal(|ui| {
@@ -424,6 +470,7 @@ impl SettingsScreen {
                     let internal =
                         (row.ticked_internal != row.internal).then_some(row.ticked_internal);
                     commands.push(Command::UpdateCategory { id, edit, internal });
+                    *read = row.clone();
                 }
                 Err(message) => self.error = Some(format!("{}：标准金额{message}", row.edit.name)),
             }
@@ -452,7 +499,7 @@ impl SettingsScreen {
                     ui.strong(title);
                 }
                 ui.end_row();
-                for (id, row) in &mut self.sources {
+                for (id, Edited { shown: row, read }) in &mut self.sources {
                     let id = *id;
                     source_fields(ui, ("source", id), row, funds);
                     if ui.button("保存").clicked() {
@@ -464,6 +511,7 @@ impl SettingsScreen {
                             internal: (row.ticked_internal != row.internal)
                                 .then_some(row.ticked_internal),
                         });
+                        *read = row.clone();
                     }
                     ui.end_row();
                 }
