@@ -2496,16 +2496,25 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
         ledger.export_snapshot(period, &snapshot, &clock).unwrap();
         snapshots.push(snapshot);
     }
-    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    // The first by its path typed, the second chosen in the system's dialog.
+    let dialogs = ScriptedDialogs {
+        snapshots: vec![snapshots[1].clone()],
+        ..Default::default()
+    };
+    let mut harness = harness_for(&path, dialogs);
     nav(&mut harness, "汇总");
     harness.get_by_label_contains("还没有登记任何快照");
-    for snapshot in &snapshots {
-        type_into(
-            &mut harness,
-            "分会导出的快照文件路径",
-            &snapshot.display().to_string(),
-        );
-        harness.get_by_label("检查并登记").click();
+    for (index, snapshot) in snapshots.iter().enumerate() {
+        if index == 0 {
+            type_into(
+                &mut harness,
+                "分会导出的快照文件路径",
+                &snapshot.display().to_string(),
+            );
+            harness.get_by_label("检查并登记").click();
+        } else {
+            harness.get_by_label("选择文件…").click();
+        }
         harness.step();
         // The check runs on a thread of its own: the window draws meanwhile.
         assert!(harness.state().is_busy());

@@ -338,6 +338,8 @@ pub enum ConsolidationCommand {
     Load(PathBuf),
     /// Check a branch's snapshot and register it.
     Register { book: PathBuf, snapshot: PathBuf },
+    /// Choose a snapshot with the system's dialog, then check and register it.
+    PickSnapshot { book: PathBuf },
     /// The consolidated form (`quarterly`, `annual` or `audit`) for a period.
     Report {
         book: PathBuf,
@@ -420,6 +422,10 @@ pub const ON_THE_COMMAND_LINE: &[(&str, OnTheCommandLine)] = {
             Cli("consolidate entries --branch --period --book"),
         ),
         ("ConsolidationCommand::OpenSnapshot", Cli("--read-only")),
+        (
+            "ConsolidationCommand::PickSnapshot",
+            WindowOnly("the system's file dialog; the command line takes the path"),
+        ),
         (
             "ConsolidationCommand::BackFromSnapshot",
             WindowOnly(

@@ -12,6 +12,8 @@ pub trait FileDialogs {
     fn pick_ledger(&mut self) -> Option<PathBuf>;
     /// A scanned document to attach to a claim (image or PDF).
     fn pick_attachment(&mut self) -> Option<PathBuf>;
+    /// A branch's snapshot to register in 汇总.
+    fn pick_snapshot(&mut self) -> Option<PathBuf>;
     /// Where to save a printed form, suggesting `suggested_stem` plus the extension.
     fn save_form(&mut self, suggested_stem: &str, format: OutputFormat) -> Option<PathBuf>;
     /// Opens a file in the system's viewer (a PDF, to print it).
@@ -44,6 +46,14 @@ impl FileDialogs for NativeDialogs {
                 "扫描件（图片、PDF）",
                 &["jpg", "jpeg", "png", "pdf", "tif", "tiff"],
             )
+            .add_filter("所有文件", &["*"])
+            .pick_file()
+    }
+
+    fn pick_snapshot(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("选择分会上报的快照")
+            .add_filter("上报快照", &["db"])
             .add_filter("所有文件", &["*"])
             .pick_file()
     }
@@ -89,6 +99,7 @@ pub struct ScriptedDialogs {
     pub rosters: Vec<PathBuf>,
     pub ledgers: Vec<PathBuf>,
     pub attachments: Vec<PathBuf>,
+    pub snapshots: Vec<PathBuf>,
     /// Answers to 保存报表, in order.
     pub saves: Vec<PathBuf>,
     /// Files the app asked to open, recorded instead of opened.
@@ -106,6 +117,10 @@ impl FileDialogs for ScriptedDialogs {
 
     fn pick_attachment(&mut self) -> Option<PathBuf> {
         (!self.attachments.is_empty()).then(|| self.attachments.remove(0))
+    }
+
+    fn pick_snapshot(&mut self) -> Option<PathBuf> {
+        (!self.snapshots.is_empty()).then(|| self.snapshots.remove(0))
     }
 
     fn save_form(&mut self, _suggested_stem: &str, _format: OutputFormat) -> Option<PathBuf> {

@@ -30,6 +30,13 @@ impl LedgerApp {
                 let read = read_registrations(&book);
                 self.consolidation.loaded(&book.display().to_string(), read);
             }
+            ConsolidationCommand::PickSnapshot { book } => {
+                if let Some(snapshot) = self.dialogs.pick_snapshot() {
+                    self.consolidation.snapshot = snapshot.display().to_string();
+                    return self
+                        .apply_consolidation(ConsolidationCommand::Register { book, snapshot });
+                }
+            }
             ConsolidationCommand::Register { book, snapshot } => {
                 self.start_book_job("正在检查并登记快照", move || {
                     let result = ConsolidationBook::open(&book)

@@ -218,6 +218,14 @@ impl ConsolidationScreen {
             );
             let idle = self.job.is_none();
             if ui
+                .add_enabled(idle, egui::Button::new("选择文件…"))
+                .clicked()
+            {
+                commands.push(Command::Consolidation(ConsolidationCommand::PickSnapshot {
+                    book: book.clone(),
+                }));
+            }
+            if ui
                 .add_enabled(idle, egui::Button::new("检查并登记"))
                 .clicked()
                 && !self.snapshot.trim().is_empty()
