@@ -2497,8 +2497,10 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
         snapshots.push(snapshot);
     }
     // The first by its path typed, the second chosen in the system's dialog.
+    let saved = dir.path().join("汇总-2026Q1.xlsx");
     let dialogs = ScriptedDialogs {
         snapshots: vec![snapshots[1].clone()],
+        saves: vec![saved.clone()],
         ..Default::default()
     };
     let mut harness = harness_for(&path, dialogs);
@@ -2543,6 +2545,21 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
     assert!(
         form.tables()
             .any(|table| table.caption.starts_with("【外科分会】"))
+    );
+    // Saved as a workbook from 汇总 itself.
+    harness.get_by_label("保存 Excel…").click();
+    harness.run();
+    assert_eq!(
+        notice(&harness),
+        format!("已保存 季度汇总表（汇总）：{}", saved.display())
+    );
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&saved).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert!(
+        sheet
+            .rows()
+            .any(|row| row.iter().any(|cell| *cell == "支出合计"))
     );
     // Drill down: the first figure of 外科分会's own spending table lists the entries
     // behind it, adding up to it. The same text may stand elsewhere on the form: the

@@ -511,7 +511,11 @@ impl LedgerApp {
                     Screen::Audit => self.audit.ui(ui, data, today, &mut commands),
                     Screen::Consolidation => {
                         let book = consolidation_book_beside(&self.db_path);
-                        self.consolidation.ui(ui, data, &book, &mut commands)
+                        // 保存 and 打印 are 报表's, acting on the consolidated form.
+                        self.reports.save_as_ui(ui, &mut commands);
+                        let printing = self.reports.job.as_ref().map(|job| job.status_text());
+                        self.consolidation
+                            .ui(ui, data, &book, printing, &mut commands)
                     }
                     Screen::Settings => {
                         SettingsScreen::appearance_ui(ui, &self.appearance, &mut commands);

@@ -4,9 +4,18 @@ use super::jobs::Work;
 use super::*;
 
 impl LedgerApp {
+    /// The form 保存 and 打印 act on: the consolidated one on 汇总, else 报表's preview.
+    fn printed_form(&self) -> Option<&crate::core::forms::Form> {
+        if self.screen == Screen::Consolidation {
+            self.consolidation.form.as_ref()
+        } else {
+            self.reports.preview.as_ref().map(|(_, form)| form)
+        }
+    }
+
     /// Starts laying the previewed form out as PDF on a worker thread.
     pub(super) fn start_pdf(&mut self, target: PathBuf, open_when_done: bool) {
-        let Some((_, form)) = &self.reports.preview else {
+        let Some(form) = self.printed_form() else {
             return;
         };
         let form = form.clone();
@@ -25,10 +34,7 @@ impl LedgerApp {
         self.reports.job = Some(RenderJob {
             label: format!(
                 "{} PDF",
-                self.reports
-                    .preview
-                    .as_ref()
-                    .map_or("", |(_, f)| f.title.as_str())
+                self.printed_form().map_or("", |f| f.title.as_str())
             ),
             target,
             open_when_done,
@@ -77,7 +83,7 @@ impl LedgerApp {
                 );
             }
             ReportCommand::Save(format) => {
-                let Some((_, form)) = &self.reports.preview else {
+                let Some(form) = self.printed_form() else {
                     return;
                 };
                 let stem = form.file_stem();
@@ -100,7 +106,7 @@ impl LedgerApp {
                 }
             }
             ReportCommand::SaveTo(format, path) => {
-                let Some((_, form)) = &self.reports.preview else {
+                let Some(form) = self.printed_form() else {
                     return;
                 };
                 if format == crate::print::OutputFormat::Pdf {
@@ -133,7 +139,7 @@ impl LedgerApp {
                 }
             }
             ReportCommand::OpenPdf => {
-                let Some((_, form)) = &self.reports.preview else {
+                let Some(form) = self.printed_form() else {
                     return;
                 };
                 let dir = std::env::temp_dir().join("union-ledger");

@@ -186,6 +186,7 @@ impl ConsolidationScreen {
         ui: &mut egui::Ui,
         _data: &LedgerData,
         default_book: &std::path::Path,
+        printing: Option<String>,
         commands: &mut Vec<Command>,
     ) {
         if self.book.is_empty() {
@@ -317,6 +318,14 @@ impl ConsolidationScreen {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }
         self.entries_ui(ui, commands);
+        if self.form.is_some() {
+            crate::ui::screens::reports::print_buttons(
+                ui,
+                printing.is_none(),
+                printing.as_deref(),
+                commands,
+            );
+        }
         if let Some(form) = &self.form {
             if form.tables().count() > 0 {
                 ui.weak("点各分会表（【分会名】）中的金额，可查看其背后的凭证。");

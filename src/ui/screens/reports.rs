@@ -64,6 +64,18 @@ pub struct RenderJob {
     pub started: std::time::Instant,
 }
 
+impl RenderJob {
+    /// What is said while it runs.
+    pub fn status_text(&self) -> String {
+        format!(
+            "正在生成 {}（{} 行，已用 {} 秒）…",
+            self.label,
+            self.rows,
+            self.started.elapsed().as_secs()
+        )
+    }
+}
+
 impl std::fmt::Debug for RenderJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RenderJob")
@@ -134,7 +146,7 @@ impl SaveAs {
 
 impl ReportsScreen {
     /// The typed-path save dialog, while it is open.
-    fn save_as_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    pub fn save_as_ui(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let Some(save_as) = self.save_as.as_mut() else {
             return;
         };
@@ -332,42 +344,9 @@ impl ReportsScreen {
         if let Some(problem) = &self.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }
-        ui.horizontal(|ui| {
-            let ready = self.preview.is_some() && self.job.is_none();
-            if ui
-                .add_enabled(ready, egui::Button::new("保存 PDF…"))
-                .clicked()
-            {
-                commands.push(Command::Report(ReportCommand::Save(OutputFormat::Pdf)));
-            }
-            if ui
-                .add_enabled(ready, egui::Button::new("保存 Excel…"))
-                .clicked()
-            {
-                commands.push(Command::Report(ReportCommand::Save(OutputFormat::Xlsx)));
-            }
-            if ui
-                .add_enabled(ready, egui::Button::new("保存文本…"))
-                .clicked()
-            {
-                commands.push(Command::Report(ReportCommand::Save(OutputFormat::Text)));
-            }
-            if ui
-                .add_enabled(ready, egui::Button::new("打开 PDF 打印"))
-                .clicked()
-            {
-                commands.push(Command::Report(ReportCommand::OpenPdf));
-            }
-            if let Some(job) = &self.job {
-                ui.spinner();
-                ui.label(format!(
-                    "正在生成 {}（{} 行，已用 {} 秒）…",
-                    job.label,
-                    job.rows,
-                    job.started.elapsed().as_secs()
-                ));
-            }
-        });
+        let ready = self.preview.is_some() && self.job.is_none();
+        let printing = self.job.as_ref().map(RenderJob::status_text);
+        print_buttons(ui, ready, printing.as_deref(), commands);
         if let Some((shown, _)) = &self.preview {
             let asked = self.command(kind, today);
             let stale = match asked {
@@ -396,6 +375,32 @@ impl ReportsScreen {
 
 /// The form as one page that scrolls: its tables do not scroll on their own inside it
 /// (only the rows in view are built all the same).
+/// 保存 PDF, Excel or text, and 打开 PDF 打印, for the form shown (`ready`), with the
+/// PDF being laid out, if any.
+pub fn print_buttons(
+    ui: &mut egui::Ui,
+    ready: bool,
+    printing: Option<&str>,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        for (label, command) in [
+            ("保存 PDF…", ReportCommand::Save(OutputFormat::Pdf)),
+            ("保存 Excel…", ReportCommand::Save(OutputFormat::Xlsx)),
+            ("保存文本…", ReportCommand::Save(OutputFormat::Text)),
+            ("打开 PDF 打印", ReportCommand::OpenPdf),
+        ] {
+            if ui.add_enabled(ready, egui::Button::new(label)).clicked() {
+                commands.push(Command::Report(command));
+            }
+        }
+        if let Some(text) = printing {
+            ui.spinner();
+            ui.label(text);
+        }
+    });
+}
+
 /// Draws a form as it will print. With `clickable`, the figures answer a click: the
 /// (block, row, column) clicked is returned.
 pub fn preview_ui(
