@@ -2646,6 +2646,35 @@ fn the_consolidation_screen_lists_branches_with_their_state_and_shows_the_consol
 }
 
 #[test]
+fn a_consolidation_book_changed_outside_the_program_is_named_in_the_consolidation_screen() {
+    let (dir, path) = temp_ledger();
+    let clock = FixedClock::at_date(today());
+    let period = union_ledger::core::date::Period::quarter(2026, 1);
+    let branch = dir.path().join("内科分会.db");
+    let mut ledger = Ledger::open(&branch, &clock).unwrap();
+    ledger.fill_demo(30, 1, 21, &clock).unwrap();
+    ledger.set_union_name("内科分会").unwrap();
+    ledger.close_period(period, "").unwrap();
+    let snapshot = dir.path().join("内科分会-2026Q1.db");
+    ledger.export_snapshot(period, &snapshot, &clock).unwrap();
+    let book_path = dir.path().join("consolidation.db");
+    union_ledger::store::ConsolidationBook::open(&book_path)
+        .unwrap()
+        .register(&snapshot, &clock)
+        .unwrap();
+    let conn = rusqlite::Connection::open(&book_path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER registrations_append_only_update;
+         UPDATE registrations SET entries = entries + 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut harness = harness_for(&path, ScriptedDialogs::default());
+    nav(&mut harness, "汇总");
+    harness.get_by_label_contains("汇总台账的登记记录被改动过：第 1 条登记（内科分会");
+}
+
+#[test]
 fn close_a_quarter_from_the_audit_screen_and_read_the_change_log() {
     let (_dir, path) = temp_ledger();
     {

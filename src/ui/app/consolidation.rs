@@ -8,11 +8,14 @@ use crate::store::ConsolidationBook;
 use crate::ui::command::ConsolidationCommand;
 use crate::ui::screens::consolidation::{BookDone, BookJob};
 
-/// The registrations of the book at `book` (or why they cannot be read).
+/// The registrations of the book at `book`, their own chain verified (or why they
+/// cannot be trusted or read), as `consolidate list` reads them.
 fn read_registrations(book: &Path) -> Result<Vec<crate::store::Registration>, String> {
-    ConsolidationBook::open(book)
-        .and_then(|book| book.registrations())
-        .map_err(|e| e.to_string())
+    let book = ConsolidationBook::open(book).map_err(|e| e.to_string())?;
+    if let Some(problem) = book.verify().map_err(|e| e.to_string())? {
+        return Err(format!("汇总台账的登记记录被改动过：{problem}"));
+    }
+    book.registrations().map_err(|e| e.to_string())
 }
 
 impl LedgerApp {
