@@ -436,6 +436,34 @@ fn each_consolidated_figure_is_the_sum_of_the_branches_own_figures_and_a_transfe
             .iter()
             .any(|note| note.contains("内部拨付两边不符"));
         assert_eq!(in_transit, paid != received, "{:?}", made.notes);
+        // 分会对比: each branch's figure beside the total, which is their sum; five
+        // branches fit one table.
+        let comparisons: Vec<_> = made
+            .tables()
+            .filter(|t| t.caption.starts_with("分会对比："))
+            .collect();
+        assert_eq!(
+            comparisons.len(),
+            total_tables,
+            "{:?}",
+            comparisons.iter().map(|t| &t.caption).collect::<Vec<_>>()
+        );
+        for table in &comparisons {
+            assert_eq!(table.columns.len(), 1 + 5 + 1);
+            for row in &table.rows {
+                let cells: Vec<i64> = row
+                    .cells
+                    .iter()
+                    .skip(1)
+                    .map(|cell| match cell {
+                        union_ledger::core::forms::Cell::Money(value) => *value,
+                        _ => 0,
+                    })
+                    .collect();
+                let (total, each) = cells.split_last().unwrap();
+                assert_eq!(each.iter().sum::<i64>(), *total, "{}", table.caption);
+            }
+        }
         // Each branch's own tables follow, under its name; every figure of them
         // leads to entries of that branch's snapshot adding up to it.
         assert!(made.tables().any(|t| t.caption.starts_with("【外科分会】")));

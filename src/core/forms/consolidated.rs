@@ -238,6 +238,102 @@ fn is_voucher_list(table: &Table) -> bool {
         .is_some_and(|column| column.title == "凭证号")
 }
 
+/// How many branches stand side by side in one comparison table (a page's width).
+const BRANCHES_PER_COMPARISON: usize = 6;
+
+/// 分会对比: a total table's main figure — the period's amount (本季数金额, 金额), or a
+/// fund's closing balance (期末余额) — for each branch beside the total, six branches
+/// to a table. The findings have their own table by branch.
+fn comparison_tables(merged: &Table, branches: &[BranchForm]) -> Vec<Table> {
+    if branches.len() < 2 || merged.caption.contains("审计发现") {
+        return Vec::new();
+    }
+    let money = |column: &Column| column.kind == ColumnKind::Money;
+    let Some(column) = merged
+        .columns
+        .iter()
+        .position(|c| money(c) && c.title == "期末余额")
+        .or_else(|| {
+            merged
+                .columns
+                .iter()
+                .position(|c| money(c) && !c.group.contains("累计"))
+        })
+    else {
+        return Vec::new();
+    };
+    let heading = &merged.columns[column];
+    let figure_name = format!("{}{}", heading.group, heading.title);
+    let rows: Vec<&Row> = merged
+        .rows
+        .iter()
+        .filter(|row| {
+            let label = row.cells.first().map(Cell::display).unwrap_or_default();
+            !label.starts_with(ELIMINATION_LABEL) && !label.starts_with(NET_LABEL)
+        })
+        .collect();
+    // Each branch's figure for each row, matched as the total matched them.
+    let figures: Vec<Vec<Option<i64>>> = branches
+        .iter()
+        .map(|branch| {
+            let own = branch
+                .form
+                .tables()
+                .find(|table| table.caption == merged.caption);
+            rows.iter()
+                .map(|row| {
+                    let key = row_key(row);
+                    own?.rows
+                        .iter()
+                        .find(|theirs| row_key(theirs) == key)
+                        .and_then(|theirs| match theirs.cells.get(column) {
+                            Some(Cell::Money(value)) => Some(*value),
+                            _ => None,
+                        })
+                })
+                .collect()
+        })
+        .collect();
+    let parts = branches.len().div_ceil(BRANCHES_PER_COMPARISON);
+    (0..parts)
+        .map(|part| {
+            let from = part * BRANCHES_PER_COMPARISON;
+            let to = (from + BRANCHES_PER_COMPARISON).min(branches.len());
+            let mut columns = vec![Column::text("项目", 10)];
+            columns.extend(branches[from..to].iter().map(|b| Column::money(&b.name)));
+            columns.push(Column::money("合计"));
+            let table_rows = rows
+                .iter()
+                .enumerate()
+                .map(|(index, row)| {
+                    let mut cells = vec![row.cells.first().cloned().unwrap_or(Cell::Blank)];
+                    cells.extend(
+                        figures[from..to]
+                            .iter()
+                            .map(|own| own[index].map_or(Cell::Blank, Cell::Money)),
+                    );
+                    cells.push(row.cells.get(column).cloned().unwrap_or(Cell::Blank));
+                    Row::new(row.style, cells)
+                })
+                .collect();
+            Table {
+                caption: if parts > 1 {
+                    format!(
+                        "分会对比：{}（{figure_name}，第 {}/{parts} 部分）",
+                        merged.caption,
+                        part + 1
+                    )
+                } else {
+                    format!("分会对比：{}（{figure_name}）", merged.caption)
+                },
+                columns,
+                rows: table_rows,
+                page_breaks: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 /// 内部拨付抵销明细: what each branch booked as paid to or received from the others,
 /// both sides' totals and their difference.
 fn transfer_table(branches: &[BranchForm]) -> (Table, (i64, i64)) {
@@ -394,6 +490,7 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
     }
     // A ledger with tags has a line for each, moved or not.
     let tagged = !transfers.lines.is_empty();
+    let mut comparisons = Vec::new();
     let mut partial = Vec::new();
     let mut blocks = Vec::new();
     // Blocks are matched by caption, not place: an audit report lists only the kinds
@@ -418,6 +515,7 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
                 if tagged {
                     eliminate(&mut merged, &transfers);
                 }
+                comparisons.extend(comparison_tables(&merged, branches));
                 blocks.push(Block::Table(merged));
             }
             Block::Chart(chart) => {
@@ -487,6 +585,7 @@ pub fn consolidated(union_name: &str, branches: &[BranchForm], missing: &[String
                 .to_string(),
         );
     }
+    blocks.extend(comparisons.into_iter().map(Block::Table));
     if let Some(table) = findings_by_branch(branches) {
         blocks.push(Block::Table(table));
     }
