@@ -11,6 +11,7 @@
 
 pub mod dialect;
 pub mod pg;
+pub mod tls;
 
 use std::fmt;
 

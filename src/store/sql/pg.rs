@@ -45,6 +45,7 @@ pub struct PgConnection {
     client: RefCell<postgres::Client>,
     /// Where to connect again after the connection was lost.
     config: postgres::Config,
+    tls: super::tls::Check,
     /// Prepared statements, keyed by the store's own (SQLite) text.
     statements: RefCell<HashMap<String, postgres::Statement>>,
     in_transaction: Cell<bool>,
@@ -57,6 +58,8 @@ pub struct PgConnection {
 #[derive(Debug, Clone)]
 pub struct Address {
     pub config: postgres::Config,
+    /// What is checked of the server's certificate (`sslmode=verify-…`).
+    pub tls: super::tls::Check,
     pub host: String,
     pub port: u16,
     pub user: String,
@@ -68,7 +71,8 @@ impl Address {
     /// `host:port`, `/dbname`, `?host=/run/dir&port=5433` for a Unix socket), filling in
     /// the user, the database and the password as libpq would.
     pub fn parse(url: &str) -> std::result::Result<Address, String> {
-        let mut config = postgres::Config::from_str(&query_overrides(url.trim()))
+        let (url_for_driver, tls) = super::tls::take_checks(url.trim())?;
+        let mut config = postgres::Config::from_str(&query_overrides(&url_for_driver))
             .map_err(|_| {
                 format!(
                     "服务器地址“{}”格式不对：应为 postgres://用户@主机:端口/数据库，或用 ?host=套接字所在文件夹",
@@ -127,6 +131,7 @@ impl Address {
         config.tcp_user_timeout(std::time::Duration::from_secs(15));
         Ok(Address {
             config,
+            tls,
             host,
             port,
             user,
@@ -317,6 +322,17 @@ pub fn describe_error(error: &postgres::Error) -> String {
         }
         source = inner.source();
     }
+    if text.contains("TLS") || detail.contains("certificate") || detail.contains("TLS") {
+        return if detail.contains("does not support TLS") || text.contains("does not support TLS") {
+            "服务器不支持加密连接（sslmode=require 或 verify-…）：请在服务器上开启 ssl，或改用 sslmode=prefer".to_string()
+        } else if detail.contains("certificate") {
+            format!(
+                "服务器的证书未通过核对（{detail}）：请检查 sslrootcert 指定的证书颁发机构、服务器地址是否与证书一致"
+            )
+        } else {
+            format!("无法与服务器建立加密连接（{detail}）")
+        };
+    }
     use std::io::ErrorKind;
     let lost = "与服务器的连接已断开：请检查网络和服务器是否在运行；恢复后先查看这一笔是否已保存，再决定是否重试";
     match io_kind {
@@ -341,9 +357,12 @@ pub fn describe_error(error: &postgres::Error) -> String {
 /// A connection set up for the store: each statement is kept prepared with one plan
 /// made once (the store's statements are index lookups whose best plan does not depend
 /// on the values; planning a six-table join afresh each time cost more than running it).
-fn open_client(config: &postgres::Config) -> std::result::Result<postgres::Client, String> {
+fn open_client(
+    config: &postgres::Config,
+    tls: &super::tls::Check,
+) -> std::result::Result<postgres::Client, String> {
     let mut client = config
-        .connect(postgres::NoTls)
+        .connect(super::tls::connector(tls)?)
         .map_err(|error| describe_error(&error))?;
     // No JIT either: it pays off for long analytic queries, and compiled a short page
     // query for 0.4 s.
@@ -358,16 +377,17 @@ pub fn connect_client(url: &str) -> std::result::Result<postgres::Client, String
     let address = Address::parse(url)?;
     address
         .config
-        .connect(postgres::NoTls)
+        .connect(super::tls::connector(&address.tls)?)
         .map_err(|error| describe_error(&error))
 }
 
 impl PgConnection {
     pub fn connect(address: &Address) -> std::result::Result<PgConnection, String> {
-        let client = open_client(&address.config)?;
+        let client = open_client(&address.config, &address.tls)?;
         Ok(PgConnection {
             client: RefCell::new(client),
             config: address.config.clone(),
+            tls: address.tls.clone(),
             statements: RefCell::new(HashMap::new()),
             in_transaction: Cell::new(false),
             lost: Cell::new(false),
@@ -401,7 +421,7 @@ impl PgConnection {
     /// Connects again after the connection was lost (the session's temporary tables
     /// and prepared statements went with it).
     pub fn reconnect(&self) -> std::result::Result<(), String> {
-        let client = open_client(&self.config)?;
+        let client = open_client(&self.config, &self.tls)?;
         *self.client.borrow_mut() = client;
         self.statements.borrow_mut().clear();
         self.in_transaction.set(false);
