@@ -15,6 +15,69 @@ pub enum OpenTab {
     Server,
 }
 
+/// How the connection to the server is encrypted (libpq's `sslmode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SslMode {
+    /// Encrypted when the server offers it.
+    #[default]
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+    Disable,
+}
+
+impl SslMode {
+    pub const ALL: [SslMode; 5] = [
+        SslMode::Prefer,
+        SslMode::Require,
+        SslMode::VerifyCa,
+        SslMode::VerifyFull,
+        SslMode::Disable,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SslMode::Prefer => "自动（服务器支持即加密）",
+            SslMode::Require => "必须加密",
+            SslMode::VerifyCa => "加密并核对证书",
+            SslMode::VerifyFull => "加密并核对证书和服务器名",
+            SslMode::Disable => "不加密",
+        }
+    }
+
+    /// The `sslmode=` value written in the address (`None`: libpq's default).
+    fn value(self) -> Option<&'static str> {
+        match self {
+            SslMode::Prefer => None,
+            SslMode::Require => Some("require"),
+            SslMode::VerifyCa => Some("verify-ca"),
+            SslMode::VerifyFull => Some("verify-full"),
+            SslMode::Disable => Some("disable"),
+        }
+    }
+
+    fn verifies(self) -> bool {
+        matches!(self, SslMode::VerifyCa | SslMode::VerifyFull)
+    }
+}
+
+/// A file path as a URL query value: `&`, `=`, `%`, spaces and the like escaped.
+fn query_value(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() || "/._-~:\\".contains(ch) {
+            out.push(ch);
+        } else {
+            let mut buffer = [0u8; 4];
+            for byte in ch.encode_utf8(&mut buffer).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// The dialog's fields as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenDialog {
@@ -24,6 +87,9 @@ pub struct OpenDialog {
     pub port: String,
     pub database: String,
     pub user: String,
+    /// libpq's sslmode, and the certificate authority's file for the verifying ones.
+    pub sslmode: SslMode,
+    pub root_cert: String,
     /// Why the server fields do not make an address yet.
     pub error: Option<String>,
 }
@@ -34,14 +100,33 @@ impl OpenDialog {
         match crate::store::server_address(location)
             .and_then(|url| crate::store::sql::pg::Address::parse(url).ok())
         {
-            Some(address) => Self {
-                tab: OpenTab::Server,
-                host: address.host,
-                port: address.port.to_string(),
-                database: address.dbname,
-                user: address.user,
-                ..Self::default()
-            },
+            Some(address) => {
+                use crate::store::sql::tls::Check;
+                let (sslmode, root_cert) = match address.tls {
+                    Check::Authority(file) => (SslMode::VerifyCa, file.display().to_string()),
+                    Check::AuthorityAndName(file) => {
+                        (SslMode::VerifyFull, file.display().to_string())
+                    }
+                    Check::Nothing => (
+                        match address.config.get_ssl_mode() {
+                            postgres::config::SslMode::Require => SslMode::Require,
+                            postgres::config::SslMode::Disable => SslMode::Disable,
+                            _ => SslMode::Prefer,
+                        },
+                        String::new(),
+                    ),
+                };
+                Self {
+                    tab: OpenTab::Server,
+                    host: address.host,
+                    port: address.port.to_string(),
+                    database: address.dbname,
+                    user: address.user,
+                    sslmode,
+                    root_cert,
+                    ..Self::default()
+                }
+            }
             None => Self {
                 path: location.display().to_string(),
                 port: "5432".into(),
@@ -86,15 +171,34 @@ impl OpenDialog {
                 if bad(database) || bad(user) {
                     return Err("数据库名和用户名不能含有 @ / ? # : & = 空格".into());
                 }
+                let mut query = Vec::new();
                 let url = if host.starts_with('/') {
-                    format!("postgres://{user}@localhost/{database}?host={host}&port={port}")
+                    query.push(format!("host={host}"));
+                    query.push(format!("port={port}"));
+                    format!("postgres://{user}@localhost/{database}")
                 } else {
                     if host.chars().any(|c| "@/?#".contains(c)) {
                         return Err(format!("服务器地址“{host}”不对"));
                     }
                     format!("postgres://{user}@{host}:{port}/{database}")
                 };
-                Ok(PathBuf::from(url))
+                if let Some(mode) = self.sslmode.value() {
+                    query.push(format!("sslmode={mode}"));
+                }
+                if self.sslmode.verifies() {
+                    let file = self.root_cert.trim();
+                    if file.is_empty() {
+                        return Err(
+                            "核对证书需要证书颁发机构的证书文件（PEM）：请填写它的路径".into()
+                        );
+                    }
+                    query.push(format!("sslrootcert={}", query_value(file)));
+                }
+                Ok(PathBuf::from(if query.is_empty() {
+                    url
+                } else {
+                    format!("{url}?{}", query.join("&"))
+                }))
             }
         }
     }
@@ -189,6 +293,27 @@ impl OpenDialog {
                     );
                     ui.end_row();
                 }
+                ui.label("加密");
+                let combo = egui::ComboBox::from_id_salt("server_sslmode")
+                    .selected_text(self.sslmode.label())
+                    .width(240.0)
+                    .show_ui(ui, |ui| {
+                        for mode in SslMode::ALL {
+                            ui.selectable_value(&mut self.sslmode, mode, mode.label());
+                        }
+                    });
+                combo.response.accessible_name("加密");
+                ui.end_row();
+                if self.sslmode.verifies() {
+                    ui.label("证书颁发机构");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.root_cert)
+                            .id_salt("server_root_cert")
+                            .hint_text("证书文件（PEM），如 /etc/union-ledger/ca.pem")
+                            .desired_width(300.0),
+                    );
+                    ui.end_row();
+                }
             });
     }
 }
@@ -237,6 +362,23 @@ mod tests {
                 .location()
                 .unwrap_err()
                 .contains("数据库名")
+        );
+        // Encrypted and checked against the union's own authority.
+        let mut checked = server("db.union.cn", "5432", "ledger", "clerk");
+        checked.sslmode = SslMode::VerifyFull;
+        assert!(checked.location().unwrap_err().contains("证书文件"));
+        checked.root_cert = "C:\\工会\\ca 2026.pem".into();
+        let url = checked.location().unwrap();
+        assert_eq!(
+            url,
+            PathBuf::from(
+                "postgres://clerk@db.union.cn:5432/ledger?sslmode=verify-full&sslrootcert=C:\\%E5%B7%A5%E4%BC%9A\\ca%202026.pem"
+            )
+        );
+        let again = OpenDialog::for_location(&url);
+        assert_eq!(
+            (again.sslmode, again.root_cert.as_str()),
+            (SslMode::VerifyFull, "C:\\工会\\ca 2026.pem")
         );
         // Opened on a server ledger, the dialog shows its fields (no password).
         let dialog =
