@@ -150,15 +150,6 @@ impl InternalTag {
     }
 }
 
-/// What is printed when `name` is tagged or untagged.
-fn tag_message(name: &str, internal: bool) -> String {
-    if internal {
-        format!("“{name}”标记为内部拨付：上级汇总时抵销")
-    } else {
-        format!("“{name}”不再是内部拨付")
-    }
-}
-
 impl CategoryDetails {
     /// Applies the options given to `edit`, leaving the rest as they are.
     fn apply(&self, edit: &mut CategoryEdit, chart: &Chart) -> anyhow::Result<()> {
@@ -339,7 +330,7 @@ pub fn source(
     };
     if let Some(tag) = details.tag.wanted() {
         ledger.set_source_internal(id, tag)?;
-        writeln!(out, "{}", tag_message(&name, tag))?;
+        writeln!(out, "{}", crate::store::tag_message(&name, tag))?;
     }
     Ok(())
 }
@@ -630,7 +621,7 @@ pub fn category(
             }
             if internal == Some(true) {
                 ledger.set_category_internal(id, true)?;
-                writeln!(out, "{}", tag_message(&edit.name, true))?;
+                writeln!(out, "{}", crate::store::tag_message(&edit.name, true))?;
             }
             Ok(())
         }
@@ -668,7 +659,7 @@ pub fn category(
             )?;
             if let Some(tag) = internal {
                 ledger.set_category_internal(category.id, tag)?;
-                writeln!(out, "{}", tag_message(&edit.name, tag))?;
+                writeln!(out, "{}", crate::store::tag_message(&edit.name, tag))?;
             }
             Ok(())
         }

@@ -47,7 +47,7 @@ pub use policy::{PresetSummary, RecordedBreach};
 pub use presence::sessions_dir;
 pub use server::{AUDITOR_ROLE, CLERK_ROLE};
 pub use snapshot::{SnapshotManifest, read_manifest};
-pub use transfers::InternalTags;
+pub use transfers::{InternalTags, tag_message};
 pub use turns::{Announce, DEFAULT_WAIT, SKIP_TURNS_VAR, Waiting};
 pub use visits::VisitFilter;
 

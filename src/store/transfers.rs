@@ -161,6 +161,16 @@ impl Ledger {
     }
 }
 
+/// What the clerk is told when `name` is tagged 内部拨付 or untagged (the window's
+/// status bar and the command line alike).
+pub fn tag_message(name: &str, internal: bool) -> String {
+    if internal {
+        format!("“{name}”标记为内部拨付：上级汇总时抵销")
+    } else {
+        format!("“{name}”不再是内部拨付")
+    }
+}
+
 /// Puts `id` in or out of `ids`; whether anything changed.
 fn toggle(ids: &mut Vec<i64>, id: i64, internal: bool) -> bool {
     let present = ids.contains(&id);

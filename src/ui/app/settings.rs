@@ -70,7 +70,7 @@ fn write_setting(
             match internal {
                 Some(internal) => {
                     ledger.set_category_internal(id, internal)?;
-                    Ok(internal_message(edit.name.trim(), internal))
+                    Ok(crate::store::tag_message(edit.name.trim(), internal))
                 }
                 None => Ok(format!("已保存类别“{}”", edit.name.trim())),
             }
@@ -104,7 +104,7 @@ fn write_setting(
             match internal {
                 Some(internal) => {
                     ledger.set_source_internal(id, internal)?;
-                    Ok(internal_message(name.trim(), internal))
+                    Ok(crate::store::tag_message(name.trim(), internal))
                 }
                 None => Ok(format!("已保存收入来源“{}”", name.trim())),
             }
@@ -120,15 +120,6 @@ fn write_setting(
             .map(|()| "可以开始记账了：设置随时可在“设置”中修改".to_string()),
         // Routed to their own domains by `apply`; never sent here.
         _ => Ok(String::new()),
-    }
-}
-
-/// What the status bar says when a category or source is tagged 内部拨付 or untagged.
-fn internal_message(name: &str, internal: bool) -> String {
-    if internal {
-        format!("“{name}”标记为内部拨付：上级汇总时抵销")
-    } else {
-        format!("“{name}”不再是内部拨付")
     }
 }
 
